@@ -1,0 +1,224 @@
+/**
+ * The programmatic API: everything the CLI does, callable from TypeScript.
+ *
+ * ```ts
+ * import { parse, compile, run } from 'strata';
+ * const parsed = await parse({ projectDir: 'my_project' });
+ * const results = await run({ projectDir: 'my_project', select: ['orders+'] });
+ * ```
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { StrataError } from './errors.js';
+import { select as selectNodes, type GraphNode } from './graph/index.js';
+import { secretValues } from './project/index.js';
+import { writeManifest, type ManifestNode } from './parse/manifest.js';
+import { parseProject, toGraphNode, type ParsedProject } from './parse/parser.js';
+import { Reporter, type LogFormat } from './report/reporter.js';
+import { Compiler } from './runner/compile.js';
+import { databaseServices } from './runner/database.js';
+import { openAdapter, runNodes, type RunResults } from './runner/run.js';
+
+export interface CommonOptions {
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  /** `--vars`: an object, or YAML/JSON text. */
+  vars?: Record<string, unknown> | string;
+  select?: string[];
+  exclude?: string[];
+  selector?: string;
+  /** `--state`: a folder holding an older manifest.json, for `state:` selectors. */
+  state?: string;
+  logFormat?: LogFormat;
+  color?: boolean;
+  reporter?: Reporter;
+  /** Use the parse cache (default true). */
+  partialParse?: boolean;
+}
+
+export function parseVars(v: CommonOptions['vars']): Record<string, unknown> {
+  if (v === undefined) return {};
+  if (typeof v !== 'string') return v;
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(v);
+  } catch (e) {
+    throw new StrataError('usage', `--vars is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`, { hint: `for example --vars '{"start_date": "2024-01-01"}'` });
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new StrataError('usage', '--vars must be a mapping of names to values', { hint: `for example --vars '{my_var: 1}'` });
+  return parsed as Record<string, unknown>;
+}
+
+export function reporterFor(o: CommonOptions): Reporter {
+  return o.reporter ?? new Reporter({ format: o.logFormat, color: o.color });
+}
+
+/** Parse the project and write `target/manifest.json`. */
+export async function parse(o: CommonOptions & { flags?: Record<string, unknown> } = {}): Promise<ParsedProject> {
+  const reporter = reporterFor(o);
+  const parsed = await parseProject({
+    projectDir: resolve(o.projectDir ?? '.'),
+    profilesDir: o.profilesDir,
+    target: o.target,
+    vars: parseVars(o.vars),
+    cache: o.partialParse !== false,
+    flags: o.flags,
+    log: (msg, info) => (info ? reporter.info(msg) : undefined),
+  });
+  for (const n of parsed.project.notices) reporter.info(n);
+  for (const w of parsed.warnings) reporter.warn(w);
+  writeManifest(parsed.project.targetPath, parsed.manifest);
+  return parsed;
+}
+
+/** The unique ids a command's selection picks, among `resourceTypes`. */
+export function selectIds(parsed: ParsedProject, o: CommonOptions, resourceTypes?: string[]): Set<string> {
+  let state: GraphNode[] | undefined;
+  if (o.state) {
+    const file = join(resolve(o.state), 'manifest.json');
+    if (!existsSync(file)) throw new StrataError('usage', `--state ${o.state}: no manifest.json there`, { hint: 'point --state at the target/ folder of an earlier run' });
+    const old = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Record<string, ManifestNode> };
+    state = Object.values(old.nodes).map(toGraphNode);
+  }
+  const ids = selectNodes(parsed.graph, { select: o.select, exclude: o.exclude, selector: o.selector, selectors: parsed.project.selectors, state });
+  if (!resourceTypes) return ids;
+  return new Set([...ids].filter((id) => resourceTypes.includes(parsed.graph.nodes.get(id)?.resourceType ?? '')));
+}
+
+export interface CompiledNode {
+  uniqueId: string;
+  sql: string;
+  path?: string;
+}
+
+/** Compile the selected nodes (or an inline query) without building anything. */
+export async function compile(o: CommonOptions & { inline?: string } = {}): Promise<CompiledNode[]> {
+  const parsed = await parse(o);
+  const compiler = new Compiler(parsed, {});
+  const needsDb = o.inline !== undefined || Object.values(parsed.manifest.nodes).some((n) => /run_query|statement|get_columns_in_relation|get_relation|adapter\.execute/.test(n.raw_code));
+  const adapter = needsDb ? await openAdapter(parsed) : undefined;
+  try {
+    const db = adapter ? databaseServices(adapter) : undefined;
+    if (o.inline !== undefined) {
+      const root = parsed.project.root.name;
+      const pseudo = inlineNode(root, o.inline);
+      return [{ uniqueId: pseudo.unique_id, sql: await compiler.render(pseudo, { code: o.inline, codeName: '<inline>', db }) }];
+    }
+    const out: CompiledNode[] = [];
+    for (const id of selectIds(parsed, o, ['model', 'analysis', 'snapshot', 'test'])) {
+      const node = parsed.manifest.nodes[id]!;
+      const sql = await compiler.render(node, { isIncremental: false, db });
+      out.push({ uniqueId: id, sql, path: compiler.writeArtifact('compiled', node, sql) });
+    }
+    return out;
+  } finally {
+    await adapter?.close();
+  }
+}
+
+function inlineNode(root: string, code: string): ManifestNode {
+  return {
+    unique_id: `sql_operation.${root}.inline_query`,
+    name: 'inline_query',
+    resource_type: 'sql_operation',
+    package_name: root,
+    original_file_path: 'inline_query.sql',
+    path: 'inline_query.sql',
+    config: {},
+    depends_on: { nodes: [], macros: [] },
+    raw_code: code,
+  } as unknown as ManifestNode;
+}
+
+/** Build the selected models. */
+export async function run(o: CommonOptions & { threads?: number; fullRefresh?: boolean; failFast?: boolean; eventTimeStart?: Date; eventTimeEnd?: Date; which?: string } = {}): Promise<RunResults> {
+  const flags = { FULL_REFRESH: Boolean(o.fullRefresh), WHICH: o.which ?? 'run', FAIL_FAST: Boolean(o.failFast) };
+  const parsed = await parse({ ...o, flags });
+  const reporter = reporterFor(o);
+  const selected = selectIds(parsed, o, ['model']);
+  const counts = countNodes(parsed);
+  reporter.info(`Found ${counts}`);
+  const threads = o.threads ?? parsed.project.profile?.threads ?? 4;
+  reporter.info(`Concurrency: ${threads} threads (target='${String(parsed.target.name)}')`);
+  if (selected.size === 0) reporter.warn('Nothing to do: the selection matched no models.');
+  return runNodes({ parsed, selected, reporter, threads, fullRefresh: o.fullRefresh, failFast: o.failFast, eventTimeStart: o.eventTimeStart, eventTimeEnd: o.eventTimeEnd, which: o.which ?? 'run', flags });
+}
+
+export function countNodes(parsed: ParsedProject): string {
+  const by: Record<string, number> = {};
+  for (const n of Object.values(parsed.manifest.nodes)) by[n.resource_type] = (by[n.resource_type] ?? 0) + 1;
+  const parts = Object.entries(by).map(([k, v]) => `${v} ${k}${v === 1 ? '' : k === 'analysis' ? '' : 's'}`);
+  parts.push(`${Object.keys(parsed.manifest.sources).length} sources`, `${Object.keys(parsed.manifest.macros).length} macros`);
+  return parts.join(', ');
+}
+
+/** Run a query (a model's SQL or an inline query) and return its first rows. */
+export async function show(o: CommonOptions & { inline?: string; limit?: number } = {}): Promise<{ columns: string[]; rows: unknown[][] }> {
+  const parsed = await parse(o);
+  const compiler = new Compiler(parsed, {});
+  const adapter = await openAdapter(parsed);
+  try {
+    const db = databaseServices(adapter);
+    let sql: string;
+    if (o.inline !== undefined) sql = await compiler.render(inlineNode(parsed.project.root.name, o.inline), { code: o.inline, codeName: '<inline>', db });
+    else {
+      const ids = [...selectIds(parsed, o, ['model', 'analysis', 'seed', 'snapshot'])];
+      if (ids.length !== 1) throw new StrataError('usage', `show needs exactly one node (the selection matched ${ids.length})`, { hint: 'strata show --select my_model, or strata show --inline "select …"' });
+      sql = await compiler.render(parsed.manifest.nodes[ids[0]!]!, { isIncremental: false, db });
+    }
+    const limit = o.limit ?? 5;
+    const body = sql.trim().replace(/;\s*$/, '');
+    const r = await adapter.withSession((s) => s.execute(limit >= 0 ? `select * from (\n${body}\n) as strata_show limit ${limit}` : body));
+    return { columns: r.columns.map((c) => c.name), rows: r.rows };
+  } finally {
+    await adapter.close();
+  }
+}
+
+/** Call a macro with arguments (`strata run-operation`). */
+export async function runOperation(o: CommonOptions & { macro: string; args?: Record<string, unknown> | string }): Promise<unknown> {
+  const parsed = await parse(o);
+  const adapter = await openAdapter(parsed);
+  try {
+    const compiler = new Compiler(parsed, {});
+    const args = typeof o.args === 'string' ? parseVars(o.args) : o.args ?? {};
+    const [pkg, name] = o.macro.includes('.') ? o.macro.split('.', 2) as [string, string] : [undefined, o.macro];
+    const def = pkg ? parsed.registry.get(pkg, name) : parsed.registry.resolve(parsed.project.root.name, name);
+    if (!def) {
+      const { suggest } = await import('./graph/index.js');
+      const guess = suggest(name, parsed.registry.all().map((m) => m.name));
+      throw new StrataError('macro-not-found', `no macro named '${o.macro}'`, { hint: guess ? `did you mean '${guess}'?` : undefined });
+    }
+    const root = parsed.project.root.name;
+    const argNames = Object.keys(args).map((k) => `${k}=__args[${JSON.stringify(k)}]`).join(', ');
+    const code = `{{ ${pkg ? pkg + '.' : ''}${name}(${argNames}) }}`;
+    const pseudo = { ...inlineNode(root, code), unique_id: `operation.${root}.${name}`, name } as ManifestNode;
+    const out = await compiler.render(pseudo, { code, codeName: `run-operation ${o.macro}`, db: databaseServices(adapter), extra: { __args: args } });
+    return out;
+  } finally {
+    await adapter.close();
+  }
+}
+
+/** Remove the clean-targets (target/ by default), refusing paths outside the project. */
+export async function clean(o: CommonOptions = {}): Promise<string[]> {
+  const projectDir = resolve(o.projectDir ?? '.');
+  const { readDbtProject } = await import('./project/index.js');
+  const proj = await readDbtProject(projectDir, projectDir);
+  const removed: string[] = [];
+  for (const t of proj.config['clean-targets']) {
+    const abs = isAbsolute(t) ? t : resolve(projectDir, t);
+    const rel = relative(projectDir, abs);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new StrataError('usage', `clean-targets entry '${t}' is outside the project; refusing to delete it`);
+    if (existsSync(abs)) {
+      rmSync(abs, { recursive: true, force: true });
+      removed.push(rel);
+    }
+  }
+  return removed;
+}
+
+export { secretValues };

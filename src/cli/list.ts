@@ -1,0 +1,40 @@
+/** `strata ls`: the selected resources, as names, paths, selectors or JSON. */
+import { parse, selectIds, type CommonOptions } from '../api.js';
+
+export interface ListOptions extends CommonOptions {
+  output?: 'name' | 'path' | 'json' | 'selector';
+  resourceTypes?: string[];
+  outputKeys?: string[];
+}
+
+export async function listNodes(o: ListOptions): Promise<string[]> {
+  const parsed = await parse(o);
+  const types = o.resourceTypes?.flatMap((t) => t.split(/[ ,]+/)).filter(Boolean);
+  const ids = [...selectIds(parsed, o)].filter((id) => {
+    const rt = parsed.graph.nodes.get(id)?.resourceType ?? '';
+    return !types || types.length === 0 || types.includes('all') || types.includes(rt);
+  });
+  const m = parsed.manifest;
+  const lines: string[] = [];
+  for (const id of ids.sort()) {
+    const node = (m.nodes[id] ?? m.sources[id]) as unknown as (Record<string, unknown> & { name: string; resource_type: string; original_file_path: string; fqn: string[]; unique_id: string; package_name: string }) | undefined;
+    if (!node) continue;
+    switch (o.output) {
+      case 'name':
+        lines.push(node.name);
+        break;
+      case 'path':
+        lines.push(node.original_file_path);
+        break;
+      case 'json': {
+        const full = { name: node.name, resource_type: node.resource_type, package_name: node.package_name, original_file_path: node.original_file_path, unique_id: node.unique_id, alias: node.alias ?? node.name, config: node.config, tags: node.tags, depends_on: node.depends_on ?? { nodes: [], macros: [] } };
+        const keys = o.outputKeys?.flatMap((k) => k.split(/[ ,]+/)).filter(Boolean);
+        lines.push(JSON.stringify(keys && keys.length ? Object.fromEntries(keys.map((k) => [k, (full as Record<string, unknown>)[k]])) : full));
+        break;
+      }
+      default:
+        lines.push(node.resource_type === 'source' ? `source:${node.fqn.join('.')}` : node.fqn.join('.'));
+    }
+  }
+  return lines;
+}

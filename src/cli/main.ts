@@ -1,0 +1,241 @@
+/**
+ * The `strata` command line: parses arguments and calls the programmatic API. Exit codes
+ * as dbt's: 0 success, 1 a node failed, 2 a project or usage error.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { formatError, isStrataError, StrataError } from '../errors.js';
+import { Reporter, type LogFormat } from '../report/reporter.js';
+import * as api from '../api.js';
+import { STRATA_VERSION } from '../parse/manifest.js';
+import { initProject } from './init.js';
+import { debugProject } from './debug.js';
+import { listNodes } from './list.js';
+import { demo } from './demo.js';
+import { generateCommand } from './generate.js';
+
+interface GlobalFlags {
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  vars?: string;
+  select?: string[];
+  models?: string[];
+  exclude?: string[];
+  selector?: string;
+  state?: string;
+  logFormat?: LogFormat;
+  color?: boolean;
+  partialParse?: boolean;
+}
+
+function common(cmd: Command, selection = true): Command {
+  cmd
+    .option('--project-dir <dir>', 'the folder holding dbt_project.yml (default: the current folder)')
+    .option('--profiles-dir <dir>', 'the folder holding profiles.yml')
+    .option('-t, --target <name>', 'the profile target to use')
+    .option('--vars <yaml>', 'variables as YAML or JSON, e.g. \'{"key": "value"}\'')
+    .addOption(new Option('--log-format <format>', 'text or json').choices(['text', 'json', 'default']).default('text'))
+    .option('--no-color', 'no colour in the output')
+    .option('--no-partial-parse', 'ignore the parse cache');
+  if (selection) {
+    cmd
+      .option('-s, --select <spec...>', 'select nodes (dbt selection syntax)')
+      .option('-m, --models <spec...>', 'alias of --select')
+      .option('--exclude <spec...>', 'exclude nodes')
+      .option('--selector <name>', 'a selector from selectors.yml')
+      .option('--state <dir>', 'a folder with an older manifest.json, for state: selectors');
+  }
+  return cmd;
+}
+
+function options(f: GlobalFlags, reporter: Reporter): api.CommonOptions {
+  return {
+    projectDir: f.projectDir,
+    profilesDir: f.profilesDir,
+    target: f.target,
+    vars: f.vars,
+    select: [...(f.select ?? []), ...(f.models ?? [])].length ? [...(f.select ?? []), ...(f.models ?? [])] : undefined,
+    exclude: f.exclude,
+    selector: f.selector,
+    state: f.state,
+    logFormat: f.logFormat === 'json' ? 'json' : 'text',
+    color: f.color,
+    reporter,
+    partialParse: f.partialParse,
+  };
+}
+
+function reporterOf(f: GlobalFlags): Reporter {
+  return new Reporter({ format: f.logFormat === 'json' ? 'json' : 'text', color: f.color !== false });
+}
+
+/** Run the CLI with `argv` (without `node` and the script). Resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('strata')
+    .description('Build dbt-style analytics projects on embedded DuckDB and PostgreSQL.')
+    .version(STRATA_VERSION, '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('init [name]')
+    .description('create a new project that builds on embedded DuckDB')
+    .option('--project-dir <dir>', 'where to create it (default: ./<name>)')
+    .action(async (name: string | undefined, f: { projectDir?: string }) => {
+      const dir = await initProject(name ?? 'my_project', f.projectDir);
+      process.stdout.write(`Created a Strata project in ${dir}\nNext: cd ${dir} && strata run\n`);
+    });
+
+  common(program.command('debug').description('check the project, profile, target and connection'), false).action(async (f: GlobalFlags) => {
+    exitCode = await debugProject(options(f, reporterOf(f)));
+  });
+
+  common(program.command('parse').description('parse the project and write target/manifest.json'), false).action(async (f: GlobalFlags) => {
+    const r = reporterOf(f);
+    const t0 = performance.now();
+    const parsed = await api.parse(options(f, r));
+    r.info(`Found ${api.countNodes(parsed)}`);
+    r.info(`Parsed in ${((performance.now() - t0) / 1000).toFixed(2)}s (cache: ${parsed.cacheStats.hits} reused, ${parsed.cacheStats.misses} rendered); wrote ${join('target', 'manifest.json')}`);
+  });
+
+  common(program.command('compile').description('render the selected nodes to SQL in target/compiled/'))
+    .option('--inline <sql>', 'compile this SQL (with Jinja) instead of the project\'s nodes')
+    .action(async (f: GlobalFlags & { inline?: string }) => {
+      const r = reporterOf(f);
+      const out = await api.compile({ ...options(f, r), inline: f.inline });
+      if (f.inline !== undefined || out.length === 1) for (const c of out) r.print(c.sql.trim());
+      else r.info(`Compiled ${out.length} node${out.length === 1 ? '' : 's'} into target/compiled/`);
+    });
+
+  for (const name of ['ls', 'list']) {
+    common(program.command(name).description('list the selected resources'))
+      .addOption(new Option('--output <format>', 'name, path, json or selector').choices(['name', 'path', 'json', 'selector']).default('selector'))
+      .option('--resource-type <type...>', 'only these resource types')
+      .option('--output-keys <keys...>', 'keys of each JSON object')
+      .action(async (f: GlobalFlags & { output: string; resourceType?: string[]; outputKeys?: string[] }) => {
+        const r = reporterOf(f);
+        const lines = await listNodes({ ...options(f, new Reporter({ format: 'text', out: process.stderr, color: false })), output: f.output as 'name', resourceTypes: f.resourceType, outputKeys: f.outputKeys });
+        for (const l of lines) r.print(l);
+      });
+  }
+
+  const runLike = (name: string, description: string) =>
+    common(program.command(name).description(description))
+      .option('--threads <n>', 'how many nodes build at once', (v) => parseInt(v, 10))
+      .option('--full-refresh', 'rebuild incremental models from scratch')
+      .option('-x, --fail-fast', 'stop at the first failure')
+      .option('--event-time-start <time>', 'microbatch: first event time to build')
+      .option('--event-time-end <time>', 'microbatch: event time to stop before');
+
+  runLike('run', 'build the selected models').action(async (f: GlobalFlags & RunFlags) => {
+    exitCode = await runCommand(f, 'run');
+  });
+  runLike('build', 'build the selected models (seeds, snapshots and tests come with issue 5)').action(async (f: GlobalFlags & RunFlags) => {
+    exitCode = await runCommand(f, 'build');
+  });
+
+  common(program.command('retry').description('re-run the nodes that failed or were skipped in the last run'), false)
+    .option('--threads <n>', 'how many nodes build at once', (v) => parseInt(v, 10))
+    .action(async (f: GlobalFlags & RunFlags) => {
+      const projectDir = resolve(f.projectDir ?? '.');
+      const file = join(projectDir, 'target', 'run_results.json');
+      if (!existsSync(file)) throw new StrataError('usage', 'there is no target/run_results.json to retry', { hint: 'run `strata run` first' });
+      const last = JSON.parse(readFileSync(file, 'utf8')) as { results: { unique_id: string; status: string }[]; args?: { which?: string } };
+      const again = last.results.filter((x) => x.status === 'error' || x.status === 'skipped' || x.status === 'fail').map((x) => x.unique_id);
+      const r = reporterOf(f);
+      if (again.length === 0) {
+        r.info('Nothing to retry: the last run had no failures or skips.');
+        return;
+      }
+      const names = again.map((id) => id.split('.').slice(2).join('.'));
+      exitCode = await runCommand({ ...f, select: names }, 'retry');
+    });
+
+  common(program.command('show').description('run a model or an inline query and print its first rows'))
+    .option('--inline <sql>', 'the query (with Jinja) to run')
+    .option('--limit <n>', 'how many rows (default 5; -1 for all)', (v) => parseInt(v, 10))
+    .action(async (f: GlobalFlags & { inline?: string; limit?: number }) => {
+      const r = reporterOf(f);
+      const res = await api.show({ ...options(f, r), inline: f.inline, limit: f.limit });
+      if (r.format === 'json') r.print(JSON.stringify({ columns: res.columns, rows: res.rows }));
+      else r.print(formatTable(res.columns, res.rows));
+    });
+
+  common(program.command('run-operation <macro>').description('call a macro'), false)
+    .option('--args <yaml>', 'the macro\'s arguments as YAML or JSON')
+    .action(async (macro: string, f: GlobalFlags & { args?: string }) => {
+      const r = reporterOf(f);
+      const out = await api.runOperation({ ...options(f, r), macro, args: f.args });
+      const text = String(out ?? '').trim();
+      if (text) r.print(text);
+    });
+
+  common(program.command('clean').description('delete the clean-targets (target/ by default)'), false).action(async (f: GlobalFlags) => {
+    const removed = await api.clean(options(f, reporterOf(f)));
+    process.stdout.write(removed.length ? `Removed ${removed.join(', ')}\n` : 'Nothing to clean\n');
+  });
+
+  program
+    .command('demo')
+    .description('generate sample Segment Profiles Sync data, build the example project on it, and summarise')
+    .option('--people <n>', 'how many people to simulate', (v) => parseInt(v, 10))
+    .option('--days <n>', 'how many days of history', (v) => parseInt(v, 10))
+    .option('--no-color', 'no colour in the output')
+    .action(async (f: { people?: number; days?: number; color?: boolean }) => {
+      exitCode = await demo({ people: f.people, days: f.days, color: f.color !== false });
+    });
+
+  generateCommand(program);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    process.stderr.write(formatError(err) + '\n');
+    return isStrataError(err) ? 2 : 2;
+  }
+}
+
+interface RunFlags {
+  threads?: number;
+  fullRefresh?: boolean;
+  failFast?: boolean;
+  eventTimeStart?: string;
+  eventTimeEnd?: string;
+}
+
+async function runCommand(f: GlobalFlags & RunFlags, which: string): Promise<number> {
+  const r = reporterOf(f);
+  const time = (v: string | undefined, flag: string) => {
+    if (v === undefined) return undefined;
+    const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v.replace(' ', 'T')}Z`);
+    if (Number.isNaN(d.getTime())) throw new StrataError('usage', `${flag} '${v}' is not a date or timestamp`, { hint: 'for example 2024-01-31 or 2024-01-31T12:00:00' });
+    return d;
+  };
+  const res = await api.run({
+    ...options(f, r),
+    threads: f.threads,
+    fullRefresh: f.fullRefresh,
+    failFast: f.failFast,
+    eventTimeStart: time(f.eventTimeStart, '--event-time-start'),
+    eventTimeEnd: time(f.eventTimeEnd, '--event-time-end'),
+    which,
+  });
+  return res.results.some((x) => x.status === 'error' || x.status === 'fail') ? 1 : 0;
+}
+
+/** A plain text table for `show`. */
+export function formatTable(columns: string[], rows: unknown[][]): string {
+  const cell = (v: unknown) => (v === null || v === undefined ? 'null' : v instanceof Date ? v.toISOString().replace('T', ' ').replace('.000Z', '') : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const cells = rows.map((r) => r.map(cell));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
+  const line = (r: string[]) => '| ' + r.map((v, i) => v.padEnd(widths[i]!)).join(' | ') + ' |';
+  return [line(columns), '| ' + widths.map((w) => '-'.repeat(w)).join(' | ') + ' |', ...cells.map(line)].join('\n');
+}

@@ -1,0 +1,103 @@
+/**
+ * The parse cache (`target/partial_parse.strata.json`): what rendering each file in parse
+ * mode learned (refs, sources, config calls, macros used, env vars read), keyed by the
+ * file's hash. A global key covers everything that can change every render at once
+ * (Strata's version, the target, vars, project files, macros); when it differs, or the
+ * file is unreadable or of another shape, the cache is ignored and rebuilt.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface CachedParse {
+  hash: string;
+  /** Env vars the render read, with the value it saw (null = unset). */
+  env: Record<string, string | null>;
+  refs: { name: string; package?: string; version?: string | number }[];
+  sources: [string, string][];
+  configCalls: Record<string, unknown>[];
+  macros: string[];
+}
+
+interface CacheFile {
+  format: 'strata-parse-cache';
+  version: 1;
+  key: string;
+  entries: Record<string, CachedParse>;
+}
+
+export const CACHE_FILE = 'partial_parse.strata.json';
+
+export class ParseCache {
+  private readonly entries: Record<string, CachedParse>;
+  private readonly fresh: Record<string, CachedParse> = {};
+  hits = 0;
+  misses = 0;
+
+  private constructor(readonly key: string, entries: Record<string, CachedParse>) {
+    this.entries = entries;
+  }
+
+  /** Load the cache from `targetPath` if it exists and matches `key`; otherwise start empty. */
+  static load(targetPath: string, key: string, enabled = true): ParseCache {
+    if (!enabled) return new ParseCache(key, {});
+    try {
+      const data = JSON.parse(readFileSync(join(targetPath, CACHE_FILE), 'utf8')) as Partial<CacheFile>;
+      if (data.format === 'strata-parse-cache' && data.version === 1 && data.key === key && data.entries && typeof data.entries === 'object') {
+        return new ParseCache(key, data.entries);
+      }
+    } catch {
+      // missing or corrupt: rebuilt below
+    }
+    return new ParseCache(key, {});
+  }
+
+  /** The cached result for `id` if its file hash and the env vars it read are unchanged. */
+  get(id: string, hash: string, env: NodeJS.ProcessEnv): CachedParse | undefined {
+    const e = this.entries[id];
+    if (!e || e.hash !== hash || !Array.isArray(e.refs) || !Array.isArray(e.configCalls)) {
+      this.misses++;
+      return undefined;
+    }
+    for (const [k, v] of Object.entries(e.env)) {
+      if ((env[k] ?? null) !== v) {
+        this.misses++;
+        return undefined;
+      }
+    }
+    this.hits++;
+    this.fresh[id] = e;
+    return e;
+  }
+
+  set(id: string, entry: CachedParse): void {
+    this.fresh[id] = entry;
+  }
+
+  /** Write the entries used or made in this parse (atomically: temp file, then rename). */
+  save(targetPath: string): void {
+    mkdirSync(targetPath, { recursive: true });
+    const file = join(targetPath, CACHE_FILE);
+    const tmp = `${file}.${process.pid}.tmp`;
+    const data: CacheFile = { format: 'strata-parse-cache', version: 1, key: this.key, entries: this.fresh };
+    writeFileSync(tmp, JSON.stringify(data));
+    renameSync(tmp, file);
+  }
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** True when a value survives a JSON round trip unchanged (so it can be cached). */
+export function isJsonSafe(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(isJsonSafe);
+  if (typeof v === 'object') {
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return false;
+    return Object.values(v as object).every(isJsonSafe);
+  }
+  return false;
+}

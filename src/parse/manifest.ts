@@ -1,0 +1,222 @@
+/**
+ * The manifest: every node, source, macro, doc and exposure of a parsed project, in the
+ * shape of dbt's manifest v12 (`target/manifest.json`) so that tools reading dbt's
+ * manifest read ours. The same objects are the `model` and `graph` values templates see.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
+export const STRATA_VERSION = '0.1.0';
+
+export interface ColumnEntry {
+  name: string;
+  description: string;
+  meta: Record<string, unknown>;
+  data_type: string | null;
+  constraints: unknown[];
+  quote: boolean | null;
+  tags: string[];
+}
+
+/** A model, seed, snapshot, analysis, test or operation, as dbt's manifest lists it. */
+export interface ManifestNode {
+  unique_id: string;
+  name: string;
+  resource_type: 'model' | 'seed' | 'snapshot' | 'analysis' | 'test' | 'operation' | 'sql_operation';
+  package_name: string;
+  /** Path relative to the resource's folder (models/, seeds/ …). */
+  path: string;
+  /** Path relative to the package folder. */
+  original_file_path: string;
+  fqn: string[];
+  alias: string;
+  database: string | null;
+  schema: string;
+  checksum: { name: 'sha256'; checksum: string };
+  config: Record<string, unknown>;
+  tags: string[];
+  description: string;
+  columns: Record<string, ColumnEntry>;
+  meta: Record<string, unknown>;
+  group: string | null;
+  docs: { show: boolean; node_color: string | null };
+  patch_path: string | null;
+  build_path: string | null;
+  unrendered_config: Record<string, unknown>;
+  created_at: number;
+  relation_name: string | null;
+  raw_code: string;
+  language: 'sql';
+  refs: { name: string; package: string | null; version: string | number | null }[];
+  sources: [string, string][];
+  metrics: string[][];
+  depends_on: { macros: string[]; nodes: string[] };
+  compiled_path: string | null;
+  contract: { enforced: boolean; alias_types: boolean; checksum: string | null };
+  access?: string;
+  constraints?: unknown[];
+  version?: string | number | null;
+  latest_version?: string | number | null;
+  deprecation_date?: string | null;
+  /** Tests only. */
+  column_name?: string | null;
+  attached_node?: string | null;
+  test_metadata?: { name: string; kwargs: Record<string, unknown>; namespace: string | null };
+  file_key_name?: string;
+  /** Seeds only. */
+  root_path?: string;
+}
+
+export interface SourceEntry {
+  unique_id: string;
+  name: string;
+  source_name: string;
+  resource_type: 'source';
+  package_name: string;
+  path: string;
+  original_file_path: string;
+  fqn: string[];
+  database: string | null;
+  schema: string;
+  identifier: string;
+  loader: string;
+  loaded_at_field: string | null;
+  freshness: Record<string, unknown> | null;
+  description: string;
+  source_description: string;
+  columns: Record<string, ColumnEntry>;
+  meta: Record<string, unknown>;
+  source_meta: Record<string, unknown>;
+  tags: string[];
+  config: Record<string, unknown>;
+  relation_name: string;
+  quoting: Record<string, unknown>;
+  external: Record<string, unknown> | null;
+  patch_path: string | null;
+  unrendered_config: Record<string, unknown>;
+  created_at: number;
+}
+
+export interface MacroEntry {
+  unique_id: string;
+  name: string;
+  resource_type: 'macro';
+  package_name: string;
+  path: string;
+  original_file_path: string;
+  macro_sql: string;
+  depends_on: { macros: string[] };
+  description: string;
+  meta: Record<string, unknown>;
+  docs: { show: boolean; node_color: string | null };
+  patch_path: string | null;
+  arguments: { name: string; type: string | null; description: string }[];
+  created_at: number;
+  supported_languages: null;
+}
+
+export interface DocEntry {
+  unique_id: string;
+  name: string;
+  resource_type: 'doc';
+  package_name: string;
+  path: string;
+  original_file_path: string;
+  block_contents: string;
+}
+
+export interface ExposureEntry {
+  unique_id: string;
+  name: string;
+  resource_type: 'exposure';
+  package_name: string;
+  path: string;
+  original_file_path: string;
+  fqn: string[];
+  type: string;
+  owner: Record<string, unknown>;
+  description: string;
+  label: string | null;
+  maturity: string | null;
+  url: string | null;
+  meta: Record<string, unknown>;
+  tags: string[];
+  config: Record<string, unknown>;
+  depends_on: { macros: string[]; nodes: string[] };
+  refs: { name: string; package: string | null; version: string | number | null }[];
+  sources: [string, string][];
+  metrics: string[][];
+  unrendered_config: Record<string, unknown>;
+  created_at: number;
+}
+
+export interface Manifest {
+  metadata: {
+    dbt_schema_version: string;
+    dbt_version: string;
+    generated_at: string;
+    invocation_id: string;
+    env: Record<string, string>;
+    project_name: string;
+    project_id: string;
+    user_id: null;
+    send_anonymous_usage_stats: false;
+    adapter_type: string;
+  };
+  nodes: Record<string, ManifestNode>;
+  sources: Record<string, SourceEntry>;
+  macros: Record<string, MacroEntry>;
+  docs: Record<string, DocEntry>;
+  exposures: Record<string, ExposureEntry>;
+  metrics: Record<string, never>;
+  groups: Record<string, never>;
+  selectors: Record<string, unknown>;
+  disabled: Record<string, ManifestNode[]>;
+  parent_map: Record<string, string[]>;
+  child_map: Record<string, string[]>;
+  group_map: Record<string, never>;
+  saved_queries: Record<string, never>;
+  semantic_models: Record<string, never>;
+  unit_tests: Record<string, unknown>;
+}
+
+export function emptyManifest(projectName: string, adapterType: string, invocationId: string, projectId: string): Manifest {
+  return {
+    metadata: {
+      dbt_schema_version: MANIFEST_SCHEMA,
+      dbt_version: '1.9.0',
+      generated_at: new Date().toISOString(),
+      invocation_id: invocationId,
+      env: {},
+      project_name: projectName,
+      project_id: projectId,
+      user_id: null,
+      send_anonymous_usage_stats: false,
+      adapter_type: adapterType,
+    },
+    nodes: {},
+    sources: {},
+    macros: {},
+    docs: {},
+    exposures: {},
+    metrics: {},
+    groups: {},
+    selectors: {},
+    disabled: {},
+    parent_map: {},
+    child_map: {},
+    group_map: {},
+    saved_queries: {},
+    semantic_models: {},
+    unit_tests: {},
+  };
+}
+
+/** Write `target/manifest.json`. */
+export function writeManifest(targetPath: string, manifest: Manifest): string {
+  const file = join(targetPath, 'manifest.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(manifest));
+  return file;
+}

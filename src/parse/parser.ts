@@ -1,0 +1,659 @@
+/**
+ * Parse a project: read its files (project/), compile its macros, render every node in
+ * parse mode to learn its refs, sources and config (reusing the parse cache for files that
+ * did not change), resolve names, check the graph, and build the manifest.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Environment, type Template } from '../jinja/index.js';
+import { StrataError } from '../errors.js';
+import { loadProject, configFor, mergeConfig, resolveVar } from '../project/index.js';
+import type { LoadProjectOptions, PackageProject, Project, ProjectFile, NodeProperties, ColumnProperties } from '../project/types.js';
+import { buildGraph, suggest, type Graph, type GraphNode } from '../graph/index.js';
+import { createBaseContext } from '../context/base.js';
+import { INTERNAL_PACKAGE, MacroRegistry, macroPrototype, type MacroDef } from '../context/macros.js';
+import { createNodeContext, type ContextServices, type ParseRecord } from '../context/node-context.js';
+import { Relation, doubleQuote } from '../context/relation.js';
+import { CACHE_FILE, ParseCache, isJsonSafe, sha256 } from './cache.js';
+import { emptyManifest, STRATA_VERSION, type ColumnEntry, type Manifest, type ManifestNode, type SourceEntry } from './manifest.js';
+
+/** The folder that holds Strata's `packages/` (two levels above this file, in src/ or dist/). */
+export const STRATA_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface ParseOptions {
+  projectDir: string;
+  profilesDir?: string;
+  target?: string;
+  vars?: Record<string, unknown>;
+  /** Use and update the parse cache (default true). */
+  cache?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Receives `log()`/`print()` output from templates. */
+  log?: (message: string, info: boolean) => void;
+  flags?: Record<string, unknown>;
+}
+
+/** Where a node's code lives, for rendering it again and for pointing at errors. */
+export interface NodeSource {
+  absPath: string;
+  /** Name given to the template engine (a display path). */
+  templateName: string;
+  /** The node's own code (for a snapshot, the block's body). */
+  code: string;
+  lineOffset: number;
+  columnOffset: number;
+}
+
+export interface ParsedProject {
+  project: Project;
+  manifest: Manifest;
+  graph: Graph;
+  env: Environment;
+  registry: MacroRegistry;
+  sources: Map<string, NodeSource>;
+  adapterType: string;
+  /** The target as templates see it. */
+  target: Record<string, unknown>;
+  invocationId: string;
+  runStartedAt: Date;
+  /** Macro prototypes by package, the parents of node contexts. */
+  prototypes: Map<string, object>;
+  baseContext: Record<string, unknown>;
+  cacheStats: { hits: number; misses: number };
+  warnings: string[];
+  /** Compile a node's code (cached by the engine). */
+  template(uniqueId: string): Template;
+}
+
+const BLOCK_TAGS = {
+  test: { kind: 'macro', prefix: 'test_' },
+  materialization: { kind: 'capture' },
+  snapshot: { kind: 'capture' },
+  docs: { kind: 'capture' },
+} as const;
+
+/** The target object templates see: every non-secret field plus dbt's standard names. */
+export function targetContext(project: Project): Record<string, unknown> {
+  const p = project.profile;
+  if (!p) {
+    return { name: 'dev', type: 'duckdb', schema: 'main', database: duckdbCatalogName(project.defaultDuckdbPath), threads: 4, profile_name: project.root.config.profile ?? project.root.name, path: project.defaultDuckdbPath };
+  }
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p.fields)) if (!p.secretFields.includes(k)) fields[k] = v;
+  const database = p.fields.database ?? p.fields.dbname ?? (p.type === 'duckdb' ? duckdbCatalogName(String(p.fields.path ?? project.defaultDuckdbPath)) : null);
+  return { ...fields, name: p.targetName, type: p.type, schema: p.fields.schema ?? (p.type === 'duckdb' ? 'main' : 'public'), database, threads: p.threads, profile_name: p.profileName, target_name: p.targetName };
+}
+
+/** DuckDB names a file's catalog after the file name without its extension. */
+export function duckdbCatalogName(path: string): string {
+  if (path === ':memory:' || path === '') return 'memory';
+  return basename(path).replace(/\.[^.]*$/, '');
+}
+
+function displayPath(rootDir: string, abs: string): string {
+  const r = relative(rootDir, abs);
+  return (r.startsWith('..') ? abs : r).split(sep).join('/');
+}
+
+/** Parse the project at `options.projectDir`. */
+export async function parseProject(options: ParseOptions): Promise<ParsedProject> {
+  const env = options.env ?? process.env;
+  const invocationId = randomUUID();
+  const runStartedAt = new Date();
+  const warnings: string[] = [];
+  const log = options.log ?? ((m: string) => process.stdout.write(m + '\n'));
+  const flags = options.flags ?? {};
+  const jinja = new Environment({ blockTags: { ...BLOCK_TAGS } });
+
+  // YAML values with Jinja: env_var and the command line's vars only, as dbt renders them.
+  const yamlBase = createBaseContext({ target: {}, env, invocationId, runStartedAt, flags, log });
+  const cliVars = options.vars ?? {};
+  const yamlContext = Object.assign(Object.create(yamlBase), {
+    var: (name: unknown, dflt?: unknown) => (String(name) in cliVars ? cliVars[String(name)] : dflt ?? null),
+  });
+  const renderHook: LoadProjectOptions['render'] = async (text, where) => {
+    if (where.kind === 'properties' && /\bdoc\s*\(/.test(text)) return text;
+    const t = jinja.compile(text, `${where.file}:${where.line}`, { lineOffset: where.line - 1, columnOffset: where.column - 1 });
+    return t.render(yamlContext);
+  };
+  const project = await loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, target: options.target, vars: cliVars, strataRoot: STRATA_ROOT, render: renderHook, env });
+  const rootDir = project.root.dir;
+  const adapterType = project.profile?.type ?? 'duckdb';
+  const target = targetContext(project);
+  const rootName = project.root.name;
+
+  // Macros: Strata's internal `dbt` package, then every package's macro and generic-test files.
+  const registry = new MacroRegistry(rootName);
+  const macroFiles: { pkg: string; file: { path: string; absPath: string; contents: string; hash: string } }[] = [];
+  const internalDir = join(STRATA_ROOT, 'packages', 'dbt_internal', 'macros');
+  for (const name of readdirSync(internalDir).filter((n) => n.endsWith('.sql')).sort()) {
+    const absPath = join(internalDir, name);
+    const contents = readFileSync(absPath, 'utf8');
+    macroFiles.push({ pkg: INTERNAL_PACKAGE, file: { path: `macros/${name}`, absPath, contents, hash: sha256(contents) } });
+  }
+  for (const pkg of project.packages) {
+    for (const f of pkg.files) if (f.kind === 'macro' || f.kind === 'generic_test') macroFiles.push({ pkg: pkg.name, file: f });
+  }
+  for (const { pkg, file } of macroFiles) {
+    const name = displayPath(rootDir, file.absPath);
+    const tpl = jinja.compile(file.contents, name);
+    for (const m of tpl.macros) {
+      registry.add({
+        uniqueId: `macro.${pkg}.${m.name}`,
+        name: m.name,
+        packageName: pkg,
+        originalFilePath: file.path,
+        absPath: file.absPath,
+        line: m.line,
+        params: m.params.map((p) => p.name),
+        template: tpl,
+        fileContents: file.contents,
+      });
+    }
+  }
+
+  const adapterPrefixes = [adapterType, 'default'];
+  const baseContext = createBaseContext({ target, env, invocationId, runStartedAt, flags, log, onEnvVar: (n, v) => currentEnv?.set(n, v ?? null) });
+  let currentEnv: Map<string, string | null> | null = null;
+  const prototypes = new Map<string, object>();
+  const protoFor = (pkg: string) => {
+    let p = prototypes.get(pkg);
+    if (!p) prototypes.set(pkg, (p = macroPrototype(registry, pkg, baseContext)));
+    return p;
+  };
+  const manifest = emptyManifest(rootName, adapterType, invocationId, sha256(rootName).slice(0, 32));
+  const services: ContextServices = {
+    mode: 'parse',
+    registry,
+    adapterType,
+    dispatchPrefixes: adapterPrefixes,
+    dispatchConfig: project.dispatch,
+    quote: doubleQuote,
+    translateType,
+    resolveVar: (pkg, name) => resolveVar(project.vars, pkg, name),
+    graph: () => ({ nodes: {}, sources: {}, exposures: {}, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} }),
+    flags,
+  };
+
+  // The cache key: everything that can change every render.
+  const cacheKey = sha256(
+    JSON.stringify([
+      STRATA_VERSION,
+      adapterType,
+      target.name,
+      target.schema,
+      target.database,
+      cliVars,
+      project.packages.map((p) => [p.name, p.config.raw]),
+      macroFiles.map((m) => m.file.hash),
+    ]),
+  );
+  const cache = ParseCache.load(project.targetPath, cacheKey, options.cache !== false);
+  const sources = new Map<string, NodeSource>();
+  const yamlProps = indexProperties(project);
+  const nodeLines = new Map<string, number>();
+
+  const addNode = async (pkg: PackageProject, file: ProjectFile, spec: {
+    resourceType: ManifestNode['resource_type'];
+    name: string;
+    fqn: string[];
+    path: string;
+    code: string;
+    lineOffset: number;
+    columnOffset: number;
+    cacheId: string;
+    configTree: Parameters<typeof configFor>[1];
+    props?: NodeProperties;
+  }) => {
+    const uniqueId = `${spec.resourceType}.${pkg.name}.${spec.name}`;
+    const templateName = displayPath(rootDir, file.absPath);
+    const projectConfig = configFor(project, spec.configTree, spec.fqn);
+    const yamlConfig = spec.props?.config ?? {};
+    let config = mergeConfig(projectConfig, yamlConfig);
+    const codeHash = sha256(spec.code);
+    let rec = cache.get(spec.cacheId, codeHash, env);
+    if (!rec) {
+      const record: ParseRecord = { refs: [], sources: [], configCalls: [], macrosUsed: new Set() };
+      const self = new Relation({ database: target.database as string | null, schema: String(target.schema), identifier: spec.name }, doubleQuote);
+      const workingConfig = { ...config };
+      const ctx = createNodeContext(services, protoFor(pkg.name), {
+        node: { uniqueId, name: spec.name, packageName: pkg.name, resourceType: spec.resourceType, originalFilePath: file.path },
+        self,
+        config: workingConfig,
+        model: { unique_id: uniqueId, name: spec.name, package_name: pkg.name, resource_type: spec.resourceType, config: workingConfig, original_file_path: file.path, fqn: spec.fqn },
+        record,
+      });
+      currentEnv = new Map();
+      try {
+        const tpl = jinja.compile(spec.code, templateName, { lineOffset: spec.lineOffset, columnOffset: spec.columnOffset });
+        await tpl.render(ctx);
+      } finally {
+        rec = { hash: codeHash, env: Object.fromEntries(currentEnv), refs: record.refs, sources: record.sources, configCalls: record.configCalls, macros: [...record.macrosUsed].sort() };
+        currentEnv = null;
+      }
+      if (rec.configCalls.every(isJsonSafe)) cache.set(spec.cacheId, rec);
+    }
+    for (const c of rec.configCalls) config = mergeConfig(config, c);
+    sources.set(uniqueId, { absPath: file.absPath, templateName, code: spec.code, lineOffset: spec.lineOffset, columnOffset: spec.columnOffset });
+    nodeLines.set(uniqueId, spec.lineOffset + 1);
+    const node = makeNode(uniqueId, pkg, file, spec, config, rec, codeHash);
+    if (config.enabled === false) {
+      (manifest.disabled[uniqueId] ??= []).push(node);
+      return;
+    }
+    const prior = manifest.nodes[uniqueId];
+    if (prior) {
+      throw new StrataError('duplicate-node', `two ${spec.resourceType}s are named '${spec.name}' in package '${pkg.name}'`, {
+        position: { file: templateName, line: spec.lineOffset + 1 },
+        hint: `the other one is ${prior.original_file_path}; rename one of them or give it an alias`,
+      });
+    }
+    manifest.nodes[uniqueId] = node;
+  };
+
+  for (const pkg of project.packages) {
+    for (const file of pkg.files) {
+      if (file.kind === 'model' || file.kind === 'analysis' || file.kind === 'singular_test') {
+        const base = file.kind === 'model' ? pkg.config['model-paths'] : file.kind === 'analysis' ? pkg.config['analysis-paths'] : pkg.config['test-paths'];
+        const rel = stripRoot(file.path, base);
+        const name = basename(rel).replace(/\.sql$/, '');
+        const dirs = rel.split('/').slice(0, -1);
+        const resourceType = file.kind === 'model' ? 'model' : file.kind === 'analysis' ? 'analysis' : 'test';
+        await addNode(pkg, file, {
+          resourceType,
+          name,
+          fqn: [pkg.name, ...dirs, name],
+          path: rel,
+          code: file.contents,
+          lineOffset: 0,
+          columnOffset: 0,
+          cacheId: file.absPath,
+          configTree: file.kind === 'model' ? 'models' : file.kind === 'analysis' ? 'analyses' : 'tests',
+          props: yamlProps.get(`${pkg.name}:${file.kind === 'model' ? 'models' : 'analyses'}:${name}`),
+        });
+      } else if (file.kind === 'snapshot') {
+        const tpl = jinja.compile(file.contents, displayPath(rootDir, file.absPath));
+        const rel = stripRoot(file.path, pkg.config['snapshot-paths']);
+        const dirs = rel.split('/').slice(0, -1);
+        const stem = basename(rel).replace(/\.sql$/, '');
+        for (const [i, cap] of tpl.captures.entries()) {
+          if (cap.tag !== 'snapshot') continue;
+          await addNode(pkg, file, {
+            resourceType: 'snapshot',
+            name: cap.name,
+            fqn: [pkg.name, ...dirs, stem, cap.name],
+            path: rel,
+            code: cap.source,
+            lineOffset: cap.line - 1,
+            columnOffset: cap.column - 1,
+            cacheId: `${file.absPath}#${i}`,
+            configTree: 'snapshots',
+            props: yamlProps.get(`${pkg.name}:snapshots:${cap.name}`),
+          });
+        }
+      } else if (file.kind === 'seed') {
+        const rel = stripRoot(file.path, pkg.config['seed-paths']);
+        const name = basename(rel).replace(/\.csv$/i, '');
+        const fqn = [pkg.name, ...rel.split('/').slice(0, -1), name];
+        const props = yamlProps.get(`${pkg.name}:seeds:${name}`);
+        const config = mergeConfig(configFor(project, 'seeds', fqn), props?.config ?? {});
+        const uniqueId = `seed.${pkg.name}.${name}`;
+        const node = makeNode(uniqueId, pkg, file, { resourceType: 'seed', name, fqn, path: rel, code: '', props }, config, { refs: [], sources: [], macros: [] }, file.hash);
+        node.root_path = pkg.dir;
+        sources.set(uniqueId, { absPath: file.absPath, templateName: displayPath(rootDir, file.absPath), code: '', lineOffset: 0, columnOffset: 0 });
+        if (config.enabled === false) (manifest.disabled[uniqueId] ??= []).push(node);
+        else manifest.nodes[uniqueId] = node;
+      }
+    }
+  }
+  cache.save(project.targetPath);
+
+  // Sources, docs and macros of the manifest.
+  for (const pkg of project.packages) {
+    for (const pf of pkg.properties) {
+      for (const src of pf.sources) {
+        for (const t of src.tables) {
+          const uniqueId = `source.${pkg.name}.${src.name}.${t.name}`;
+          const config = mergeConfig(mergeConfig(configFor(project, 'sources', [pkg.name, src.name, t.name]), src.config), t.config);
+          if (config.enabled === false) continue;
+          const database = (src.database ?? target.database ?? null) as string | null;
+          const schema = src.schema ?? src.name;
+          const identifier = t.identifier ?? t.name;
+          const entry: SourceEntry = {
+            unique_id: uniqueId,
+            name: t.name,
+            source_name: src.name,
+            resource_type: 'source',
+            package_name: pkg.name,
+            path: pf.path,
+            original_file_path: pf.path,
+            fqn: [pkg.name, ...dirname(pf.path).split('/').slice(1).filter(Boolean), src.name, t.name],
+            database,
+            schema,
+            identifier,
+            loader: src.loader ?? '',
+            loaded_at_field: t.loaded_at_field ?? src.loaded_at_field ?? null,
+            freshness: t.freshness === undefined ? src.freshness ?? null : t.freshness,
+            description: t.description ?? '',
+            source_description: src.description ?? '',
+            columns: columnsOf(t.columns),
+            meta: t.meta,
+            source_meta: src.meta,
+            tags: [...new Set([...src.tags, ...t.tags])],
+            config,
+            relation_name: new Relation({ database, schema, identifier }, doubleQuote).render(),
+            quoting: { ...src.quoting, ...t.quoting },
+            external: t.external ?? null,
+            patch_path: null,
+            unrendered_config: {},
+            created_at: Date.now() / 1000,
+          };
+          if (manifest.sources[uniqueId]) {
+            throw new StrataError('duplicate-source', `source table '${src.name}.${t.name}' is defined twice`, { position: t.position });
+          }
+          manifest.sources[uniqueId] = entry;
+        }
+      }
+    }
+    for (const d of pkg.docs) {
+      manifest.docs[`doc.${pkg.name}.${d.name}`] = { unique_id: `doc.${pkg.name}.${d.name}`, name: d.name, resource_type: 'doc', package_name: pkg.name, path: d.path, original_file_path: d.path, block_contents: d.contents };
+    }
+  }
+  for (const m of registry.all()) manifest.macros[m.uniqueId] = macroEntry(m);
+
+  // Names: schema, alias and database through the generate_* macros; refs and sources resolved.
+  for (const node of Object.values(manifest.nodes)) await nameNode(node);
+  async function nameNode(node: ManifestNode): Promise<void> {
+    const ctx = createNodeContext({ ...services }, protoFor(node.package_name), {
+      node: { uniqueId: node.unique_id, name: node.name, packageName: node.package_name, resourceType: node.resource_type, originalFilePath: node.original_file_path },
+      self: new Relation({ database: target.database as string | null, schema: String(target.schema), identifier: node.name }),
+      config: node.config,
+      model: node as unknown as Record<string, unknown>,
+    });
+    const call = async (macro: string, arg: unknown) => {
+      const def = registry.resolve(node.package_name, macro);
+      if (!def) return undefined;
+      const m = def.template.macro(macro, ctx);
+      return String(await m.call([arg ?? null, node])).trim();
+    };
+    node.schema = (await call('generate_schema_name', node.config.schema)) ?? String(target.schema);
+    node.alias = (await call('generate_alias_name', node.config.alias)) ?? node.name;
+    const db = await call('generate_database_name', node.config.database);
+    node.database = db === undefined || db === '' || db === 'None' ? (target.database as string | null) : db;
+    if (node.resource_type !== 'test' && node.resource_type !== 'analysis' && node.config.materialized !== 'ephemeral') {
+      node.relation_name = new Relation({ database: node.database, schema: node.schema, identifier: node.alias }).render();
+    }
+  }
+
+  resolveDependencies(project, manifest, sources, warnings);
+  applyProperties(project, manifest, yamlProps, warnings);
+  const graphNodes: GraphNode[] = [
+    ...Object.values(manifest.nodes).map(toGraphNode),
+    ...Object.values(manifest.sources).map((s) => ({
+      uniqueId: s.unique_id,
+      name: s.name,
+      resourceType: 'source',
+      packageName: s.package_name,
+      fqn: s.fqn,
+      originalFilePath: s.original_file_path,
+      path: s.path,
+      tags: s.tags,
+      config: s.config,
+      dependsOn: [],
+      checksum: '',
+      sourceName: s.source_name,
+    })),
+  ];
+  const graph = buildGraph(graphNodes);
+  for (const id of [...Object.keys(manifest.nodes), ...Object.keys(manifest.sources)]) {
+    manifest.parent_map[id] = [...(graph.parents.get(id) ?? [])].sort();
+    manifest.child_map[id] = [...(graph.children.get(id) ?? [])].sort();
+  }
+  for (const w of project.warnings) warnings.push(w.position ? `${w.position.file}:${w.position.line}: ${w.message}` : w.message);
+
+  return {
+    project,
+    manifest,
+    graph,
+    env: jinja,
+    registry,
+    sources,
+    adapterType,
+    target,
+    invocationId,
+    runStartedAt,
+    prototypes: new Map([...project.packages.map((p) => [p.name, protoFor(p.name)] as const), [INTERNAL_PACKAGE, protoFor(INTERNAL_PACKAGE)]]),
+    baseContext,
+    cacheStats: { hits: cache.hits, misses: cache.misses },
+    warnings,
+    template(uniqueId: string) {
+      const s = sources.get(uniqueId);
+      if (!s) throw new StrataError('unknown-node', `no code for ${uniqueId}`);
+      return jinja.compile(s.code, s.templateName, { lineOffset: s.lineOffset, columnOffset: s.columnOffset });
+    },
+  };
+}
+
+export function translateType(t: string): string {
+  const map: Record<string, string> = { string: 'text', text: 'text', timestamp: 'timestamp', float: 'float', integer: 'integer', int: 'integer', bigint: 'bigint', boolean: 'boolean', numeric: 'numeric' };
+  return map[t.toLowerCase()] ?? t;
+}
+
+function stripRoot(path: string, roots: string[]): string {
+  for (const r of roots) {
+    const prefix = r.replace(/\/+$/, '') + '/';
+    if (path.startsWith(prefix)) return path.slice(prefix.length);
+  }
+  return path;
+}
+
+function columnsOf(cols: ColumnProperties[] | undefined): Record<string, ColumnEntry> {
+  const out: Record<string, ColumnEntry> = {};
+  for (const c of cols ?? []) {
+    out[c.name] = { name: c.name, description: c.description ?? '', meta: c.meta, data_type: c.data_type ?? null, constraints: c.constraints, quote: c.quote ?? null, tags: c.tags };
+  }
+  return out;
+}
+
+function makeNode(
+  uniqueId: string,
+  pkg: PackageProject,
+  file: ProjectFile,
+  spec: { resourceType: ManifestNode['resource_type']; name: string; fqn: string[]; path: string; code: string; props?: NodeProperties },
+  config: Record<string, unknown>,
+  rec: { refs: ManifestNode['refs'] | { name: string; package?: string; version?: string | number }[]; sources: [string, string][]; macros: string[] },
+  checksum: string,
+): ManifestNode {
+  const materialized = config.materialized ?? (spec.resourceType === 'model' ? 'view' : spec.resourceType === 'seed' ? 'seed' : spec.resourceType === 'snapshot' ? 'snapshot' : spec.resourceType === 'test' ? 'test' : undefined);
+  const fullConfig: Record<string, unknown> = { enabled: true, tags: [], meta: {}, pre_hook: [], post_hook: [], ...config };
+  if (materialized !== undefined) fullConfig.materialized = materialized;
+  const tags = Array.isArray(fullConfig.tags) ? (fullConfig.tags as string[]) : [String(fullConfig.tags)];
+  fullConfig.tags = tags;
+  return {
+    unique_id: uniqueId,
+    name: spec.name,
+    resource_type: spec.resourceType,
+    package_name: pkg.name,
+    path: spec.path,
+    original_file_path: file.path,
+    fqn: spec.fqn,
+    alias: spec.name,
+    database: null,
+    schema: '',
+    checksum: { name: 'sha256', checksum },
+    config: fullConfig,
+    tags,
+    description: spec.props?.description ?? '',
+    columns: columnsOf(spec.props?.columns),
+    meta: (fullConfig.meta as Record<string, unknown>) ?? {},
+    group: null,
+    docs: { show: true, node_color: null },
+    patch_path: spec.props ? `${pkg.name}://${spec.props.position.file}` : null,
+    build_path: null,
+    unrendered_config: {},
+    created_at: Date.now() / 1000,
+    relation_name: null,
+    raw_code: spec.code,
+    language: 'sql',
+    refs: rec.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null })),
+    sources: rec.sources,
+    metrics: [],
+    depends_on: { macros: rec.macros, nodes: [] },
+    compiled_path: null,
+    contract: { enforced: false, alias_types: true, checksum: null },
+    ...(spec.resourceType === 'model' ? { access: 'protected', constraints: [], version: null, latest_version: null, deprecation_date: null } : {}),
+  };
+}
+
+function macroEntry(m: MacroDef) {
+  return {
+    unique_id: m.uniqueId,
+    name: m.name,
+    resource_type: 'macro' as const,
+    package_name: m.packageName,
+    path: m.originalFilePath,
+    original_file_path: m.originalFilePath,
+    macro_sql: m.fileContents,
+    depends_on: { macros: [] },
+    description: '',
+    meta: {},
+    docs: { show: true, node_color: null },
+    patch_path: null,
+    arguments: [],
+    created_at: Date.now() / 1000,
+    supported_languages: null,
+  };
+}
+
+/** YAML properties by `package:kind:name`. */
+function indexProperties(project: Project): Map<string, NodeProperties> {
+  const out = new Map<string, NodeProperties>();
+  for (const pkg of project.packages) {
+    for (const pf of pkg.properties) {
+      for (const [kind, list] of [['models', pf.models], ['seeds', pf.seeds], ['snapshots', pf.snapshots], ['analyses', pf.analyses]] as const) {
+        for (const p of list) {
+          const key = `${pkg.name}:${kind}:${p.name}`;
+          const prior = out.get(key);
+          if (prior) {
+            throw new StrataError('duplicate-properties', `${kind.slice(0, -1)} '${p.name}' has properties in two places`, {
+              position: p.position,
+              source: pf.contents,
+              hint: `the other entry is ${prior.position.file}:${prior.position.line}`,
+            });
+          }
+          out.set(key, p);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Warn about properties of nodes that do not exist. */
+function applyProperties(project: Project, manifest: Manifest, props: Map<string, NodeProperties>, warnings: string[]): void {
+  const known = new Set<string>();
+  for (const n of [...Object.values(manifest.nodes), ...Object.values(manifest.disabled).flat()]) {
+    const kind = n.resource_type === 'model' ? 'models' : n.resource_type === 'seed' ? 'seeds' : n.resource_type === 'snapshot' ? 'snapshots' : 'analyses';
+    known.add(`${n.package_name}:${kind}:${n.name}`);
+  }
+  for (const [key, p] of props) {
+    if (known.has(key)) continue;
+    const [pkg, kind] = key.split(':');
+    const candidates = Object.values(manifest.nodes).filter((n) => n.package_name === pkg).map((n) => n.name);
+    const guess = suggest(p.name, candidates);
+    warnings.push(`${p.position.file}:${p.position.line}: properties for ${kind!.slice(0, -1)} '${p.name}', which does not exist${guess ? ` (did you mean '${guess}'?)` : ''}`);
+  }
+  void project;
+}
+
+/** Resolve refs and sources to unique ids; unknown names are errors with a suggestion. */
+function resolveDependencies(project: Project, manifest: Manifest, sources: Map<string, NodeSource>, _warnings: string[]): void {
+  const byName = new Map<string, ManifestNode[]>();
+  for (const n of Object.values(manifest.nodes)) {
+    if (n.resource_type === 'test' || n.resource_type === 'analysis') continue;
+    let l = byName.get(n.name);
+    if (!l) byName.set(n.name, (l = []));
+    l.push(n);
+  }
+  const rootName = project.root.name;
+  for (const node of Object.values(manifest.nodes)) {
+    const deps = new Set<string>();
+    for (const r of node.refs) {
+      const target = findRefTarget(byName, node.package_name, rootName, r.name, r.package ?? undefined);
+      if (!target) {
+        const src = sources.get(node.unique_id);
+        const where = locateCall(src, new RegExp(`ref\\s*\\(\\s*(?:['"][^'"]*['"]\\s*,\\s*)?['"]${escapeRe(r.name)}['"]`));
+        const disabled = Object.keys(manifest.disabled).some((id) => id.endsWith(`.${r.name}`));
+        const guess = suggest(r.name, [...byName.keys()]);
+        throw new StrataError('ref-not-found', `${node.resource_type} '${node.name}' depends on '${r.package ? r.package + '.' : ''}${r.name}', which ${disabled ? 'is disabled' : 'was not found'}`, {
+          position: where,
+          source: src?.code !== undefined && where ? readFileSync(src.absPath, 'utf8') : undefined,
+          hint: guess ? `did you mean ref('${guess}')?` : 'check the model name, or the package it is in',
+        });
+      }
+      deps.add(target.unique_id);
+    }
+    for (const [s, t] of node.sources) {
+      const id = Object.keys(manifest.sources).find((k) => {
+        const e = manifest.sources[k]!;
+        return e.source_name === s && e.name === t;
+      });
+      if (!id) {
+        const src = sources.get(node.unique_id);
+        const where = locateCall(src, new RegExp(`source\\s*\\(\\s*['"]${escapeRe(s)}['"]`));
+        const all = Object.values(manifest.sources).map((e) => `${e.source_name}.${e.name}`);
+        const guess = suggest(`${s}.${t}`, all);
+        throw new StrataError('source-not-found', `${node.resource_type} '${node.name}' depends on source '${s}.${t}', which was not found`, {
+          position: where,
+          source: where && src ? readFileSync(src.absPath, 'utf8') : undefined,
+          hint: guess ? `did you mean source('${guess.split('.')[0]}', '${guess.split('.')[1]}')?` : 'declare it under sources: in a YAML file in your models folder',
+        });
+      }
+      deps.add(id);
+    }
+    node.depends_on.nodes = [...deps];
+  }
+}
+
+function findRefTarget(byName: Map<string, ManifestNode[]>, fromPkg: string, rootPkg: string, name: string, pkg?: string): ManifestNode | undefined {
+  const list = byName.get(name) ?? [];
+  if (pkg) return list.find((n) => n.package_name === pkg);
+  return list.find((n) => n.package_name === fromPkg) ?? list.find((n) => n.package_name === rootPkg) ?? (list.length === 1 ? list[0] : list[0]);
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The position of the first match of `re` in a node's file. */
+function locateCall(src: NodeSource | undefined, re: RegExp): { file: string; line: number; column: number } | undefined {
+  if (!src) return undefined;
+  const text = existsSync(src.absPath) ? readFileSync(src.absPath, 'utf8') : src.code;
+  const m = re.exec(text);
+  if (!m) return { file: src.templateName, line: src.lineOffset + 1, column: 1 };
+  const before = text.slice(0, m.index);
+  const line = before.split('\n').length;
+  const column = m.index - before.lastIndexOf('\n');
+  return { file: src.templateName, line, column };
+}
+
+export function toGraphNode(n: ManifestNode): GraphNode {
+  return {
+    uniqueId: n.unique_id,
+    name: n.name,
+    resourceType: n.resource_type,
+    packageName: n.package_name,
+    fqn: n.fqn,
+    originalFilePath: n.original_file_path,
+    path: n.path,
+    tags: n.tags,
+    config: n.config,
+    dependsOn: n.depends_on.nodes,
+    checksum: n.checksum.checksum,
+    attachedNode: n.attached_node ?? undefined,
+  };
+}
+
+export { CACHE_FILE };

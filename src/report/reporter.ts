@@ -1,0 +1,174 @@
+/**
+ * Terminal output: dbt-style numbered lines (`3 of 12 START sql table model main.orders
+ * … [RUN]`), a one-line live status at the bottom when stdout is a terminal, plain lines
+ * otherwise, no colour under NO_COLOR or --no-color, and one JSON object per event with
+ * --log-format json.
+ */
+import pc from 'picocolors';
+
+export type LogFormat = 'text' | 'json';
+
+export interface ReporterOptions {
+  format?: LogFormat;
+  color?: boolean;
+  /** Redraw a status line (only on a TTY outside CI). */
+  live?: boolean;
+  out?: NodeJS.WritableStream;
+  err?: NodeJS.WritableStream;
+  /** Values that must never be printed (passwords, DBT_ENV_SECRET_*). */
+  secrets?: string[];
+}
+
+export type Status = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'runtime error';
+
+const WIDTH = 80;
+
+export class Reporter {
+  readonly format: LogFormat;
+  private readonly color: boolean;
+  private readonly live: boolean;
+  private readonly out: NodeJS.WritableStream;
+  private readonly err: NodeJS.WritableStream;
+  private readonly secrets: string[];
+  private statusLine = '';
+  private readonly colors: ReturnType<typeof pc.createColors>;
+
+  constructor(o: ReporterOptions = {}) {
+    this.format = o.format ?? 'text';
+    this.out = o.out ?? process.stdout;
+    this.err = o.err ?? process.stderr;
+    const tty = Boolean((this.out as NodeJS.WriteStream).isTTY);
+    this.color = (o.color ?? true) && !process.env.NO_COLOR && (tty || Boolean(process.env.FORCE_COLOR));
+    this.live = (o.live ?? true) && tty && !process.env.CI && this.format === 'text';
+    this.secrets = (o.secrets ?? []).filter((s) => s.length >= 3);
+    this.colors = pc.createColors(this.color);
+  }
+
+  private scrub(text: string): string {
+    let t = text;
+    for (const s of this.secrets) t = t.split(s).join('*****');
+    return t;
+  }
+
+  private write(stream: NodeJS.WritableStream, line: string): void {
+    if (this.statusLine) this.out.write('\r\x1b[2K');
+    stream.write(this.scrub(line) + '\n');
+    if (this.statusLine) this.out.write(this.statusLine);
+  }
+
+  private stamp(): string {
+    return new Date().toTimeString().slice(0, 8);
+  }
+
+  /** A plain informational line. */
+  info(message: string, data: Record<string, unknown> = {}): void {
+    if (this.format === 'json') this.json('info', { msg: message, ...data });
+    else this.write(this.out, `${this.stamp()}  ${message}`);
+  }
+
+  warn(message: string): void {
+    if (this.format === 'json') this.json('warn', { msg: message });
+    else this.write(this.out, `${this.stamp()}  ${this.colors.yellow('[WARNING]')}: ${message}`);
+  }
+
+  error(message: string): void {
+    if (this.format === 'json') this.json('error', { msg: message });
+    else this.write(this.err, this.colors.red(message));
+  }
+
+  /** Raw output (for `show`, `ls`, `compile`): never decorated. */
+  print(text: string): void {
+    if (this.format === 'json') this.json('info', { msg: text });
+    else this.write(this.out, text);
+  }
+
+  private json(level: string, data: Record<string, unknown>): void {
+    this.out.write(this.scrub(JSON.stringify({ ts: new Date().toISOString(), level, ...data })) + '\n');
+  }
+
+  /** `N of M START <description> ... [RUN]`. */
+  start(index: number, total: number, description: string, uniqueId: string): void {
+    if (this.format === 'json') return this.json('info', { event: 'node_start', index, total, node: uniqueId, msg: description });
+    this.write(this.out, `${this.stamp()}  ${dots(`${index} of ${total} START ${description}`, '[RUN]')}`);
+  }
+
+  /** `N of M OK created <description> ... [OK in 0.12s]` and its error/skip variants. */
+  finish(index: number, total: number, status: Status, description: string, seconds: number, uniqueId: string, message?: string): void {
+    if (this.format === 'json') return this.json(status === 'error' || status === 'fail' ? 'error' : 'info', { event: 'node_finished', index, total, node: uniqueId, status, execution_time: seconds, msg: message ?? description });
+    const c = this.colors;
+    let head: string;
+    let tail: string;
+    switch (status) {
+      case 'success':
+        head = `OK created ${description}`;
+        tail = `[${c.green(message ?? 'OK')} in ${seconds.toFixed(2)}s]`;
+        break;
+      case 'pass':
+        head = `PASS ${description}`;
+        tail = `[${c.green('PASS')} in ${seconds.toFixed(2)}s]`;
+        break;
+      case 'warn':
+        head = `WARN ${message ?? ''} ${description}`;
+        tail = `[${c.yellow('WARN')} ${message ?? ''} in ${seconds.toFixed(2)}s]`;
+        break;
+      case 'fail':
+        head = `FAIL ${message ?? ''} ${description}`;
+        tail = `[${c.red('FAIL')} ${message ?? ''} in ${seconds.toFixed(2)}s]`;
+        break;
+      case 'skipped':
+        head = `SKIP ${description}`;
+        tail = `[${c.yellow('SKIP')}]`;
+        break;
+      default:
+        head = `ERROR creating ${description}`;
+        tail = `[${c.red('ERROR')} in ${seconds.toFixed(2)}s]`;
+    }
+    this.write(this.out, `${this.stamp()}  ${dots(`${index} of ${total} ${head}`, tail)}`);
+  }
+
+  /** Redraw the live status line (done/total and what is running). */
+  progress(done: number, total: number, running: string[]): void {
+    if (!this.live) return;
+    const width = 24;
+    const filled = total ? Math.round((done / total) * width) : width;
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+    const line = `${bar} ${running.slice(0, 3).join(', ')}${running.length > 3 ? ', …' : ''}`.slice(0, ((this.out as NodeJS.WriteStream).columns ?? WIDTH) - 1);
+    this.statusLine = line;
+    this.out.write('\r\x1b[2K' + line);
+  }
+
+  /** Remove the live status line. */
+  endProgress(): void {
+    if (this.statusLine) this.out.write('\r\x1b[2K');
+    this.statusLine = '';
+  }
+
+  /** The closing summary. */
+  summary(counts: Record<string, number>, seconds: number, what: string): void {
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const pass = (counts.success ?? 0) + (counts.pass ?? 0);
+    const warn = counts.warn ?? 0;
+    const error = (counts.error ?? 0) + (counts.fail ?? 0) + (counts['runtime error'] ?? 0);
+    const skip = counts.skipped ?? 0;
+    if (this.format === 'json') return this.json(error ? 'error' : 'info', { event: 'summary', pass, warn, error, skip, total, elapsed: seconds });
+    const c = this.colors;
+    this.info('');
+    this.info(`Finished running ${what} in ${formatDuration(seconds)} (${seconds.toFixed(2)}s).`);
+    this.info(error ? c.red(`Completed with ${error} error${error === 1 ? '' : 's'}, ${warn} warning${warn === 1 ? '' : 's'} and ${skip} skip${skip === 1 ? '' : 's'}:`) : c.green('Completed successfully'));
+    this.info(`Done. PASS=${pass} WARN=${warn} ERROR=${error} SKIP=${skip} TOTAL=${total}`);
+  }
+}
+
+function dots(left: string, right: string): string {
+  // eslint-disable-next-line no-control-regex
+  const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+  const n = Math.max(3, WIDTH - visible(left) - visible(right) - 2);
+  return `${left} ${'.'.repeat(n)} ${right}`;
+}
+
+export function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `${h} hours ${m} minutes and ${s.toFixed(2)} seconds`;
+}

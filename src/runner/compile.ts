@@ -1,0 +1,169 @@
+/**
+ * Render a node for execution: refs and sources resolve to real relations, ephemeral
+ * models are inlined as CTEs, `is_incremental()` answers what the materialization
+ * decided, and a microbatch window filters upstream refs that have an `event_time`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { StrataError } from '../errors.js';
+import { resolveVar } from '../project/index.js';
+import { createNodeContext, type ContextServices, type DatabaseServices } from '../context/node-context.js';
+import { Relation, doubleQuote } from '../context/relation.js';
+import type { ManifestNode } from '../parse/manifest.js';
+import { translateType, type ParsedProject } from '../parse/parser.js';
+
+/** A relation that prints as a subquery restricted to an event-time window. */
+class WindowedRelation extends Relation {
+  constructor(base: Relation, private readonly column: string, private readonly start: Date, private readonly end: Date) {
+    super(base, doubleQuote, base.includeParts);
+  }
+  override render(): string {
+    const ts = (d: Date) => `cast('${d.toISOString().replace('T', ' ').replace('Z', '')}' as timestamp)`;
+    return `(select * from ${super.render()} where ${doubleQuote(this.column)} >= ${ts(this.start)} and ${doubleQuote(this.column)} < ${ts(this.end)})`;
+  }
+}
+
+export interface RenderOptions {
+  isIncremental?: boolean;
+  batch?: { start: Date; end: Date };
+  db?: DatabaseServices;
+  /** Names added to the context (for hooks: nothing; for operations: their args). */
+  extra?: Record<string, unknown>;
+  /** Render this code instead of the node's own (hooks). */
+  code?: string;
+  codeName?: string;
+}
+
+/** Everything compile needs that lasts for the whole invocation. */
+export class Compiler {
+  readonly graphValue: Record<string, unknown>;
+
+  constructor(readonly parsed: ParsedProject, private readonly flags: Record<string, unknown>) {
+    const m = parsed.manifest;
+    this.graphValue = { nodes: m.nodes, sources: m.sources, exposures: m.exposures, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} };
+  }
+
+  /** The relation a node builds (`this`). */
+  relationOf(node: ManifestNode): Relation {
+    if (node.config.materialized === 'ephemeral') return new Relation({ identifier: `__dbt__cte__${node.name}`, type: 'cte' });
+    return new Relation({ database: node.database, schema: node.schema, identifier: node.alias, type: node.config.materialized === 'view' ? 'view' : 'table' }, doubleQuote);
+  }
+
+  services(db: DatabaseServices | undefined, ephemerals: Set<string>, batch?: { start: Date; end: Date }): ContextServices {
+    const p = this.parsed;
+    const m = p.manifest;
+    return {
+      mode: 'execute',
+      registry: p.registry,
+      adapterType: p.adapterType,
+      dispatchPrefixes: [p.adapterType, 'default'],
+      dispatchConfig: p.project.dispatch,
+      quote: doubleQuote,
+      translateType,
+      resolveVar: (pkg, name) => resolveVar(p.project.vars, pkg, name),
+      flags: this.flags,
+      db,
+      graph: () => this.graphValue,
+      resolveRef: (from, name, pkg) => {
+        const node = m.nodes[from.uniqueId];
+        const id = node?.depends_on.nodes.find((d) => {
+          const t = m.nodes[d];
+          return t && t.name === name && (!pkg || t.package_name === pkg);
+        });
+        const target = id ? m.nodes[id] : Object.values(m.nodes).find((t) => t.name === name && (!pkg || t.package_name === pkg) && t.resource_type !== 'test');
+        if (!target) throw new StrataError('ref-not-found', `${from.name} refers to '${name}', which was not found`);
+        if (target.config.materialized === 'ephemeral') {
+          ephemerals.add(target.unique_id);
+          return this.relationOf(target);
+        }
+        const rel = this.relationOf(target);
+        const et = target.config.event_time;
+        if (batch && typeof et === 'string' && et) return new WindowedRelation(rel, et, batch.start, batch.end);
+        return rel;
+      },
+      resolveSource: (_from, s, t) => {
+        const src = Object.values(m.sources).find((e) => e.source_name === s && e.name === t);
+        if (!src) throw new StrataError('source-not-found', `source '${s}.${t}' was not found`);
+        const rel = new Relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' }, doubleQuote);
+        const et = src.config.event_time;
+        if (batch && typeof et === 'string' && et) return new WindowedRelation(rel, et, batch.start, batch.end);
+        return rel;
+      },
+      resolveDoc: (pkg, name, fromPkg) => {
+        const d = m.docs[`doc.${fromPkg ?? pkg}.${name}`] ?? Object.values(m.docs).find((x) => x.name === name);
+        return d?.block_contents ?? '';
+      },
+    };
+  }
+
+  /** Render a node's SQL for execution, with ephemeral CTEs injected. */
+  async render(node: ManifestNode, opts: RenderOptions = {}): Promise<string> {
+    const ephemerals = new Set<string>();
+    const sql = await this.renderRaw(node, opts, ephemerals);
+    if (opts.code !== undefined || ephemerals.size === 0) return sql;
+    return injectCtes(sql, await this.ephemeralCtes(ephemerals, opts));
+  }
+
+  private async renderRaw(node: ManifestNode, opts: RenderOptions, ephemerals: Set<string>): Promise<string> {
+    const p = this.parsed;
+    const proto = p.prototypes.get(node.package_name) ?? p.baseContext;
+    const ctx = createNodeContext(this.services(opts.db, ephemerals, opts.batch), proto, {
+      node: { uniqueId: node.unique_id, name: node.name, packageName: node.package_name, resourceType: node.resource_type, originalFilePath: node.original_file_path },
+      self: this.relationOf(node),
+      config: node.config,
+      model: node as unknown as Record<string, unknown>,
+      isIncremental: opts.isIncremental,
+      extra: opts.extra,
+    });
+    const tpl = opts.code !== undefined ? p.env.compile(opts.code, opts.codeName ?? `${node.original_file_path} (hook)`) : p.template(node.unique_id);
+    return tpl.render(ctx);
+  }
+
+  /** CTE definitions for the ephemeral models used, dependencies first. */
+  private async ephemeralCtes(ids: Set<string>, opts: RenderOptions): Promise<string[]> {
+    const done = new Map<string, string>();
+    const visit = async (id: string, stack: string[]) => {
+      if (done.has(id)) return;
+      if (stack.includes(id)) throw new StrataError('dependency-cycle', `ephemeral models refer to each other: ${[...stack, id].join(' -> ')}`);
+      const node = this.parsed.manifest.nodes[id]!;
+      const inner = new Set<string>();
+      const sql = await this.renderRaw(node, { ...opts, isIncremental: false }, inner);
+      for (const d of inner) await visit(d, [...stack, id]);
+      done.set(id, `__dbt__cte__${node.name} as (\n${sql.trim().replace(/;\s*$/, '')}\n)`);
+    };
+    for (const id of ids) await visit(id, []);
+    return [...done.values()];
+  }
+
+  /** Write `target/<dir>/<package>/<original_file_path>`. */
+  writeArtifact(dir: 'compiled' | 'run', node: ManifestNode, sql: string): string {
+    const file = join(this.parsed.project.targetPath, dir, node.package_name, node.original_file_path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, sql);
+    return file;
+  }
+}
+
+/**
+ * Put CTEs in front of a query: merged into its own leading `with` if it has one,
+ * otherwise as a new `with` clause. Leading comments are kept in front.
+ */
+export function injectCtes(sql: string, ctes: string[]): string {
+  if (ctes.length === 0) return sql;
+  let i = 0;
+  for (;;) {
+    while (i < sql.length && /\s/.test(sql[i]!)) i++;
+    if (sql.startsWith('--', i)) {
+      const nl = sql.indexOf('\n', i);
+      i = nl < 0 ? sql.length : nl + 1;
+    } else if (sql.startsWith('/*', i)) {
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? sql.length : end + 2;
+    } else break;
+  }
+  const head = sql.slice(0, i);
+  const rest = sql.slice(i);
+  const m = /^with(\s+recursive)?\s/i.exec(rest);
+  if (m) return `${head}${rest.slice(0, m[0].length)}${ctes.join(',\n')},\n${rest.slice(m[0].length)}`;
+  return `${head}with ${ctes.join(',\n')}\n${rest}`;
+}

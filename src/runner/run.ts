@@ -1,0 +1,285 @@
+/**
+ * The scheduler: nodes run as soon as their selected parents have finished, up to
+ * `threads` at once; a failure skips the node's descendants (or everything, with
+ * --fail-fast); Ctrl-C interrupts the running statements. Each node is rendered, handed
+ * to its materialization, and recorded in `run_results.json`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createAdapter, type Adapter } from '../adapters/index.js';
+import { StrataError, formatError, isStrataError } from '../errors.js';
+import { materialize } from '../materializations/index.js';
+import type { ManifestNode } from '../parse/manifest.js';
+import { STRATA_VERSION } from '../parse/manifest.js';
+import type { ParsedProject } from '../parse/parser.js';
+import type { Reporter, Status } from '../report/reporter.js';
+import { Compiler } from './compile.js';
+import { databaseServices, toAdapterRelation } from './database.js';
+
+export interface RunOptions {
+  parsed: ParsedProject;
+  /** Unique ids to execute. */
+  selected: Set<string>;
+  reporter: Reporter;
+  threads?: number;
+  fullRefresh?: boolean;
+  failFast?: boolean;
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
+  /** The command name recorded in run_results.json (`run`, `build`…). */
+  which: string;
+  flags?: Record<string, unknown>;
+  /** An already-open adapter; otherwise one is opened from the profile and closed at the end. */
+  adapter?: Adapter;
+  args?: Record<string, unknown>;
+}
+
+export interface NodeResult {
+  unique_id: string;
+  status: Status;
+  timing: { name: string; started_at: string; completed_at: string }[];
+  thread_id: string;
+  execution_time: number;
+  adapter_response: Record<string, unknown>;
+  message: string | null;
+  failures: number | null;
+  compiled: boolean;
+  compiled_code: string | null;
+  relation_name: string | null;
+  batch_results: null;
+}
+
+export interface RunResults {
+  metadata: { dbt_schema_version: string; dbt_version: string; generated_at: string; invocation_id: string; env: Record<string, string> };
+  results: NodeResult[];
+  elapsed_time: number;
+  args: Record<string, unknown>;
+}
+
+/** Open the adapter the parsed project's profile names (or the default embedded DuckDB). */
+export async function openAdapter(parsed: ParsedProject, threads?: number): Promise<Adapter> {
+  const p = parsed.project;
+  const n = threads ?? p.profile?.threads ?? 4;
+  const target = p.profile
+    ? { type: p.profile.type, fields: p.profile.fields, threads: n * 2 }
+    : { type: 'duckdb', fields: { path: p.defaultDuckdbPath }, threads: n * 2 };
+  return createAdapter(target, { projectDir: p.root.dir, projectName: p.root.name });
+}
+
+/** Things the runner builds, in the order dbt describes them. */
+function describe(node: ManifestNode): string {
+  const m = String(node.config.materialized ?? 'view');
+  const where = `${node.schema}.${node.alias}`;
+  if (node.resource_type === 'model') return `sql ${m} model ${where}`;
+  return `${node.resource_type} ${where}`;
+}
+
+export async function runNodes(o: RunOptions): Promise<RunResults> {
+  const started = performance.now();
+  const { parsed, reporter } = o;
+  const m = parsed.manifest;
+  const threads = Math.max(1, o.threads ?? parsed.project.profile?.threads ?? 4);
+  const compiler = new Compiler(parsed, o.flags ?? {});
+  const ownAdapter = !o.adapter;
+  const adapter = o.adapter ?? (await openAdapter(parsed, threads));
+  const db = databaseServices(adapter);
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) return;
+    reporter.warn('Cancelling: interrupting running queries (press Ctrl-C again to force)');
+    abort.abort();
+    adapter.cancelAll();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  const nodes = [...o.selected].map((id) => m.nodes[id]).filter((n): n is ManifestNode => !!n && n.resource_type === 'model' && n.config.materialized !== 'ephemeral');
+  const ids = new Set(nodes.map((n) => n.unique_id));
+  const total = nodes.length;
+  const results: NodeResult[] = [];
+  const status = new Map<string, Status>();
+  const running = new Map<string, string>();
+  let index = 0;
+  let stop = false;
+
+  // Selected ancestors (through unselected or ephemeral nodes too) decide readiness.
+  const waitsOn = new Map<string, Set<string>>();
+  for (const n of nodes) {
+    const deps = new Set<string>();
+    const seen = new Set<string>();
+    const walk = (id: string) => {
+      for (const d of m.nodes[id]?.depends_on.nodes ?? []) {
+        if (seen.has(d)) continue;
+        seen.add(d);
+        if (ids.has(d)) deps.add(d);
+        else if (m.nodes[d]?.config.materialized === 'ephemeral') walk(d);
+      }
+    };
+    walk(n.unique_id);
+    waitsOn.set(n.unique_id, deps);
+  }
+
+  try {
+    for (const h of parsed.project.onRunStart) await runProjectHook(compiler, adapter, db, h.sql, 'on-run-start', reporter);
+
+    await new Promise<void>((resolveAll) => {
+      const pending = new Set(nodes.map((n) => n.unique_id));
+      let active = 0;
+      const pump = () => {
+        if (pending.size === 0 && active === 0) return resolveAll();
+        for (const id of [...pending]) {
+          if (active >= threads) break;
+          const deps = waitsOn.get(id)!;
+          const blocked = [...deps].find((d) => status.has(d) && status.get(d) !== 'success');
+          const node = m.nodes[id]!;
+          if (blocked || stop || abort.signal.aborted) {
+            pending.delete(id);
+            const why = stop || abort.signal.aborted ? 'the run was stopped' : `its parent ${blocked} did not succeed`;
+            status.set(id, 'skipped');
+            results.push(result(node, 'skipped', 0, `Skipped because ${why}`, null, {}));
+            reporter.finish(++index, total, 'skipped', describe(node), 0, id);
+            continue;
+          }
+          if (![...deps].every((d) => status.has(d))) continue;
+          pending.delete(id);
+          active++;
+          const i = ++index;
+          running.set(id, node.name);
+          reporter.start(i, total, describe(node), id);
+          reporter.progress(results.length, total, [...running.values()]);
+          buildNode(node).then((r) => {
+            active--;
+            running.delete(id);
+            status.set(id, r.status);
+            results.push(r);
+            reporter.finish(i, total, r.status, describe(node), r.execution_time, id, r.status === 'success' ? String(r.adapter_response._message ?? 'OK') : undefined);
+            if (r.status === 'error') {
+              reporter.error(r.message ?? 'error');
+              if (o.failFast) stop = true;
+            }
+            reporter.progress(results.length, total, [...running.values()]);
+            pump();
+          });
+        }
+        if (pending.size === 0 && active === 0) resolveAll();
+      };
+      pump();
+    });
+    reporter.endProgress();
+    if (!abort.signal.aborted) for (const h of parsed.project.onRunEnd) await runProjectHook(compiler, adapter, db, h.sql, 'on-run-end', reporter);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    if (ownAdapter) await adapter.close();
+  }
+
+  async function buildNode(node: ManifestNode): Promise<NodeResult> {
+    const t0 = performance.now();
+    const startedAt = new Date().toISOString();
+    let compiledSql: string | null = null;
+    const executed: string[] = [];
+    try {
+      const relation = toAdapterRelation(adapter, compiler.relationOf(node));
+      const renderHooks = async (key: 'pre_hook' | 'post_hook') => {
+        const list = (node.config[key] as unknown[] | undefined) ?? [];
+        const out: string[] = [];
+        for (const h of list) {
+          const code = typeof h === 'string' ? h : String((h as { sql?: unknown }).sql ?? '');
+          const sql = (await compiler.render(node, { code, codeName: `${node.original_file_path} (${key.replace('_', '-')})`, db })).trim();
+          if (sql) out.push(sql);
+        }
+        return out;
+      };
+      const hooks = { pre: await renderHooks('pre_hook'), post: await renderHooks('post_hook') };
+      const r = await materialize(String(node.config.materialized ?? 'view'), {
+        adapter,
+        node: { uniqueId: node.unique_id, name: node.name, relation, config: node.config, compiledPath: join(parsed.project.targetPath, 'compiled', node.package_name, node.original_file_path) },
+        fullRefresh: Boolean(o.fullRefresh),
+        render: async ({ isIncremental, batch }) => {
+          const sql = await compiler.render(node, { isIncremental, batch, db });
+          compiledSql = sql;
+          compiler.writeArtifact('compiled', node, sql);
+          return sql;
+        },
+        hooks,
+        eventTimeStart: o.eventTimeStart,
+        eventTimeEnd: o.eventTimeEnd,
+        now: parsed.runStartedAt,
+        signal: abort.signal,
+      });
+      executed.push(...r.executedSql);
+      compiler.writeArtifact('run', node, executed.join(';\n\n') + (executed.length ? ';\n' : ''));
+      return result(node, 'success', (performance.now() - t0) / 1000, r.message, compiledSql, { _message: r.message, code: r.message.split(' ')[0], rows_affected: r.rowsAffected ?? null }, startedAt);
+    } catch (err) {
+      const msg = errorMessage(node, err, parsed, compiledSql);
+      return result(node, 'error', (performance.now() - t0) / 1000, msg, compiledSql, {}, startedAt);
+    }
+  }
+
+  const elapsed = (performance.now() - started) / 1000;
+  const order = new Map(nodes.map((n, i) => [n.unique_id, i]));
+  results.sort((a, b) => (order.get(a.unique_id) ?? 0) - (order.get(b.unique_id) ?? 0));
+  const runResults: RunResults = {
+    metadata: {
+      dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json',
+      dbt_version: STRATA_VERSION,
+      generated_at: new Date().toISOString(),
+      invocation_id: parsed.invocationId,
+      env: {},
+    },
+    results,
+    elapsed_time: elapsed,
+    args: { which: o.which, ...(o.args ?? {}) },
+  };
+  writeRunResults(parsed.project.targetPath, runResults);
+  const counts: Record<string, number> = {};
+  for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  if (abort.signal.aborted) reporter.warn('The run was cancelled; relations that were being built keep their previous version.');
+  reporter.summary(counts, elapsed, `${total} model${total === 1 ? '' : 's'}`);
+  return runResults;
+}
+
+function result(node: ManifestNode, status: Status, seconds: number, message: string, compiled: string | null, response: Record<string, unknown>, startedAt?: string): NodeResult {
+  const now = new Date().toISOString();
+  return {
+    unique_id: node.unique_id,
+    status,
+    timing: startedAt ? [{ name: 'execute', started_at: startedAt, completed_at: now }] : [],
+    thread_id: 'Thread-1',
+    execution_time: seconds,
+    adapter_response: response,
+    message,
+    failures: null,
+    compiled: compiled !== null,
+    compiled_code: compiled,
+    relation_name: node.relation_name,
+    batch_results: null,
+  };
+}
+
+/** A node's failure as the user should read it: which model, where its compiled SQL is, and the engine's message. */
+function errorMessage(node: ManifestNode, err: unknown, parsed: ParsedProject, compiled: string | null): string {
+  const where = `${node.resource_type} ${node.name} (${node.original_file_path})`;
+  if (isStrataError(err) && err.code === 'sql-error') {
+    const path = join('target', 'compiled', node.package_name, node.original_file_path);
+    const line = (err as StrataError & { line?: number }).line ?? err.position?.line;
+    return `Database error in ${where}\n  ${err.message.split('\n').join('\n  ')}\n  compiled SQL at ${path}${line ? `:${line}` : ''}`;
+  }
+  void parsed;
+  void compiled;
+  return `Error in ${where}\n  ${formatError(err).split('\n').join('\n  ')}`;
+}
+
+async function runProjectHook(compiler: Compiler, adapter: Adapter, db: ReturnType<typeof databaseServices>, code: string, kind: string, reporter: Reporter): Promise<void> {
+  const root = compiler.parsed.project.root.name;
+  const pseudo = { unique_id: `operation.${root}.${kind}`, name: kind, package_name: root, resource_type: 'operation', original_file_path: 'dbt_project.yml', config: {}, depends_on: { nodes: [], macros: [] } } as unknown as ManifestNode;
+  const sql = (await compiler.render(pseudo, { code, codeName: `dbt_project.yml (${kind})`, db })).trim();
+  if (!sql) return;
+  reporter.info(`Running ${kind} hook`);
+  await adapter.withSession((s) => s.execute(sql, { fetch: false }));
+}
+
+export function writeRunResults(targetPath: string, r: RunResults): void {
+  mkdirSync(targetPath, { recursive: true });
+  writeFileSync(join(targetPath, 'run_results.json'), JSON.stringify(r, null, 2));
+}

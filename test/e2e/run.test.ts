@@ -1,0 +1,130 @@
+/**
+ * End to end: the CLI builds a fixture project on a real DuckDB file — views, tables with a
+ * custom schema, an ephemeral CTE, an incremental merge, dispatch, vars, hooks — then an
+ * incremental run after new data, and a full refresh, checked row by row.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { main } from '../../src/cli/main.js';
+
+const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'run', 'shop');
+
+async function query(db: string, sql: string): Promise<unknown[][]> {
+  const inst = await DuckDBInstance.create(db);
+  const con = await inst.connect();
+  try {
+    const r = await con.runAndReadAll(sql);
+    return r.getRowsJS() as unknown[][];
+  } finally {
+    con.closeSync();
+    inst.closeSync();
+  }
+}
+
+async function seed(db: string, sql: string): Promise<void> {
+  const inst = await DuckDBInstance.create(db);
+  const con = await inst.connect();
+  try {
+    await con.run(sql);
+  } finally {
+    con.closeSync();
+    inst.closeSync();
+  }
+}
+
+async function cli(dir: string, ...args: string[]): Promise<number> {
+  return main([...args, '--project-dir', dir, '--profiles-dir', dir, '--no-color']);
+}
+
+test('run, incremental run and full refresh build the right rows', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-shop-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  const db = join(dir, 'target', 'shop.duckdb');
+  process.env.SHOP_DB = db;
+  await import('node:fs').then((fs) => fs.mkdirSync(join(dir, 'target'), { recursive: true }));
+  await seed(
+    db,
+    `create schema raw;
+     create table raw.events as select * from (values
+       (1, 'click', timestamp '2024-01-01 10:00:00', 5),
+       (2, 'view',  timestamp '2024-01-01 11:00:00', 1),
+       (3, 'click', timestamp '2024-01-02 09:00:00', 7)) t(id, kind, ts, amount);`,
+  );
+
+  assert.equal(await cli(dir, 'run'), 0);
+  assert.deepEqual(await query(db, 'select kind, label, events, amount::int from main_marts.kind_counts order by kind'), [
+    ['click', 'CLICK!', 2n, 12],
+    ['view', 'VIEW!', 1n, 1],
+  ]);
+  assert.deepEqual(await query(db, 'select count(*)::int from main_marts.events_incremental'), [[3]]);
+  assert.deepEqual(await query(db, 'select n::int from main.post_hook_ran'), [[2]]);
+  const results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
+  assert.equal(results.results.length, 3, 'ephemeral models are not run');
+  assert.ok(results.results.every((r: { status: string }) => r.status === 'success'));
+  assert.ok(existsSync(join(dir, 'target', 'compiled', 'shop', 'models', 'marts', 'kind_counts.sql')));
+  const compiled = readFileSync(join(dir, 'target', 'compiled', 'shop', 'models', 'marts', 'kind_counts.sql'), 'utf8');
+  assert.match(compiled, /__dbt__cte__int_kinds as \(/);
+  const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));
+  assert.equal(manifest.metadata.dbt_schema_version, 'https://schemas.getdbt.com/dbt/manifest/v12.json');
+  assert.deepEqual(manifest.nodes['model.shop.kind_counts'].depends_on.nodes.sort(), ['model.shop.int_kinds', 'model.shop.stg_events']);
+
+  // New rows and a changed row that is older than the watermark: the merge only takes new ones.
+  await seed(db, `insert into raw.events values (4, 'view', timestamp '2024-01-03 08:00:00', 2), (5, 'buy', timestamp '2024-01-03 09:00:00', 30); update raw.events set amount = 100 where id = 1;`);
+  assert.equal(await cli(dir, 'run', '--select', 'events_incremental'), 0);
+  assert.deepEqual(await query(db, 'select id, amount from main_marts.events_incremental order by id'), [
+    [1, 5],
+    [2, 1],
+    [3, 7],
+    [4, 2],
+    [5, 30],
+  ]);
+  assert.equal(await cli(dir, 'run', '--select', 'events_incremental', '--full-refresh'), 0);
+  assert.deepEqual(await query(db, 'select id, amount from main_marts.events_incremental order by id'), [
+    [1, 100],
+    [2, 1],
+    [3, 7],
+    [4, 2],
+    [5, 30],
+  ]);
+});
+
+test('a SQL error fails the model, skips its children, keeps the old table, exits 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-shop-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  const db = join(dir, 'target', 'shop.duckdb');
+  process.env.SHOP_DB = db;
+  await import('node:fs').then((fs) => fs.mkdirSync(join(dir, 'target'), { recursive: true }));
+  await seed(db, `create schema raw; create table raw.events as select 1 as id, 'click' as kind, timestamp '2024-01-01' as ts, 5 as amount;`);
+  assert.equal(await cli(dir, 'run'), 0);
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(join(dir, 'models', 'staging', 'stg_events.sql'), 'select id, kind, ts, amount, no_such_column\nfrom {{ source("raw", "events") }}\n');
+  assert.equal(await cli(dir, 'run'), 1);
+  const results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
+  const by = Object.fromEntries(results.results.map((r: { unique_id: string; status: string }) => [r.unique_id, r.status]));
+  assert.equal(by['model.shop.stg_events'], 'error');
+  assert.equal(by['model.shop.kind_counts'], 'skipped');
+  assert.match(results.results.find((r: { unique_id: string }) => r.unique_id === 'model.shop.stg_events').message, /no_such_column/);
+  assert.deepEqual(await query(db, 'select count(*)::int from main.stg_events'), [[1]], 'the old view still answers');
+});
+
+test('unknown ref: exit 2 with the file, line and a suggestion', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-shop-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(join(dir, 'models', 'marts', 'bad.sql'), 'select 1 as x\nunion all\nselect * from {{ ref("stg_event") }}\n');
+  const errs: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((s: string) => (errs.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    assert.equal(await cli(dir, 'parse'), 2);
+  } finally {
+    process.stderr.write = write;
+  }
+  const text = errs.join('');
+  assert.match(text, /models\/marts\/bad\.sql:3:15/);
+  assert.match(text, /did you mean ref\('stg_events'\)/);
+});
