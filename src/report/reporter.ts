@@ -76,6 +76,13 @@ export class Reporter {
     else this.write(this.err, this.colors.red(message));
   }
 
+  /** A failure's details, after the summary (stdout, so it stays in order with the lines above). */
+  failure(message: string): void {
+    if (this.format === 'json') return this.json('error', { msg: message });
+    this.info('');
+    for (const line of message.split('\n')) this.info(line.startsWith('  ') ? line : this.colors.red(line));
+  }
+
   /** Raw output (for `show`, `ls`, `compile`): never decorated. */
   print(text: string): void {
     if (this.format === 'json') this.json('info', { msg: text });

@@ -153,10 +153,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
             status.set(id, r.status);
             results.push(r);
             reporter.finish(i, total, r.status, describe(node), r.execution_time, id, r.status === 'success' ? String(r.adapter_response._message ?? 'OK') : undefined);
-            if (r.status === 'error') {
-              reporter.error(r.message ?? 'error');
-              if (o.failFast) stop = true;
-            }
+            if (r.status === 'error' && o.failFast) stop = true;
             reporter.progress(results.length, total, [...running.values()]);
             pump();
           });
@@ -236,6 +233,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
   for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
   if (abort.signal.aborted) reporter.warn('The run was cancelled; relations that were being built keep their previous version.');
   reporter.summary(counts, elapsed, `${total} model${total === 1 ? '' : 's'}`);
+  for (const r of results) if (r.status === 'error') reporter.failure(r.message ?? 'error');
   return runResults;
 }
 

@@ -125,6 +125,6 @@ test('unknown ref: exit 2 with the file, line and a suggestion', async () => {
     process.stderr.write = write;
   }
   const text = errs.join('');
-  assert.match(text, /models\/marts\/bad\.sql:3:15/);
+  assert.match(text, /models\/marts\/bad\.sql:3:18/);
   assert.match(text, /did you mean ref\('stg_events'\)/);
 });

@@ -1,0 +1,127 @@
+/**
+ * Parse benchmark: generated projects of N models (chains and fans of refs, macros with
+ * dispatch, YAML columns and tests). Times a cold parse, a no-change parse (cache), a
+ * one-file-change parse, and reports peak RSS; each parse runs in a fresh process so the
+ * figures include start-up, as a user sees them. The baseline is the time Node takes to
+ * read the same files (the floor for any parser).
+ *
+ *   node --import tsx bench/parse.ts [models...]     (default: 1000 10000)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { machine, writeSection } from './lib/report.js';
+
+const ROOT = join(import.meta.dirname, '.work');
+
+export function generateProject(dir: string, n: number): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'models', 'staging'), { recursive: true });
+  mkdirSync(join(dir, 'macros'), { recursive: true });
+  writeFileSync(join(dir, 'dbt_project.yml'), `name: bench\nversion: '1.0'\nconfig-version: 2\nprofile: bench\nmodels:\n  bench:\n    +materialized: view\n    marts:\n      +materialized: table\n`);
+  writeFileSync(
+    join(dir, 'macros', 'helpers.sql'),
+    `{% macro cents(col) %}{{ return(adapter.dispatch('cents')(col)) }}{% endmacro %}
+{% macro default__cents(col) %}({{ col }} / 100.0){% endmacro %}
+{% macro duckdb__cents(col) %}round({{ col }} / 100.0, 2){% endmacro %}
+`,
+  );
+  const folders = Math.max(1, Math.floor(n / 200));
+  for (let f = 0; f < folders; f++) mkdirSync(join(dir, 'models', 'marts', `area_${f}`), { recursive: true });
+  let yml = 'version: 2\nmodels:\n';
+  for (let i = 0; i < n; i++) {
+    const name = `m_${i}`;
+    let body: string;
+    if (i < 10) {
+      body = `select range as id, range * 7 as amount_cents, 'k' || (range % 5) as kind from range(100)`;
+      writeFileSync(join(dir, 'models', 'staging', `${name}.sql`), `{{ config(tags=['staging']) }}\n${body}\n`);
+    } else {
+      const a = `m_${i - 1 - (i % 7)}`;
+      const b = `m_${i % 10}`;
+      body = `{{ config(materialized='${i % 3 === 0 ? 'table' : 'view'}', tags=['t${i % 4}']) }}
+with a as (
+    select id, amount_cents, kind from {{ ref('${a}') }}
+),
+b as (
+    select id, kind from {{ ref('${b}') }}
+)
+select
+    a.id,
+{%- for col in ['amount_cents', 'kind'] %}
+    a.{{ col }} as {{ col }}_{{ loop.index }},
+{%- endfor %}
+    {{ cents('a.amount_cents') }} as amount,
+    {{ var('multiplier', 1) }} as multiplier
+from a join b using (id)
+`;
+      writeFileSync(join(dir, 'models', 'marts', `area_${i % folders}`, `${name}.sql`), body);
+    }
+    yml += `  - name: ${name}\n    description: Model ${i}.\n    columns:\n      - name: id\n        description: The key.\n        tests: [unique, not_null]\n      - name: amount\n        description: Dollars.\n`;
+    if ((i + 1) % 200 === 0 || i === n - 1) {
+      writeFileSync(join(dir, 'models', `_props_${Math.floor(i / 200)}.yml`), yml);
+      yml = 'version: 2\nmodels:\n';
+    }
+  }
+}
+
+function timeCli(dir: string): { ms: number; rssMb: number } {
+  const script = `
+    const t0 = performance.now();
+    const { parseProject } = await import(${JSON.stringify(join(import.meta.dirname, '..', 'src', 'parse', 'parser.ts'))});
+    const p = await parseProject({ projectDir: ${JSON.stringify(dir)}, log: () => {} });
+    const ms = performance.now() - t0;
+    process.stdout.write(JSON.stringify({ ms, rss: process.resourceUsage().maxRSS / 1024, hits: p.cacheStats.hits, misses: p.cacheStats.misses }));
+  `;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = JSON.parse(out) as { ms: number; rss: number };
+  return { ms: r.ms, rssMb: r.rss };
+}
+
+function readAll(dir: string): number {
+  const t0 = performance.now();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return performance.now() - t0;
+}
+
+async function mainBench(): Promise<void> {
+  const sizes = process.argv.slice(2).map(Number).filter(Boolean);
+  const rows: string[] = [];
+  for (const n of sizes.length ? sizes : [1000, 10000]) {
+    const dir = join(ROOT, `parse_${n}`);
+    generateProject(dir, n);
+    const read = readAll(dir);
+    rmSync(join(dir, 'target'), { recursive: true, force: true });
+    const cold = timeCli(dir);
+    const warm = timeCli(dir);
+    const f = join(dir, 'models', 'marts', 'area_0', `m_${n - 200 > 10 ? n - 200 : 20}.sql`);
+    writeFileSync(f, readFileSync(f, 'utf8') + '\n-- changed\n');
+    const one = timeCli(dir);
+    rows.push(`| ${n} | ${cold.ms.toFixed(0)} ms | ${warm.ms.toFixed(0)} ms | ${one.ms.toFixed(0)} ms | ${Math.max(cold.rssMb, warm.rssMb, one.rssMb).toFixed(0)} MB | ${read.toFixed(0)} ms | ${(cold.ms / read).toFixed(1)}× |`);
+    console.log(rows[rows.length - 1]);
+  }
+  writeSection(
+    'parse',
+    `## Parse (\`bench/parse.ts\`)
+
+Generated projects (chains and fans of refs, a dispatched macro, a loop, YAML columns with tests).
+Each parse runs in a fresh Node process (module loading included). Baseline: reading the
+same files with \`readFileSync\` in the same run. Targets for 10,000 models: cold < 3 s,
+no change < 300 ms, one file changed < 150 ms, peak RSS < 1 GB.
+
+| models | cold parse | no change | one file changed | peak RSS | baseline: read files | cold / baseline |
+|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+dbt-core was not timed in this run (the harness needs dbt-core in a virtual environment; see issue 3).`,
+  );
+  console.log(machine());
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await mainBench();
