@@ -1,0 +1,232 @@
+/**
+ * Reading a whole dbt project: dbt_project.yml, its packages (recursively), every file
+ * under the configured paths, YAML property files, docs blocks, profiles.yml, selectors.yml
+ * and vars, into one typed {@link Project}.
+ */
+import { basename, join, resolve } from 'node:path';
+import { StrataError } from '../errors.js';
+import { readDbtProject, type ReadDbtProject } from './dbt-project-file.js';
+import { discoverFiles } from './discover-files.js';
+import { displayPath } from './display-path.js';
+import { scanDocBlocks } from './docs-blocks.js';
+import { readPackagesFile } from './packages-file.js';
+import { findProfiles, resolveProfile } from './profiles.js';
+import { readPropertyFile, rendersInPropertyFile } from './property-file.js';
+import { readSelectorsFile } from './selectors-file.js';
+import type { DocBlock, HookSource, LoadProjectOptions, PackageProject, Position, Project, ProjectWarning, PropertyFile, RenderHook, ResolvedTarget } from './types.js';
+import { makeVarScope } from './vars.js';
+import { YamlFile } from './yaml-file.js';
+
+interface PackageStub {
+  read: ReadDbtProject;
+  dir: string;
+  isRoot: boolean;
+  dependencies: string[];
+}
+
+/** Read the dbt project in `options.projectDir` with its packages, profile, selectors and vars. */
+export async function loadProject(options: LoadProjectOptions): Promise<Project> {
+  const env = options.env ?? process.env;
+  const rootDir = resolve(options.projectDir);
+  const render = options.render;
+  const stubs = await resolvePackages(rootDir, options.strataRoot, render);
+  const warnings: ProjectWarning[] = [];
+  const packages = await Promise.all(stubs.map((s) => loadPackage(s, rootDir, render, warnings)));
+  const root = packages[0]!;
+  const notices: string[] = [];
+
+  let profile: ResolvedTarget | null = null;
+  const profileName = root.config.profile;
+  const targetPath = resolve(rootDir, root.config['target-path']);
+  const defaultDuckdbPath = join(targetPath, `${root.name}.duckdb`);
+  const fallback = `using embedded DuckDB at ${displayPath(rootDir, defaultDuckdbPath)}`;
+  if (!profileName) {
+    if (options.profilesDir || options.target) {
+      throw new StrataError('profile-not-found', 'dbt_project.yml names no `profile`, so --profiles-dir/--target cannot be used', {
+        position: { file: stubs[0]!.read.file, line: 1, column: 1 },
+        hint: 'Add `profile: <name>` to dbt_project.yml.',
+      });
+    }
+    notices.push(`No profile in dbt_project.yml: ${fallback}`);
+  } else {
+    const location = findProfiles(rootDir, options.profilesDir, env);
+    if (!location) {
+      if (options.target) {
+        throw new StrataError('profiles-not-found', `No profiles.yml found, so target "${options.target}" cannot be used`, {
+          hint: 'Create profiles.yml in the project folder or ~/.dbt, or pass --profiles-dir.',
+        });
+      }
+      notices.push(`No profiles.yml found: ${fallback}`);
+    } else {
+      const r = await resolveProfile(location, profileName, options.target, rootDir, env, render);
+      profile = r.target;
+      if (r.notice) notices.push(r.notice);
+    }
+  }
+
+  const selectors = await readSelectorsFile(rootDir, rootDir, render);
+  const vars = makeVarScope(
+    options.vars ?? {},
+    root.name,
+    packages.map((p) => ({ name: p.name, vars: p.config.vars })),
+  );
+  const byName = [...stubs.slice(1)].sort((a, b) => (a.read.config.name < b.read.config.name ? -1 : 1));
+  const hookOrder = [...byName, stubs[0]!];
+  const onRunStart: HookSource[] = hookOrder.flatMap((s) => s.read.onRunStart);
+  const onRunEnd: HookSource[] = hookOrder.flatMap((s) => s.read.onRunEnd);
+  return {
+    root,
+    packages,
+    profile,
+    vars,
+    selectors,
+    dispatch: root.config.dispatch,
+    onRunStart,
+    onRunEnd,
+    targetPath,
+    defaultDuckdbPath,
+    notices,
+    warnings,
+  };
+}
+
+/** The root and every package it depends on (depth first, each once), with names checked. */
+async function resolvePackages(rootDir: string, strataRoot: string, render: RenderHook | undefined): Promise<PackageStub[]> {
+  const out: PackageStub[] = [];
+  const byDir = new Map<string, PackageStub>();
+  const byName = new Map<string, { stub: PackageStub; position: Position }>();
+  const visit = async (dir: string, isRoot: boolean, declaredAt: Position | undefined): Promise<PackageStub> => {
+    const existing = byDir.get(dir);
+    if (existing) return existing;
+    const read = await readDbtProject(dir, rootDir, render);
+    const name = read.config.name;
+    const clash = byName.get(name);
+    if (clash) {
+      const at = declaredAt ?? { file: read.file, line: 1, column: 1 };
+      throw new StrataError('package-duplicate', `Two packages are named "${name}": ${clash.stub.read.file} and ${read.file}`, {
+        position: at,
+        hint: 'Package names must be unique across the project and its dependencies.',
+      });
+    }
+    const stub: PackageStub = { read, dir, isRoot, dependencies: [] };
+    byDir.set(dir, stub);
+    byName.set(name, { stub, position: declaredAt ?? { file: read.file, line: 1, column: 1 } });
+    out.push(stub);
+    const deps = await readPackagesFile(dir, rootDir, strataRoot, render);
+    for (const dep of deps) {
+      const child = await visit(dep.dir, false, dep.position);
+      stub.dependencies.push(child.read.config.name);
+    }
+    return stub;
+  };
+  await visit(rootDir, true, undefined);
+  return out;
+}
+
+async function loadPackage(stub: PackageStub, rootDir: string, render: RenderHook | undefined, warnings: ProjectWarning[]): Promise<PackageProject> {
+  const config = stub.read.config;
+  const python: string[] = [];
+  const files = await discoverFiles(stub.dir, config, python);
+  for (const rel of python) {
+    warnings.push({
+      code: 'python-model-unsupported',
+      message: `Python model ${rel} is skipped: Strata builds SQL models only`,
+      position: { file: displayPath(rootDir, join(stub.dir, rel)), line: 1, column: 1 },
+    });
+  }
+  const properties: PropertyFile[] = [];
+  const docs: DocBlock[] = [];
+  for (const f of files) {
+    const file = displayPath(rootDir, f.absPath);
+    if (f.kind === 'properties') {
+      const yaml = new YamlFile(file, f.contents, rendersInPropertyFile);
+      if (yaml.hasPendingRenders) await yaml.render(render, 'properties');
+      properties.push(readPropertyFile(yaml, { path: f.path, absPath: f.absPath, hash: f.hash }));
+    } else if (f.kind === 'docs') {
+      docs.push(...scanDocBlocks(f.contents, file, f.path));
+    }
+  }
+  checkDuplicateNames(stub, files, rootDir);
+  checkDuplicateDocs(docs, config.name);
+  checkDuplicateProperties(properties, files, rootDir, warnings);
+  return {
+    name: config.name,
+    version: config.version,
+    dir: stub.dir,
+    isRoot: stub.isRoot,
+    config,
+    files,
+    properties,
+    docs,
+    dependencies: stub.dependencies,
+  };
+}
+
+function checkDuplicateNames(stub: PackageStub, files: PackageProject['files'], rootDir: string): void {
+  const seen = new Map<string, string>();
+  for (const f of files) {
+    if (f.kind !== 'model' && f.kind !== 'seed') continue;
+    const name = basename(f.path).replace(/\.[^.]+$/, '');
+    const prev = seen.get(name);
+    const here = displayPath(rootDir, f.absPath);
+    if (prev) {
+      throw new StrataError('duplicate-name', `Two resources in package "${stub.read.config.name}" are named "${name}": ${prev} and ${here}`, {
+        position: { file: here, line: 1, column: 1 },
+        hint: 'Rename one of the files; models and seeds share one namespace for ref().',
+      });
+    }
+    seen.set(name, here);
+  }
+}
+
+function checkDuplicateDocs(docs: DocBlock[], packageName: string): void {
+  const seen = new Map<string, DocBlock>();
+  for (const d of docs) {
+    const prev = seen.get(d.name);
+    if (prev) {
+      throw new StrataError('duplicate-docs', `Docs block "${d.name}" is defined twice in package "${packageName}": ${prev.file}:${prev.line} and ${d.file}:${d.line}`, {
+        position: { file: d.file, line: d.line, column: 1 },
+      });
+    }
+    seen.set(d.name, d);
+  }
+}
+
+function checkDuplicateProperties(properties: PropertyFile[], files: PackageProject['files'], rootDir: string, warnings: ProjectWarning[]): void {
+  const sections = ['models', 'seeds', 'snapshots', 'analyses', 'sources', 'exposures', 'macros', 'unit_tests'] as const;
+  for (const section of sections) {
+    const seen = new Map<string, Position>();
+    for (const pf of properties) {
+      for (const entry of pf[section]) {
+        const prev = seen.get(entry.name);
+        if (prev) {
+          throw new StrataError('duplicate-property', `${section.replace(/s$/, '')} "${entry.name}" has properties in two places: ${prev.file}:${prev.line} and ${entry.position.file}:${entry.position.line}`, {
+            position: entry.position,
+            source: pf.contents,
+            hint: 'Describe each resource once; merge the two entries.',
+          });
+        }
+        seen.set(entry.name, entry.position);
+      }
+    }
+  }
+  const kinds: [typeof sections[number], string][] = [
+    ['models', 'model'],
+    ['seeds', 'seed'],
+    ['analyses', 'analysis'],
+  ];
+  for (const [section, kind] of kinds) {
+    const names = new Set(files.filter((f) => f.kind === kind).map((f) => basename(f.path).replace(/\.[^.]+$/, '')));
+    for (const pf of properties) {
+      for (const entry of pf[section]) {
+        if (names.has(entry.name)) continue;
+        if (section === 'models' && (entry as { versions: unknown[] }).versions.length > 0) continue;
+        warnings.push({
+          code: 'property-unknown-node',
+          message: `${displayPath(rootDir, pf.absPath)} describes ${kind} "${entry.name}", but there is no such ${kind} file`,
+          position: entry.position,
+        });
+      }
+    }
+  }
+}
