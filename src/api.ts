@@ -133,18 +133,21 @@ function inlineNode(root: string, code: string): ManifestNode {
   } as unknown as ManifestNode;
 }
 
-/** Build the selected models. */
-export async function run(o: CommonOptions & { threads?: number; fullRefresh?: boolean; failFast?: boolean; eventTimeStart?: Date; eventTimeEnd?: Date; which?: string } = {}): Promise<RunResults> {
+/** Build the selected nodes: models by default; `resourceTypes` picks others (`build`: all; `test`: tests). */
+export async function run(
+  o: CommonOptions & { threads?: number; fullRefresh?: boolean; failFast?: boolean; eventTimeStart?: Date; eventTimeEnd?: Date; which?: string; resourceTypes?: string[]; storeFailures?: boolean } = {},
+): Promise<RunResults> {
   const flags = { FULL_REFRESH: Boolean(o.fullRefresh), WHICH: o.which ?? 'run', FAIL_FAST: Boolean(o.failFast) };
   const parsed = await parse({ ...o, flags });
   const reporter = reporterFor(o);
-  const selected = selectIds(parsed, o, ['model']);
+  const kinds = o.resourceTypes ?? ['model'];
+  const selected = selectIds(parsed, o, kinds);
   const counts = countNodes(parsed);
   reporter.info(`Found ${counts}`);
   const threads = o.threads ?? parsed.project.profile?.threads ?? 4;
   reporter.info(`Concurrency: ${threads} threads (target='${String(parsed.target.name)}')`);
-  if (selected.size === 0) reporter.warn('Nothing to do: the selection matched no models.');
-  return runNodes({ parsed, selected, reporter, threads, fullRefresh: o.fullRefresh, failFast: o.failFast, eventTimeStart: o.eventTimeStart, eventTimeEnd: o.eventTimeEnd, which: o.which ?? 'run', flags });
+  if (selected.size === 0) reporter.warn(`Nothing to do: the selection matched no ${kinds.join(', ')} nodes.`);
+  return runNodes({ parsed, selected, reporter, threads, fullRefresh: o.fullRefresh, failFast: o.failFast, eventTimeStart: o.eventTimeStart, eventTimeEnd: o.eventTimeEnd, which: o.which ?? 'run', flags, resourceTypes: kinds, storeFailures: o.storeFailures });
 }
 
 export function countNodes(parsed: ParsedProject): string {

@@ -133,9 +133,18 @@ export async function main(argv: string[]): Promise<number> {
   runLike('run', 'build the selected models').action(async (f: GlobalFlags & RunFlags) => {
     exitCode = await runCommand(f, 'run');
   });
-  runLike('build', 'build the selected models (seeds, snapshots and tests come with issue 5)').action(async (f: GlobalFlags & RunFlags) => {
-    exitCode = await runCommand(f, 'build');
-  });
+  runLike('build', 'build and test the selected models (seeds and snapshots: issue 5) in DAG order')
+    .option('--store-failures', 'keep the failing rows of tests in tables')
+    .action(async (f: GlobalFlags & RunFlags) => {
+      exitCode = await runCommand(f, 'build', ['model', 'test', 'seed', 'snapshot']);
+    });
+  common(program.command('test').description('run the selected data tests'))
+    .option('--threads <n>', 'how many tests run at once', (v) => parseInt(v, 10))
+    .option('-x, --fail-fast', 'stop at the first failure')
+    .option('--store-failures', 'keep the failing rows of tests in tables')
+    .action(async (f: GlobalFlags & RunFlags) => {
+      exitCode = await runCommand(f, 'test', ['test']);
+    });
 
   common(program.command('retry').description('re-run the nodes that failed or were skipped in the last run'), false)
     .option('--threads <n>', 'how many nodes build at once', (v) => parseInt(v, 10))
@@ -205,13 +214,14 @@ export async function main(argv: string[]): Promise<number> {
 
 interface RunFlags {
   threads?: number;
+  storeFailures?: boolean;
   fullRefresh?: boolean;
   failFast?: boolean;
   eventTimeStart?: string;
   eventTimeEnd?: string;
 }
 
-async function runCommand(f: GlobalFlags & RunFlags, which: string): Promise<number> {
+async function runCommand(f: GlobalFlags & RunFlags, which: string, resourceTypes: string[] = ['model']): Promise<number> {
   const r = reporterOf(f);
   const time = (v: string | undefined, flag: string) => {
     if (v === undefined) return undefined;
@@ -227,6 +237,8 @@ async function runCommand(f: GlobalFlags & RunFlags, which: string): Promise<num
     eventTimeStart: time(f.eventTimeStart, '--event-time-start'),
     eventTimeEnd: time(f.eventTimeEnd, '--event-time-end'),
     which,
+    resourceTypes,
+    storeFailures: f.storeFailures,
   });
   return res.results.some((x) => x.status === 'error' || x.status === 'fail') ? 1 : 0;
 }

@@ -15,6 +15,8 @@ export interface MacroDef {
   originalFilePath: string;
   /** Absolute path. */
   absPath: string;
+  /** Path shown to users (relative to the root project when inside it). */
+  displayPath: string;
   line: number;
   params: string[];
   template: Template;
@@ -36,8 +38,8 @@ export class MacroRegistry {
     const prior = m.get(def.name);
     if (prior) {
       throw new StrataError('duplicate-macro', `macro '${def.name}' is defined twice in package '${def.packageName}'`, {
-        position: { file: def.absPath, line: def.line },
-        hint: `the other definition is at ${prior.absPath}:${prior.line}`,
+        position: { file: def.displayPath, line: def.line },
+        hint: `the other definition is at ${prior.displayPath}:${prior.line}`,
       });
     }
     m.set(def.name, def);

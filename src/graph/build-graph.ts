@@ -80,7 +80,7 @@ function topologicalOrder(map: Map<string, GraphNode>, parents: Map<string, Set<
     const stuck = new Set([...map.keys()].filter((id) => remaining.get(id)! > 0));
     const cycle = findCycle(stuck, parents);
     const first = map.get(cycle[0]!)!;
-    throw new StrataError('dependency-cycle', `Found a cycle: ${cycle.join(' -> ')}`, {
+    throw new StrataError('dependency-cycle', `Found a cycle (each node depends on the next): ${cycle.join(' -> ')}`, {
       position: { file: first.originalFilePath },
       hint: 'Remove one of these ref() calls (or depends_on entries) to break the cycle.',
     });
@@ -102,8 +102,8 @@ function findCycle(stuck: Set<string>, parents: Map<string, Set<string>>): strin
     const next = [...parents.get(cur)!].filter((p) => stuck.has(p)).sort()[0]!;
     cur = next;
   }
-  // The walk goes child -> parent; print it in dependency direction (parent -> child).
-  const loop = path.slice(at.get(cur)!).reverse();
+  // The walk goes child -> parent: each id depends on (refs) the next one.
+  const loop = path.slice(at.get(cur)!);
   // Start at the smallest id for a stable message.
   const min = loop.indexOf([...loop].sort()[0]!);
   const rotated = [...loop.slice(min), ...loop.slice(0, min)];

@@ -16,6 +16,7 @@ import { createBaseContext } from '../context/base.js';
 import { INTERNAL_PACKAGE, MacroRegistry, macroPrototype, type MacroDef } from '../context/macros.js';
 import { createNodeContext, type ContextServices, type ParseRecord } from '../context/node-context.js';
 import { Relation, doubleQuote } from '../context/relation.js';
+import { addGenericTests, attachTests } from './generic-tests.js';
 import { CACHE_FILE, ParseCache, isJsonSafe, sha256 } from './cache.js';
 import { emptyManifest, STRATA_VERSION, type ColumnEntry, type Manifest, type ManifestNode, type SourceEntry } from './manifest.js';
 
@@ -146,6 +147,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
         packageName: pkg,
         originalFilePath: file.path,
         absPath: file.absPath,
+        displayPath: name,
         line: m.line,
         params: m.params.map((p) => p.name),
         template: tpl,
@@ -387,7 +389,10 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     }
   }
 
+  addGenericTests(project, manifest, sources, (abs) => displayPath(rootDir, abs));
+  for (const node of Object.values(manifest.nodes)) if (node.resource_type === 'test' && node.schema === '') await nameNode(node);
   resolveDependencies(project, manifest, sources, warnings);
+  attachTests(manifest);
   applyProperties(project, manifest, yamlProps, warnings);
   const graphNodes: GraphNode[] = [
     ...Object.values(manifest.nodes).map(toGraphNode),
@@ -406,7 +411,13 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
       sourceName: s.source_name,
     })),
   ];
-  const graph = buildGraph(graphNodes);
+  validateNodes(manifest, registry, sources);
+  let graph: Graph;
+  try {
+    graph = buildGraph(graphNodes);
+  } catch (e) {
+    throw placeCycle(e, manifest, sources);
+  }
   for (const id of [...Object.keys(manifest.nodes), ...Object.keys(manifest.sources)]) {
     manifest.parent_map[id] = [...(graph.parents.get(id) ?? [])].sort();
     manifest.child_map[id] = [...(graph.children.get(id) ?? [])].sort();
@@ -434,6 +445,53 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
       return jinja.compile(s.code, s.templateName, { lineOffset: s.lineOffset, columnOffset: s.columnOffset });
     },
   };
+}
+
+/** Checks that need the whole manifest: generic tests name a known test macro, snapshots have a strategy. */
+function validateNodes(manifest: Manifest, registry: MacroRegistry, sources: Map<string, NodeSource>): void {
+  for (const node of Object.values(manifest.nodes)) {
+    const src = sources.get(node.unique_id);
+    const at = src ? { file: src.templateName, line: src.lineOffset + 1 } : undefined;
+    if (node.resource_type === 'test' && node.test_metadata) {
+      const { name, namespace } = node.test_metadata;
+      const macro = `test_${name}`;
+      const found = namespace ? registry.get(namespace, macro) : registry.resolve(node.package_name, macro);
+      if (!found) {
+        const known = registry.all().filter((m) => m.name.startsWith('test_')).map((m) => m.name.slice(5));
+        const guess = suggest(name, known);
+        throw new StrataError('test-not-found', `generic test '${namespace ? namespace + '.' : ''}${name}' is not defined`, {
+          position: at,
+          source: src ? readFileSync(src.absPath, 'utf8') : undefined,
+          hint: guess ? `did you mean '${guess}'?` : 'define it with {% test ' + name + '(model, column_name) %} in your macros or tests/generic folder',
+        });
+      }
+    }
+    if (node.resource_type === 'snapshot') {
+      const c = node.config;
+      const problem =
+        c.strategy !== 'timestamp' && c.strategy !== 'check'
+          ? `needs config strategy='timestamp' or strategy='check'${c.strategy ? ` (got '${String(c.strategy)}')` : ''}`
+          : !c.unique_key
+            ? 'needs config unique_key'
+            : c.strategy === 'timestamp' && !c.updated_at
+              ? "with strategy='timestamp' needs config updated_at"
+              : c.strategy === 'check' && !c.check_cols
+                ? "with strategy='check' needs config check_cols (a list of columns, or 'all')"
+                : undefined;
+      if (problem) throw new StrataError('snapshot-config', `snapshot '${node.name}' ${problem}`, { position: at, source: src ? readFileSync(src.absPath, 'utf8') : undefined, hint: "for example {{ config(unique_key='id', strategy='timestamp', updated_at='updated_at') }}" });
+    }
+  }
+}
+
+/** Give a dependency-cycle error the position of the first ref() that closes the loop. */
+function placeCycle(e: unknown, manifest: Manifest, sources: Map<string, NodeSource>): unknown {
+  if (!(e instanceof StrataError) || e.code !== 'dependency-cycle') return e;
+  const ids = /:\s*(.*)$/.exec(e.message)?.[1]?.split(' -> ') ?? [];
+  const [from, to] = [manifest.nodes[ids[0] ?? ''], manifest.nodes[ids[1] ?? '']];
+  if (!from || !to) return e;
+  const where = locateCall(sources.get(from.unique_id), new RegExp(`ref\\s*\\(\\s*(?:['"][^'"]*['"]\\s*,\\s*)?['"]${escapeRe(to.name)}['"]`));
+  const src = sources.get(from.unique_id);
+  return new StrataError('dependency-cycle', e.message, { position: where, source: src ? readFileSync(src.absPath, 'utf8') : undefined, hint: e.hint });
 }
 
 export function translateType(t: string): string {
@@ -605,7 +663,7 @@ function resolveDependencies(project: Project, manifest: Manifest, sources: Map<
         const where = locateCall(src, new RegExp(`source\\s*\\(\\s*['"]${escapeRe(s)}['"]`));
         const all = Object.values(manifest.sources).map((e) => `${e.source_name}.${e.name}`);
         const guess = suggest(`${s}.${t}`, all);
-        throw new StrataError('source-not-found', `${node.resource_type} '${node.name}' depends on source '${s}.${t}', which was not found`, {
+        throw new StrataError('source-not-found', `${node.resource_type} '${node.name}' depends on source('${s}', '${t}'), which was not found`, {
           position: where,
           source: where && src ? readFileSync(src.absPath, 'utf8') : undefined,
           hint: guess ? `did you mean source('${guess.split('.')[0]}', '${guess.split('.')[1]}')?` : 'declare it under sources: in a YAML file in your models folder',

@@ -106,6 +106,9 @@ export class Compiler {
 
   private async renderRaw(node: ManifestNode, opts: RenderOptions, ephemerals: Set<string>): Promise<string> {
     const p = this.parsed;
+    if (node.test_metadata && opts.code === undefined) {
+      opts = { ...opts, extra: { ...opts.extra, _dbt_generic_test_kwargs: await this.testKwargs(node, opts) } };
+    }
     const proto = p.prototypes.get(node.package_name) ?? p.baseContext;
     const ctx = createNodeContext(this.services(opts.db, ephemerals, opts.batch), proto, {
       node: { uniqueId: node.unique_id, name: node.name, packageName: node.package_name, resourceType: node.resource_type, originalFilePath: node.original_file_path },
@@ -117,6 +120,32 @@ export class Compiler {
     });
     const tpl = opts.code !== undefined ? p.env.compile(opts.code, opts.codeName ?? `${node.original_file_path} (hook)`) : p.template(node.unique_id);
     return tpl.render(ctx);
+  }
+
+  /**
+   * The keyword arguments of a generic test: `model` is the tested relation (a subquery
+   * when the test has a `where` config), `ref(...)`/`source(...)` strings become relations.
+   */
+  private async testKwargs(node: ManifestNode, opts: RenderOptions): Promise<Record<string, unknown>> {
+    const meta = node.test_metadata!;
+    const out: Record<string, unknown> = {};
+    const expr = async (code: string) => (await this.renderRaw(node, { ...opts, code: `{{ ${code} }}`, codeName: `${node.original_file_path} (${node.name})` }, new Set())).trim();
+    for (const [k, v] of Object.entries(meta.kwargs)) {
+      if (typeof v === 'string' && /^\s*(ref|source)\s*\(.*\)\s*$/s.test(v)) out[k] = await expr(v);
+      else if (typeof v === 'string' && v.includes('{{')) out[k] = await this.renderRaw(node, { ...opts, code: v, codeName: node.original_file_path }, new Set());
+      else out[k] = v;
+    }
+    const m = this.parsed.manifest;
+    const attached = node.attached_node ? m.nodes[node.attached_node] : undefined;
+    let model: string;
+    if (attached) model = this.relationOf(attached).render();
+    else {
+      const [s, t] = node.sources[0] ?? ['', ''];
+      model = await expr(`source('${s}', '${t}')`);
+    }
+    const where = node.config.where;
+    out.model = typeof where === 'string' && where.trim() ? `(select * from ${model} where ${where}) dbt_subquery` : model;
+    return out;
   }
 
   /** CTE definitions for the ephemeral models used, dependencies first. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createAdapter, type Adapter } from '../adapters/index.js';
 import { StrataError, formatError, isStrataError } from '../errors.js';
 import { materialize } from '../materializations/index.js';
+import { runTest } from '../materializations/test.js';
 import type { ManifestNode } from '../parse/manifest.js';
 import { STRATA_VERSION } from '../parse/manifest.js';
 import type { ParsedProject } from '../parse/parser.js';
@@ -29,6 +30,10 @@ export interface RunOptions {
   /** The command name recorded in run_results.json (`run`, `build`…). */
   which: string;
   flags?: Record<string, unknown>;
+  /** Resource types to execute (default: models only). */
+  resourceTypes?: string[];
+  /** `--store-failures`. */
+  storeFailures?: boolean;
   /** An already-open adapter; otherwise one is opened from the profile and closed at the end. */
   adapter?: Adapter;
   args?: Record<string, unknown>;
@@ -71,8 +76,13 @@ function describe(node: ManifestNode): string {
   const m = String(node.config.materialized ?? 'view');
   const where = `${node.schema}.${node.alias}`;
   if (node.resource_type === 'model') return `sql ${m} model ${where}`;
+  if (node.resource_type === 'test') return `test ${node.name}`;
+  if (node.resource_type === 'seed') return `seed file ${where}`;
+  if (node.resource_type === 'snapshot') return `snapshot ${where}`;
   return `${node.resource_type} ${where}`;
 }
+
+const OK = new Set<Status>(['success', 'pass', 'warn']);
 
 export async function runNodes(o: RunOptions): Promise<RunResults> {
   const started = performance.now();
@@ -93,7 +103,12 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
 
-  const nodes = [...o.selected].map((id) => m.nodes[id]).filter((n): n is ManifestNode => !!n && n.resource_type === 'model' && n.config.materialized !== 'ephemeral');
+  const kinds = new Set(o.resourceTypes ?? ['model']);
+  const order = new Map(parsed.graph.order.map((id, i) => [id, i]));
+  const nodes = [...o.selected]
+    .map((id) => m.nodes[id])
+    .filter((n): n is ManifestNode => !!n && kinds.has(n.resource_type) && n.config.materialized !== 'ephemeral')
+    .sort((a, b) => (order.get(a.unique_id) ?? 0) - (order.get(b.unique_id) ?? 0));
   const ids = new Set(nodes.map((n) => n.unique_id));
   const total = nodes.length;
   const results: NodeResult[] = [];
@@ -118,6 +133,19 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
     walk(n.unique_id);
     waitsOn.set(n.unique_id, deps);
   }
+  // In a build, a node also waits for the tests of its parents: a failing test stops what is downstream.
+  if (kinds.has('test') && kinds.size > 1) {
+    const testsOf = new Map<string, string[]>();
+    for (const n of nodes) {
+      if (n.resource_type !== 'test') continue;
+      for (const d of n.depends_on.nodes) if (ids.has(d)) testsOf.set(d, [...(testsOf.get(d) ?? []), n.unique_id]);
+    }
+    for (const n of nodes) {
+      if (n.resource_type === 'test') continue;
+      const deps = waitsOn.get(n.unique_id)!;
+      for (const d of [...deps]) for (const t of testsOf.get(d) ?? []) deps.add(t);
+    }
+  }
 
   try {
     for (const h of parsed.project.onRunStart) await runProjectHook(compiler, adapter, db, h.sql, 'on-run-start', reporter);
@@ -130,7 +158,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
         for (const id of [...pending]) {
           if (active >= threads) break;
           const deps = waitsOn.get(id)!;
-          const blocked = [...deps].find((d) => status.has(d) && status.get(d) !== 'success');
+          const blocked = [...deps].find((d) => status.has(d) && !OK.has(status.get(d)!));
           const node = m.nodes[id]!;
           if (blocked || stop || abort.signal.aborted) {
             pending.delete(id);
@@ -152,8 +180,9 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
             running.delete(id);
             status.set(id, r.status);
             results.push(r);
-            reporter.finish(i, total, r.status, describe(node), r.execution_time, id, r.status === 'success' ? String(r.adapter_response._message ?? 'OK') : undefined);
-            if (r.status === 'error' && o.failFast) stop = true;
+            const note = r.status === 'success' ? String(r.adapter_response._message ?? 'OK') : r.status === 'fail' || r.status === 'warn' ? String(r.failures ?? '') : undefined;
+            reporter.finish(i, total, r.status, describe(node), r.execution_time, id, note);
+            if ((r.status === 'error' || r.status === 'fail') && o.failFast) stop = true;
             reporter.progress(results.length, total, [...running.values()]);
             pump();
           });
@@ -175,6 +204,29 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
     const startedAt = new Date().toISOString();
     let compiledSql: string | null = null;
     const executed: string[] = [];
+    if (node.resource_type === 'test') {
+      try {
+        const sql = await compiler.render(node, { db });
+        compiledSql = sql;
+        compiler.writeArtifact('compiled', node, sql);
+        const auditSchema = `${String(parsed.target.schema)}_dbt_test__audit`;
+        const r = await runTest({
+          adapter,
+          node: { uniqueId: node.unique_id, name: node.name, config: node.config },
+          sql,
+          failuresRelation: adapter.relation({ schema: auditSchema, identifier: node.alias, type: 'table' }),
+          storeFailures: o.storeFailures,
+          signal: abort.signal,
+        });
+        compiler.writeArtifact('run', node, r.executedSql.join(';\n\n') + ';\n');
+        const res = result(node, r.status, (performance.now() - t0) / 1000, r.storedIn ? `${r.message}; failing rows in ${r.storedIn}` : r.message, sql, {}, startedAt);
+        res.failures = r.failures;
+        if (r.storedIn) res.relation_name = r.storedIn;
+        return res;
+      } catch (err) {
+        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err, parsed, compiledSql), compiledSql, {}, startedAt);
+      }
+    }
     try {
       const relation = toAdapterRelation(adapter, compiler.relationOf(node));
       const renderHooks = async (key: 'pre_hook' | 'post_hook') => {
@@ -214,8 +266,8 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
   }
 
   const elapsed = (performance.now() - started) / 1000;
-  const order = new Map(nodes.map((n, i) => [n.unique_id, i]));
-  results.sort((a, b) => (order.get(a.unique_id) ?? 0) - (order.get(b.unique_id) ?? 0));
+  const position = new Map(nodes.map((n, i) => [n.unique_id, i]));
+  results.sort((a, b) => (position.get(a.unique_id) ?? 0) - (position.get(b.unique_id) ?? 0));
   const runResults: RunResults = {
     metadata: {
       dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json',
@@ -232,9 +284,22 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
   const counts: Record<string, number> = {};
   for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
   if (abort.signal.aborted) reporter.warn('The run was cancelled; relations that were being built keep their previous version.');
-  reporter.summary(counts, elapsed, `${total} model${total === 1 ? '' : 's'}`);
-  for (const r of results) if (r.status === 'error') reporter.failure(r.message ?? 'error');
+  reporter.summary(counts, elapsed, describeCounts(nodes));
+  for (const r of results) {
+    if (r.status === 'error') reporter.failure(r.message ?? 'error');
+    else if (r.status === 'fail') reporter.failure(`Failure in test ${m.nodes[r.unique_id]?.name} (${m.nodes[r.unique_id]?.original_file_path})\n  ${r.message}\n  compiled SQL at ${join('target', 'compiled', m.nodes[r.unique_id]?.package_name ?? '', m.nodes[r.unique_id]?.original_file_path ?? '')}`);
+  }
   return runResults;
+}
+
+function describeCounts(nodes: ManifestNode[]): string {
+  const by = new Map<string, number>();
+  for (const n of nodes) {
+    const k = n.resource_type === 'model' ? `${String(n.config.materialized)} model` : n.resource_type === 'test' ? 'data test' : n.resource_type;
+    by.set(k, (by.get(k) ?? 0) + 1);
+  }
+  const parts = [...by].map(([k, v]) => `${v} ${k}${v === 1 ? '' : 's'}`);
+  return parts.length ? parts.join(', ') : 'nothing';
 }
 
 function result(node: ManifestNode, status: Status, seconds: number, message: string, compiled: string | null, response: Record<string, unknown>, startedAt?: string): NodeResult {

@@ -128,3 +128,28 @@ test('unknown ref: exit 2 with the file, line and a suggestion', async () => {
   assert.match(text, /models\/marts\/bad\.sql:3:18/);
   assert.match(text, /did you mean ref\('stg_events'\)/);
 });
+
+test('build runs models and their data tests in DAG order; a failing test exits 1 and keeps its failing rows', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-shop-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  const db = join(dir, 'target', 'shop.duckdb');
+  process.env.SHOP_DB = db;
+  await import('node:fs').then((fs) => fs.mkdirSync(join(dir, 'target'), { recursive: true }));
+  await seed(db, `create schema raw; create table raw.events as select * from (values (1, 'click', timestamp '2024-01-01', 5), (2, 'view', timestamp '2024-01-02', 3)) t(id, kind, ts, amount);`);
+  assert.equal(await cli(dir, 'build'), 0);
+  let results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
+  const tests = results.results.filter((r: { unique_id: string }) => r.unique_id.startsWith('test.'));
+  assert.equal(tests.length, 7);
+  assert.ok(tests.every((r: { status: string }) => r.status === 'pass'));
+  assert.ok(tests.some((r: { unique_id: string }) => r.unique_id.startsWith('test.shop.accepted_values_kind_counts_kind__click__view__buy.')));
+
+  await seed(db, `insert into raw.events values (3, 'oops', timestamp '2024-01-03', 1), (4, 'oops', timestamp '2024-01-04', 1);`);
+  assert.equal(await cli(dir, 'run'), 0);
+  assert.equal(await cli(dir, 'test', '--store-failures'), 1);
+  results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
+  const failed = results.results.filter((r: { status: string }) => r.status === 'fail');
+  assert.equal(failed.length, 1);
+  assert.equal(failed[0].failures, 1);
+  assert.match(failed[0].message, /Got 1 result, configured to fail if != 0/);
+  assert.deepEqual(await query(db, `select value_field, n_records::int from main_dbt_test__audit.accepted_values_kind_counts_kind__click__view__buy`), [['oops', 1]]);
+});

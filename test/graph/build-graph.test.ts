@@ -28,7 +28,7 @@ test('unknown dependencies are kept aside, not edges', () => {
   assert.equal(g.parents.get('model.p.a')!.size, 0);
 });
 
-test('a cycle is named in dependency order', () => {
+test('a cycle is named in dependency order (each depends on the next)', () => {
   const nodes = [
     node({ uniqueId: 'model.p.a', dependsOn: ['model.p.c'] }),
     node({ uniqueId: 'model.p.b', dependsOn: ['model.p.a'] }),
@@ -41,7 +41,7 @@ test('a cycle is named in dependency order', () => {
     (e: unknown) => {
       assert.ok(e instanceof StrataError);
       assert.equal(e.code, 'dependency-cycle');
-      assert.match(e.message, /model\.p\.a -> model\.p\.b -> model\.p\.c -> model\.p\.a/);
+      assert.match(e.message, /model\.p\.a -> model\.p\.c -> model\.p\.b -> model\.p\.a/);
       assert.equal(e.position?.file, 'models/a.sql');
       return true;
     },

@@ -1,0 +1,96 @@
+/** `strata docs generate` and `strata docs serve`. */
+import { Command, Option } from 'commander';
+import { relative } from 'node:path';
+import { Reporter, type LogFormat } from '../report/reporter.js';
+import { StrataError } from '../errors.js';
+
+interface GenerateFlags {
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  vars?: string;
+  logFormat?: string;
+  color?: boolean;
+  partialParse?: boolean;
+  compile?: boolean;
+  emptyCatalog?: boolean;
+}
+
+interface ServeFlags {
+  projectDir?: string;
+  port: number;
+  host: string;
+  color?: boolean;
+}
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new StrataError('usage', `--port '${v}' is not a port number`, { hint: 'a whole number from 0 to 65535, e.g. --port 8080' });
+  return n;
+}
+
+/** Register `docs generate` and `docs serve` on the program. */
+export function docsCommand(program: Command): void {
+  const docs = program.command('docs').description('generate and serve the project documentation');
+
+  docs
+    .command('generate')
+    .description('write target/catalog.json and the documentation site in target/')
+    .option('--project-dir <dir>', 'the folder holding dbt_project.yml (default: the current folder)')
+    .option('--profiles-dir <dir>', 'the folder holding profiles.yml')
+    .option('-t, --target <name>', 'the profile target to use')
+    .option('--vars <yaml>', 'variables as YAML or JSON')
+    .addOption(new Option('--log-format <format>', 'text or json').choices(['text', 'json', 'default']).default('text'))
+    .option('--no-color', 'no colour in the output')
+    .option('--no-partial-parse', 'ignore the parse cache')
+    .option('--no-compile', 'do not compile the nodes (the page shows raw SQL only)')
+    .option('--empty-catalog', 'do not query the warehouse; write an empty catalog')
+    .action(async (f: GenerateFlags) => {
+      const format: LogFormat = f.logFormat === 'json' ? 'json' : 'text';
+      const reporter = new Reporter({ format, color: f.color !== false });
+      const { generateDocs } = await import('../docs/generate-docs.js');
+      const t0 = performance.now();
+      const r = await generateDocs({
+        projectDir: f.projectDir,
+        profilesDir: f.profilesDir,
+        target: f.target,
+        vars: f.vars,
+        logFormat: format,
+        color: f.color,
+        reporter,
+        partialParse: f.partialParse,
+        compile: f.compile,
+        emptyCatalog: f.emptyCatalog,
+      });
+      const shown = (p: string) => relative(process.cwd(), p) || p;
+      reporter.info(`Catalog written to ${shown(r.catalogPath)}`);
+      reporter.info(`Documentation site written to ${shown(r.sitePath)} in ${((performance.now() - t0) / 1000).toFixed(2)}s`);
+    });
+
+  docs
+    .command('serve')
+    .description('serve the generated documentation site on 127.0.0.1')
+    .option('--project-dir <dir>', 'the folder holding dbt_project.yml (default: the current folder)')
+    .option('--profiles-dir <dir>', 'accepted for dbt compatibility; not used')
+    .option('--port <port>', 'the port to listen on', port, 8080)
+    .option('--host <host>', 'the address to listen on (0.0.0.0 exposes the docs to the network)', '127.0.0.1')
+    .option('--browser', 'accepted for dbt compatibility; Strata never opens a browser')
+    .option('--no-browser', 'accepted for dbt compatibility')
+    .option('--no-color', 'no colour in the output')
+    .action(async (f: ServeFlags) => {
+      const reporter = new Reporter({ format: 'text', color: f.color !== false });
+      const { serveDocs } = await import('../docs/serve-docs.js');
+      const server = await serveDocs({ projectDir: f.projectDir, port: f.port, host: f.host });
+      reporter.info(`Serving the documentation at ${server.url} (Ctrl-C to stop)`);
+      if (f.host !== '127.0.0.1' && f.host !== 'localhost' && f.host !== '::1') reporter.warn(`Listening on ${f.host}: other machines may read the documentation.`);
+      await new Promise<void>((done) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void server.close().then(done);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}

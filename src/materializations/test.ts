@@ -1,0 +1,94 @@
+/**
+ * Data tests: a test's SQL selects the failing rows; the test counts them with its
+ * `fail_calc` and compares with `warn_if` / `error_if` under its `severity`. With
+ * `store_failures`, the failing rows are kept in a table (swapped in atomically) whose name
+ * the result carries.
+ */
+import type { Adapter } from '../adapters/adapter.js';
+import type { Relation } from '../adapters/relation.js';
+import { StrataError } from '../errors.js';
+
+export interface TestRunContext {
+  adapter: Adapter;
+  node: { uniqueId: string; name: string; config: Record<string, unknown> };
+  /** The test's compiled SQL (its failing rows). */
+  sql: string;
+  /** Where stored failures go (the audit schema and the test's alias). */
+  failuresRelation?: Relation;
+  /** `--store-failures` on the command line. */
+  storeFailures?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface TestRunResult {
+  status: 'pass' | 'warn' | 'fail';
+  failures: number;
+  message: string;
+  executedSql: string[];
+  /** The table holding the failing rows, when stored. */
+  storedIn?: string;
+}
+
+const CONDITION = /^\s*(==|!=|<>|>=|<=|>|<|=)\s*-?\d+(\.\d+)?\s*$/;
+
+export async function runTest(ctx: TestRunContext): Promise<TestRunResult> {
+  const c = ctx.node.config;
+  const failCalc = String(c.fail_calc ?? 'count(*)');
+  const warnIf = String(c.warn_if ?? '!= 0');
+  const errorIf = String(c.error_if ?? '!= 0');
+  for (const [k, v] of [['warn_if', warnIf], ['error_if', errorIf]] as const) {
+    if (!CONDITION.test(v)) throw new StrataError('config-invalid', `test ${ctx.node.name}: ${k} must be a comparison with a number, such as '!= 0' or '>10' (got '${v}')`);
+  }
+  const severity = String(c.severity ?? 'ERROR').toUpperCase();
+  if (severity !== 'ERROR' && severity !== 'WARN') throw new StrataError('config-invalid', `test ${ctx.node.name}: severity must be 'error' or 'warn' (got '${String(c.severity)}')`);
+  const limit = c.limit === undefined || c.limit === null ? '' : `\nlimit ${Number(c.limit)}`;
+  const body = ctx.sql.trim().replace(/;\s*$/, '');
+  const executed: string[] = [];
+  let storedIn: string | undefined;
+
+  return ctx.adapter.withSession(async (s) => {
+    const abort = () => s.interrupt();
+    ctx.signal?.addEventListener('abort', abort);
+    try {
+      let source = `(\n${body}${limit}\n) dbt_internal_test`;
+      if ((c.store_failures === true || (c.store_failures === undefined && ctx.storeFailures)) && ctx.failuresRelation) {
+        const target = ctx.failuresRelation;
+        const d = ctx.adapter.dialect;
+        const staged = target.withIdentifier(`${target.identifier}__strata_tmp_${Date.now().toString(36)}`);
+        const existing = await s.getRelation(target.database, target.schema, target.identifier);
+        await s.createSchema(target.database, target.schema);
+        const stmts = [d.createTableAs(staged, `select * from (\n${body}${limit}\n) dbt_internal_test`)];
+        executed.push(...stmts);
+        for (const q of stmts) await s.execute(q, { fetch: false });
+        await s.begin();
+        try {
+          for (const q of d.swapStatements(staged, target, existing, `${target.identifier}__strata_old_${Date.now().toString(36)}`)) {
+            executed.push(q);
+            await s.execute(q, { fetch: false });
+          }
+          await s.commit();
+        } catch (e) {
+          await s.rollback();
+          await s.dropRelation(staged.withIdentifier(staged.identifier, 'table'));
+          throw e;
+        }
+        storedIn = target.render();
+        source = `${target.render()} dbt_internal_test`;
+      }
+      const q = `select ${failCalc} as failures, (${failCalc}) ${warnIf} as should_warn, (${failCalc}) ${errorIf} as should_error\nfrom ${source}`;
+      executed.push(q);
+      const r = await s.execute(q, { fetch: true });
+      const row = r.rows[0] ?? [0, false, false];
+      const failures = Number(row[0] ?? 0);
+      const shouldWarn = Boolean(row[1]);
+      const shouldError = Boolean(row[2]);
+      let status: TestRunResult['status'] = 'pass';
+      if (severity === 'ERROR' && shouldError) status = 'fail';
+      else if (shouldWarn) status = 'warn';
+      const message = status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? 'fail' : 'warn'} if ${status === 'fail' ? errorIf : warnIf}`;
+      return { status, failures, message, executedSql: executed, storedIn };
+    } finally {
+      ctx.signal?.removeEventListener('abort', abort);
+    }
+  });
+}

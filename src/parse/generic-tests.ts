@@ -1,0 +1,153 @@
+/**
+ * Generic tests declared in YAML (`tests:` / `data_tests:` on models, seeds, snapshots,
+ * sources and their columns) become test nodes, named as dbt names them
+ * (`not_null_orders_id`, `accepted_values_orders_status__a__b`, long names hashed).
+ */
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
+import { configFor, mergeConfig } from '../project/index.js';
+import type { NodeProperties, PackageProject, Project, SourceProperties, SourceTableProperties, TestDefinition } from '../project/types.js';
+import type { Manifest, ManifestNode } from './manifest.js';
+import type { NodeSource } from './parser.js';
+
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
+/** dbt's synthesized test name: `<test>_<target>_<flattened args>`, hashed past 63 characters. */
+export function testName(test: string, namespace: string | null, target: string, args: Record<string, unknown>): string {
+  const flat: string[] = [];
+  for (const key of Object.keys(args).sort()) {
+    if (key === 'model') continue;
+    const v = args[key];
+    const parts = Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : [v];
+    flat.push(...parts.map((p) => String(p)));
+  }
+  const unique = flat.map((a) => a.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
+  const identifier = `${namespace ? namespace + '_' : ''}${test}_${target}`;
+  const full = unique ? `${identifier}_${unique}` : identifier;
+  if (full.length >= 64) return `${identifier.slice(0, 30)}_${md5(full)}`;
+  return full;
+}
+
+interface Target {
+  kind: 'model' | 'seed' | 'snapshot' | 'source';
+  name: string;
+  /** For sources: [source, table]. */
+  source?: [string, string];
+}
+
+/** Add a test node for every generic test of every package's property files. */
+export function addGenericTests(project: Project, manifest: Manifest, sources: Map<string, NodeSource>, displayPath: (abs: string) => string): void {
+  for (const pkg of project.packages) {
+    for (const pf of pkg.properties) {
+      const dirs = dirname(pf.path).split('/').filter((d) => d && d !== '.');
+      const add = (target: Target, td: TestDefinition, column?: string) => addTest(project, manifest, sources, pkg, pf.path, pf.absPath, dirs, target, td, column, displayPath);
+      for (const [kind, list] of [['model', pf.models], ['seed', pf.seeds], ['snapshot', pf.snapshots]] as const) {
+        for (const p of list as NodeProperties[]) {
+          const target: Target = { kind, name: p.name };
+          for (const td of p.tests) add(target, td);
+          for (const c of p.columns) for (const td of c.tests) add(target, td, c.name);
+        }
+      }
+      for (const src of pf.sources as SourceProperties[]) {
+        for (const t of src.tables as SourceTableProperties[]) {
+          const target: Target = { kind: 'source', name: `${src.name}_${t.name}`, source: [src.name, t.name] };
+          for (const td of t.tests) add(target, td);
+          for (const c of t.columns) for (const td of c.tests) add(target, td, c.name);
+        }
+      }
+    }
+  }
+}
+
+function addTest(
+  project: Project,
+  manifest: Manifest,
+  sources: Map<string, NodeSource>,
+  pkg: PackageProject,
+  ymlPath: string,
+  ymlAbs: string,
+  dirs: string[],
+  target: Target,
+  td: TestDefinition,
+  column: string | undefined,
+  displayPath: (abs: string) => string,
+): void {
+  const [namespace, test] = td.name.includes('.') ? (td.name.split('.', 2) as [string, string]) : [null, td.name];
+  const kwargs: Record<string, unknown> = { ...td.arguments };
+  if (column !== undefined && kwargs.column_name === undefined) kwargs.column_name = column;
+  const targetName = target.kind === 'source' ? `source_${target.name}` : target.name;
+  const name = td.customName ?? testName(test, namespace, targetName, kwargs);
+  const fqn = [pkg.name, ...dirs.slice(1), name];
+  const config = mergeConfig(mergeConfig({ severity: 'ERROR', materialized: 'test' }, configFor(project, 'tests', fqn)), td.config);
+  if (typeof config.severity === 'string') config.severity = config.severity.toUpperCase();
+  const uniqueId = `test.${pkg.name}.${name}.${md5(`${ymlPath}:${name}`).slice(0, 10)}`;
+  const macro = `${namespace ? namespace + '.' : ''}test_${test}`;
+  const rawCode = `{{ ${macro}(**_dbt_generic_test_kwargs) }}`;
+  const refs: ManifestNode['refs'] = [];
+  const srcs: [string, string][] = [];
+  if (target.source) srcs.push(target.source);
+  else refs.push({ name: target.name, package: null, version: null });
+  for (const v of Object.values(kwargs)) {
+    if (typeof v !== 'string') continue;
+    const r = /^\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*$/.exec(v);
+    if (r) refs.push(r[2] ? { name: r[2], package: r[1]!, version: null } : { name: r[1]!, package: null, version: null });
+    const s = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(v);
+    if (s) srcs.push([s[1]!, s[2]!]);
+  }
+  const node: ManifestNode = {
+    unique_id: uniqueId,
+    name,
+    resource_type: 'test',
+    package_name: pkg.name,
+    path: `${name}.sql`,
+    original_file_path: ymlPath,
+    fqn,
+    alias: name.slice(0, 63),
+    database: null,
+    schema: '',
+    checksum: { name: 'sha256', checksum: md5(JSON.stringify(td.raw)) },
+    config: { enabled: true, tags: [], meta: {}, ...config },
+    tags: Array.isArray(config.tags) ? (config.tags as string[]) : config.tags ? [String(config.tags)] : [],
+    description: '',
+    columns: {},
+    meta: {},
+    group: null,
+    docs: { show: true, node_color: null },
+    patch_path: null,
+    build_path: null,
+    unrendered_config: {},
+    created_at: Date.now() / 1000,
+    relation_name: null,
+    raw_code: rawCode,
+    language: 'sql',
+    refs,
+    sources: srcs,
+    metrics: [],
+    depends_on: { macros: [], nodes: [] },
+    compiled_path: null,
+    contract: { enforced: false, alias_types: true, checksum: null },
+    column_name: column ?? (typeof kwargs.column_name === 'string' ? kwargs.column_name : null),
+    attached_node: null,
+    test_metadata: { name: test, kwargs, namespace },
+    file_key_name: `${target.kind === 'source' ? 'sources' : target.kind + 's'}.${target.source ? target.source[0] : target.name}`,
+  };
+  if (config.enabled === false) {
+    (manifest.disabled[uniqueId] ??= []).push(node);
+    return;
+  }
+  manifest.nodes[uniqueId] = node;
+  sources.set(uniqueId, { absPath: ymlAbs, templateName: displayPath(ymlAbs), code: rawCode, lineOffset: td.position.line - 1, columnOffset: 0 });
+}
+
+/** After dependencies are resolved: point each generic test at the node it tests. */
+export function attachTests(manifest: Manifest): void {
+  for (const n of Object.values(manifest.nodes)) {
+    if (n.resource_type !== 'test' || !n.test_metadata) continue;
+    const first = n.depends_on.nodes.find((d) => !d.startsWith('source.')) ?? n.depends_on.nodes[0];
+    if (n.sources.length && n.file_key_name?.startsWith('sources.')) {
+      n.attached_node = null;
+      continue;
+    }
+    n.attached_node = first ?? null;
+  }
+}
