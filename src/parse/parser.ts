@@ -68,6 +68,8 @@ export interface ParsedProject {
   template(uniqueId: string): Template;
 }
 
+const EMPTY_GRAPH = Object.freeze({ nodes: {}, sources: {}, exposures: {}, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} });
+
 const BLOCK_TAGS = {
   test: { kind: 'macro', prefix: 'test_' },
   materialization: { kind: 'capture' },
@@ -175,7 +177,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     quote: doubleQuote,
     translateType,
     resolveVar: (pkg, name) => resolveVar(project.vars, pkg, name),
-    graph: () => ({ nodes: {}, sources: {}, exposures: {}, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} }),
+    graph: () => EMPTY_GRAPH,
     flags,
   };
 
@@ -366,8 +368,22 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
   for (const m of registry.all()) manifest.macros[m.uniqueId] = macroEntry(m);
 
   // Names: schema, alias and database through the generate_* macros; refs and sources resolved.
+  // dbt's default naming, computed directly unless a project or package overrides a generate_* macro.
+  const overridden = (macro: string) =>
+    project.packages.some((p) => registry.get(p.name, macro) || adapterPrefixes.some((pre) => registry.get(p.name, `${pre}__${macro}`)));
+  const customNaming = { schema: overridden('generate_schema_name'), alias: overridden('generate_alias_name'), database: overridden('generate_database_name') };
   for (const node of Object.values(manifest.nodes)) await nameNode(node);
   async function nameNode(node: ManifestNode): Promise<void> {
+    if (!customNaming.schema && !customNaming.alias && !customNaming.database) {
+      const custom = node.config.schema;
+      node.schema = custom == null || custom === '' ? String(target.schema) : `${String(target.schema)}_${String(custom).trim()}`;
+      node.alias = node.config.alias ? String(node.config.alias).trim() : node.version != null ? `${node.name}_v${String(node.version).replace(/\./g, '_')}` : node.name;
+      node.database = node.config.database ? String(node.config.database) : ((target.database as string | null) ?? null);
+      if (node.resource_type !== 'test' && node.resource_type !== 'analysis' && node.config.materialized !== 'ephemeral') {
+        node.relation_name = new Relation({ database: node.database, schema: node.schema, identifier: node.alias }).render();
+      }
+      return;
+    }
     const ctx = createNodeContext({ ...services }, protoFor(node.package_name), {
       node: { uniqueId: node.unique_id, name: node.name, packageName: node.package_name, resourceType: node.resource_type, originalFilePath: node.original_file_path },
       self: new Relation({ database: target.database as string | null, schema: String(target.schema), identifier: node.name }),
