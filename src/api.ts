@@ -19,6 +19,7 @@ import { Reporter, type LogFormat } from './report/reporter.js';
 import { Compiler } from './runner/compile.js';
 import { databaseServices } from './runner/database.js';
 import { openAdapter, runNodes, type RunResults } from './runner/run.js';
+import { checkFreshness, type FreshnessResult } from './runner/freshness.js';
 
 export interface CommonOptions {
   projectDir?: string;
@@ -156,6 +157,19 @@ export function countNodes(parsed: ParsedProject): string {
   const parts = Object.entries(by).map(([k, v]) => `${v} ${k}${v === 1 ? '' : k === 'analysis' ? '' : 's'}`);
   parts.push(`${Object.keys(parsed.manifest.sources).length} sources`, `${Object.keys(parsed.manifest.macros).length} macros`);
   return parts.join(', ');
+}
+
+/** Check source freshness for the selected sources (all with a freshness config by default). */
+export async function sourceFreshness(o: CommonOptions = {}): Promise<FreshnessResult[]> {
+  const parsed = await parse(o);
+  const reporter = reporterFor(o);
+  const selected = selectIds(parsed, o, ['source']);
+  const adapter = await openAdapter(parsed);
+  try {
+    return await checkFreshness(parsed, selected, adapter, reporter);
+  } finally {
+    await adapter.close();
+  }
 }
 
 /** Run a query (a model's SQL or an inline query) and return its first rows. */

@@ -163,6 +163,12 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await runCommand({ ...f, select: names }, 'retry');
     });
 
+  const source = program.command('source').description('commands about sources');
+  common(source.command('freshness').description('check how recently each source table was loaded; writes target/sources.json')).action(async (f: GlobalFlags) => {
+    const res = await api.sourceFreshness(options(f, reporterOf(f)));
+    exitCode = res.some((x) => x.status === 'error' || x.status === 'runtime error') ? 1 : 0;
+  });
+
   common(program.command('show').description('run a model or an inline query and print its first rows'))
     .option('--inline <sql>', 'the query (with Jinja) to run')
     .option('--limit <n>', 'how many rows (default 5; -1 for all)', (v) => parseInt(v, 10))

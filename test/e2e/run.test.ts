@@ -153,3 +153,21 @@ test('build runs models and their data tests in DAG order; a failing test exits 
   assert.match(failed[0].message, /Got 1 result, configured to fail if != 0/);
   assert.deepEqual(await query(db, `select value_field, n_records::int from main_dbt_test__audit.accepted_values_kind_counts_kind__click__view__buy`), [['oops', 1]]);
 });
+
+test('source freshness: pass, warn and error by the age of loaded_at_field; writes sources.json', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-shop-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  const db = join(dir, 'target', 'shop.duckdb');
+  process.env.SHOP_DB = db;
+  await import('node:fs').then((fs) => fs.mkdirSync(join(dir, 'target'), { recursive: true }));
+  const status = async () => JSON.parse(readFileSync(join(dir, 'target', 'sources.json'), 'utf8')).results[0].status;
+  await seed(db, `create schema raw; create table raw.events as select 1 as id, 'click' as kind, (now() - interval 2 hour)::timestamp as ts, 5 as amount;`);
+  assert.equal(await cli(dir, 'source', 'freshness'), 0);
+  assert.equal(await status(), 'pass');
+  await seed(db, `update raw.events set ts = (now() - interval 3 day)::timestamp;`);
+  assert.equal(await cli(dir, 'source', 'freshness'), 0);
+  assert.equal(await status(), 'warn');
+  await seed(db, `update raw.events set ts = timestamp '2020-01-01';`);
+  assert.equal(await cli(dir, 'source', 'freshness', '--select', 'source:raw.events'), 1);
+  assert.equal(await status(), 'error');
+});
