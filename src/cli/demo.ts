@@ -40,16 +40,17 @@ export async function demo(o: DemoOptions = {}): Promise<number> {
   const summary = await generateProfilesSync({ people, days, seed: 42, output: { kind: 'duckdb', path: dbPath, schema: 'profiles_sync_raw' } });
   out(`    done in ${((performance.now() - g0) / 1000).toFixed(1)}s: ${describeSummary(summary)}`);
 
-  out(`2/3 Building the example project (examples/demo) with the profiles_sync package`);
+  out(`2/3 Building and testing the example project (examples/demo) with the profiles_sync package`);
   const env = process.env;
   env.STRATA_DEMO_DB = dbPath;
   const reporter = new Reporter({ color: o.color !== false });
-  const results = await api.run({ projectDir, profilesDir: projectDir, reporter, which: 'run' });
-  const failed = results.results.filter((r) => r.status === 'error');
+  const results = await api.run({ projectDir, profilesDir: projectDir, reporter, which: 'build', resourceTypes: ['model', 'test', 'seed', 'snapshot'] });
+  const failed = results.results.filter((r) => r.status === 'error' || r.status === 'fail');
   if (failed.length) {
-    out(c.red(`The build failed for ${failed.length} model(s); see the messages above.`));
+    out(c.red(`The build failed for ${failed.length} node(s); see the messages above.`));
     return 1;
   }
+  const tests = results.results.filter((r) => r.unique_id.startsWith('test.')).length;
 
   out(`3/3 Summary`);
   const parsed = await api.parse({ projectDir, profilesDir: projectDir, reporter: new Reporter({ out: process.stderr }) });
@@ -66,6 +67,7 @@ export async function demo(o: DemoOptions = {}): Promise<number> {
     out(`    segment ids resolved:  ${String(segmentIds)}`);
     out(`    external identifiers:  ${String(identifiers)}`);
     out(`    trait columns:         ${String(traitCols[0]?.[0])}`);
+    out(`    data tests passed:     ${tests}`);
   } finally {
     await adapter.close();
   }

@@ -12,6 +12,7 @@ import { StrataError } from '../errors.js';
 import { loadProject, configFor, mergeConfig, resolveVar } from '../project/index.js';
 import type { LoadProjectOptions, PackageProject, Project, ProjectFile, NodeProperties, ColumnProperties } from '../project/types.js';
 import { buildGraph, suggest, type Graph, type GraphNode } from '../graph/index.js';
+import { bindArgs } from '../context/args.js';
 import { createBaseContext } from '../context/base.js';
 import { INTERNAL_PACKAGE, MacroRegistry, macroPrototype, type MacroDef } from '../context/macros.js';
 import { createNodeContext, type ContextServices, type ParseRecord } from '../context/node-context.js';
@@ -118,7 +119,22 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
   });
   const renderHook: LoadProjectOptions['render'] = async (text, where) => {
     if (where.kind === 'properties' && /\bdoc\s*\(/.test(text)) return text;
-    const t = jinja.compile(text, `${where.file}:${where.line}`, { lineOffset: where.line - 1, columnOffset: where.column - 1 });
+    const t = jinja.compile(text, where.file, { lineOffset: where.line - 1, columnOffset: where.column - 1 });
+    if (where.packageName && where.vars) {
+      const scope = where.vars;
+      const pkg = where.packageName;
+      return t.render(
+        Object.assign(Object.create(yamlBase), {
+          var: (...args: unknown[]) => {
+            const a = bindArgs('var', args, ['name', 'default']);
+            const v = resolveVar(scope, pkg, String(a.name));
+            if (v !== undefined) return v;
+            if ('default' in a) return a.default;
+            throw new StrataError('var-not-found', `Required var '${String(a.name)}' not found in config`, { hint: `define it under vars: in dbt_project.yml or pass --vars` });
+          },
+        }),
+      );
+    }
     return t.render(yamlContext);
   };
   const project = await loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, target: options.target, vars: cliVars, strataRoot: STRATA_ROOT, render: renderHook, env });

@@ -31,7 +31,15 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const render = options.render;
   const stubs = await resolvePackages(rootDir, options.strataRoot, render);
   const warnings: ProjectWarning[] = [];
-  const packages = await Promise.all(stubs.map((s) => loadPackage(s, rootDir, render, warnings)));
+  // Property files are rendered with every project's vars, scoped to the package they belong to.
+  const vars = makeVarScope(
+    options.vars ?? {},
+    stubs[0]!.read.config.name,
+    stubs.map((s) => ({ name: s.read.config.name, vars: s.read.config.vars })),
+  );
+  const packages = await Promise.all(
+    stubs.map((s) => loadPackage(s, rootDir, render && ((text, where) => render(text, { ...where, packageName: s.read.config.name, vars })), warnings)),
+  );
   const root = packages[0]!;
   const notices: string[] = [];
 
@@ -65,11 +73,6 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   }
 
   const selectors = await readSelectorsFile(rootDir, rootDir, render);
-  const vars = makeVarScope(
-    options.vars ?? {},
-    root.name,
-    packages.map((p) => ({ name: p.name, vars: p.config.vars })),
-  );
   const byName = [...stubs.slice(1)].sort((a, b) => (a.read.config.name < b.read.config.name ? -1 : 1));
   const hookOrder = [...byName, stubs[0]!];
   const onRunStart: HookSource[] = hookOrder.flatMap((s) => s.read.onRunStart);

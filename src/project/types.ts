@@ -20,7 +20,15 @@ export type RenderKind = 'project' | 'profile' | 'properties' | 'packages';
  */
 export type RenderHook = (
   text: string,
-  where: { file: string; line: number; column: number; kind: RenderKind },
+  where: {
+    file: string;
+    line: number;
+    column: number;
+    kind: RenderKind;
+    /** For property files: the package the file belongs to, and the vars in scope. */
+    packageName?: string;
+    vars?: VarScope;
+  },
 ) => Promise<unknown>;
 
 /** Options of {@link loadProject}. */

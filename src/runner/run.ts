@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAdapter, type Adapter } from '../adapters/index.js';
+import { ancestors } from '../graph/index.js';
 import { StrataError, formatError, isStrataError } from '../errors.js';
 import { materialize } from '../materializations/index.js';
 import { runTest } from '../materializations/test.js';
@@ -133,17 +134,22 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
     walk(n.unique_id);
     waitsOn.set(n.unique_id, deps);
   }
-  // In a build, a node also waits for the tests of its parents: a failing test stops what is downstream.
+  // In a build, a node also waits for the tests of its parents (a failing test stops what
+  // is downstream), but only for tests whose every dependency is upstream of the node: a
+  // relationships test that also refers to the node itself cannot hold it back.
   if (kinds.has('test') && kinds.size > 1) {
-    const testsOf = new Map<string, string[]>();
+    const testsOf = new Map<string, ManifestNode[]>();
     for (const n of nodes) {
       if (n.resource_type !== 'test') continue;
-      for (const d of n.depends_on.nodes) if (ids.has(d)) testsOf.set(d, [...(testsOf.get(d) ?? []), n.unique_id]);
+      for (const d of n.depends_on.nodes) if (ids.has(d)) testsOf.set(d, [...(testsOf.get(d) ?? []), n]);
     }
     for (const n of nodes) {
       if (n.resource_type === 'test') continue;
       const deps = waitsOn.get(n.unique_id)!;
-      for (const d of [...deps]) for (const t of testsOf.get(d) ?? []) deps.add(t);
+      const upstream = ancestors(parsed.graph, [n.unique_id]);
+      for (const d of [...deps]) {
+        for (const t of testsOf.get(d) ?? []) if (t.depends_on.nodes.every((x) => upstream.has(x))) deps.add(t.unique_id);
+      }
     }
   }
 
@@ -188,6 +194,17 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
           });
         }
         if (pending.size === 0 && active === 0) resolveAll();
+        else if (active === 0) {
+          // Nothing runs and nothing can start: report the rest instead of hanging.
+          for (const id of pending) {
+            const node = m.nodes[id]!;
+            status.set(id, 'error');
+            results.push(result(node, 'error', 0, `Could not be scheduled: it waits on ${[...waitsOn.get(id)!].filter((d) => !status.has(d)).join(', ')}`, null, {}));
+            reporter.finish(++index, total, 'error', describe(node), 0, id);
+          }
+          pending.clear();
+          resolveAll();
+        }
       };
       pump();
     });

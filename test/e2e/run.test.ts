@@ -139,7 +139,7 @@ test('build runs models and their data tests in DAG order; a failing test exits 
   assert.equal(await cli(dir, 'build'), 0);
   let results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
   const tests = results.results.filter((r: { unique_id: string }) => r.unique_id.startsWith('test.'));
-  assert.equal(tests.length, 7);
+  assert.equal(tests.length, 8);
   assert.ok(tests.every((r: { status: string }) => r.status === 'pass'));
   assert.ok(tests.some((r: { unique_id: string }) => r.unique_id.startsWith('test.shop.accepted_values_kind_counts_kind__click__view__buy.')));
 
