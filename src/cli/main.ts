@@ -138,6 +138,13 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (f: GlobalFlags & RunFlags) => {
       exitCode = await runCommand(f, 'build', ['model', 'test', 'seed', 'snapshot']);
     });
+  common(program.command('seed').description('load the CSV files of the seed paths into tables'))
+    .option('--threads <n>', 'how many seeds load at once', (v) => parseInt(v, 10))
+    .option('--full-refresh', 'drop and recreate the tables (needed when a CSV\'s columns change)')
+    .option('-x, --fail-fast', 'stop at the first failure')
+    .action(async (f: GlobalFlags & RunFlags) => {
+      exitCode = await runCommand(f, 'seed', ['seed']);
+    });
   common(program.command('test').description('run the selected data tests'))
     .option('--threads <n>', 'how many tests run at once', (v) => parseInt(v, 10))
     .option('-x, --fail-fast', 'stop at the first failure')

@@ -487,7 +487,17 @@ function validateNodes(manifest: Manifest, registry: MacroRegistry, sources: Map
     if (node.resource_type === 'test' && node.test_metadata) {
       const { name, namespace } = node.test_metadata;
       const macro = `test_${name}`;
-      const found = namespace ? registry.get(namespace, macro) : registry.resolve(node.package_name, macro);
+      // Unqualified generic tests are found in the node's package, the root project, the
+      // internal package, and then any package (dbt makes package tests usable by name).
+      let found = namespace ? registry.get(namespace, macro) : registry.resolve(node.package_name, macro);
+      if (!found && !namespace) {
+        found = registry.all().find((m) => m.name === macro);
+        if (found && src) {
+          node.raw_code = `{{ ${found.packageName}.${macro}(**_dbt_generic_test_kwargs) }}`;
+          src.code = node.raw_code;
+          node.test_metadata.namespace = found.packageName;
+        }
+      }
       if (!found) {
         const known = registry.all().filter((m) => m.name.startsWith('test_')).map((m) => m.name.slice(5));
         const guess = suggest(name, known);

@@ -3,7 +3,7 @@
  * models are inlined as CTEs, `is_incremental()` answers what the materialization
  * decided, and a microbatch window filters upstream refs that have an `event_time`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StrataError } from '../errors.js';
 import { resolveVar } from '../project/index.js';
@@ -131,7 +131,9 @@ export class Compiler {
     const out: Record<string, unknown> = {};
     const expr = async (code: string) => (await this.renderRaw(node, { ...opts, code: `{{ ${code} }}`, codeName: `${node.original_file_path} (${node.name})` }, new Set())).trim();
     for (const [k, v] of Object.entries(meta.kwargs)) {
+      const whole = typeof v === 'string' ? /^\s*\{\{(.*)\}\}\s*$/s.exec(v) : null;
       if (typeof v === 'string' && /^\s*(ref|source)\s*\(.*\)\s*$/s.test(v)) out[k] = await expr(v);
+      else if (whole && !whole[1]!.includes('}}')) out[k] = await this.evaluate(node, whole[1]!, opts);
       else if (typeof v === 'string' && v.includes('{{')) out[k] = await this.renderRaw(node, { ...opts, code: v, codeName: node.original_file_path }, new Set());
       else out[k] = v;
     }
@@ -146,6 +148,17 @@ export class Compiler {
     const where = node.config.where;
     out.model = typeof where === 'string' && where.trim() ? `(select * from ${model} where ${where}) dbt_subquery` : model;
     return out;
+  }
+
+  /** The value of a Jinja expression in a node's context (a list stays a list). */
+  async evaluate(node: ManifestNode, expression: string, opts: RenderOptions = {}): Promise<unknown> {
+    let value: unknown;
+    const capture = (v: unknown) => {
+      value = v;
+      return '';
+    };
+    await this.renderRaw(node, { ...opts, code: `{{ __strata_capture(${expression}) }}`, codeName: node.original_file_path, extra: { ...opts.extra, __strata_capture: capture } }, new Set());
+    return value;
   }
 
   /** CTE definitions for the ephemeral models used, dependencies first. */
@@ -166,11 +179,23 @@ export class Compiler {
 
   /** Write `target/<dir>/<package>/<original_file_path>`. */
   writeArtifact(dir: 'compiled' | 'run', node: ManifestNode, sql: string): string {
-    const file = join(this.parsed.project.targetPath, dir, node.package_name, node.original_file_path);
-    mkdirSync(dirname(file), { recursive: true });
+    const file = join(this.parsed.project.targetPath, dir, artifactPath(node));
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+    } catch {
+      // An artifact of an older layout is in the way (a file where a folder goes): replace it.
+      rmSync(dirname(file), { force: true });
+      mkdirSync(dirname(file), { recursive: true });
+    }
     writeFileSync(file, sql);
     return file;
   }
+}
+
+/** Where a node's compiled SQL goes under target/compiled (generic tests: one file each under their YAML file's path). */
+export function artifactPath(node: ManifestNode): string {
+  if (node.test_metadata) return join(node.package_name, node.original_file_path, `${node.name}.sql`);
+  return join(node.package_name, node.original_file_path);
 }
 
 /**

@@ -11,11 +11,12 @@ import { ancestors } from '../graph/index.js';
 import { StrataError, formatError, isStrataError } from '../errors.js';
 import { materialize } from '../materializations/index.js';
 import { runTest } from '../materializations/test.js';
+import { loadSeed } from '../materializations/seed.js';
 import type { ManifestNode } from '../parse/manifest.js';
 import { STRATA_VERSION } from '../parse/manifest.js';
 import type { ParsedProject } from '../parse/parser.js';
 import type { Reporter, Status } from '../report/reporter.js';
-import { Compiler } from './compile.js';
+import { Compiler, artifactPath } from './compile.js';
 import { databaseServices, toAdapterRelation } from './database.js';
 
 export interface RunOptions {
@@ -244,6 +245,23 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
         return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err, parsed, compiledSql), compiledSql, {}, startedAt);
       }
     }
+    if (node.resource_type === 'seed') {
+      try {
+        const src = parsed.sources.get(node.unique_id)!;
+        const r = await loadSeed({
+          adapter,
+          node: { uniqueId: node.unique_id, name: node.name, relation: toAdapterRelation(adapter, compiler.relationOf(node)), config: node.config },
+          csvPath: src.absPath,
+          displayPath: src.templateName,
+          fullRefresh: Boolean(o.fullRefresh) || node.config.full_refresh === true,
+          signal: abort.signal,
+        });
+        compiler.writeArtifact('run', node, r.executedSql.join(';\n\n') + ';\n');
+        return result(node, 'success', (performance.now() - t0) / 1000, r.message, null, { _message: r.message, code: 'INSERT', rows_affected: r.rowsAffected ?? null }, startedAt);
+      } catch (err) {
+        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err, parsed, null), null, {}, startedAt);
+      }
+    }
     try {
       const relation = toAdapterRelation(adapter, compiler.relationOf(node));
       const renderHooks = async (key: 'pre_hook' | 'post_hook') => {
@@ -304,7 +322,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
   reporter.summary(counts, elapsed, describeCounts(nodes));
   for (const r of results) {
     if (r.status === 'error') reporter.failure(r.message ?? 'error');
-    else if (r.status === 'fail') reporter.failure(`Failure in test ${m.nodes[r.unique_id]?.name} (${m.nodes[r.unique_id]?.original_file_path})\n  ${r.message}\n  compiled SQL at ${join('target', 'compiled', m.nodes[r.unique_id]?.package_name ?? '', m.nodes[r.unique_id]?.original_file_path ?? '')}`);
+    else if (r.status === 'fail') reporter.failure(`Failure in test ${m.nodes[r.unique_id]?.name} (${m.nodes[r.unique_id]?.original_file_path})\n  ${r.message}\n  compiled SQL at ${join('target', 'compiled', artifactPath(m.nodes[r.unique_id]!))}`);
   }
   return runResults;
 }
@@ -341,7 +359,7 @@ function result(node: ManifestNode, status: Status, seconds: number, message: st
 function errorMessage(node: ManifestNode, err: unknown, parsed: ParsedProject, compiled: string | null): string {
   const where = `${node.resource_type} ${node.name} (${node.original_file_path})`;
   if (isStrataError(err) && err.code === 'sql-error') {
-    const path = join('target', 'compiled', node.package_name, node.original_file_path);
+    const path = join('target', 'compiled', artifactPath(node));
     const line = (err as StrataError & { line?: number }).line ?? err.position?.line;
     return `Database error in ${where}\n  ${err.message.split('\n').join('\n  ')}\n  compiled SQL at ${path}${line ? `:${line}` : ''}`;
   }
