@@ -145,6 +145,12 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (f: GlobalFlags & RunFlags) => {
       exitCode = await runCommand(f, 'seed', ['seed']);
     });
+  common(program.command('snapshot').description('record changes of the selected snapshots (type-2 slowly changing dimensions)'))
+    .option('--threads <n>', 'how many snapshots run at once', (v) => parseInt(v, 10))
+    .option('-x, --fail-fast', 'stop at the first failure')
+    .action(async (f: GlobalFlags & RunFlags) => {
+      exitCode = await runCommand(f, 'snapshot', ['snapshot']);
+    });
   common(program.command('test').description('run the selected data tests'))
     .option('--threads <n>', 'how many tests run at once', (v) => parseInt(v, 10))
     .option('-x, --fail-fast', 'stop at the first failure')

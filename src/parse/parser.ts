@@ -390,6 +390,15 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
   const customNaming = { schema: overridden('generate_schema_name'), alias: overridden('generate_alias_name'), database: overridden('generate_database_name') };
   for (const node of Object.values(manifest.nodes)) await nameNode(node);
   async function nameNode(node: ManifestNode): Promise<void> {
+    await nameNodeBy(node);
+    // Legacy snapshot configs name the schema and database exactly.
+    if (node.resource_type === 'snapshot' && (node.config.target_schema || node.config.target_database)) {
+      if (node.config.target_schema) node.schema = String(node.config.target_schema);
+      if (node.config.target_database) node.database = String(node.config.target_database);
+      node.relation_name = new Relation({ database: node.database, schema: node.schema, identifier: node.alias }).render();
+    }
+  }
+  async function nameNodeBy(node: ManifestNode): Promise<void> {
     if (!customNaming.schema && !customNaming.alias && !customNaming.database) {
       const custom = node.config.schema;
       node.schema = custom == null || custom === '' ? String(target.schema) : `${String(target.schema)}_${String(custom).trim()}`;

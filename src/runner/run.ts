@@ -12,6 +12,7 @@ import { StrataError, formatError, isStrataError } from '../errors.js';
 import { materialize } from '../materializations/index.js';
 import { runTest } from '../materializations/test.js';
 import { loadSeed } from '../materializations/seed.js';
+import { buildSnapshot } from '../materializations/snapshot.js';
 import type { ManifestNode } from '../parse/manifest.js';
 import { STRATA_VERSION } from '../parse/manifest.js';
 import type { ParsedProject } from '../parse/parser.js';
@@ -260,6 +261,26 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
         return result(node, 'success', (performance.now() - t0) / 1000, r.message, null, { _message: r.message, code: 'INSERT', rows_affected: r.rowsAffected ?? null }, startedAt);
       } catch (err) {
         return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err, parsed, null), null, {}, startedAt);
+      }
+    }
+    if (node.resource_type === 'snapshot') {
+      try {
+        const r = await buildSnapshot({
+          adapter,
+          node: { uniqueId: node.unique_id, name: node.name, relation: toAdapterRelation(adapter, compiler.relationOf(node)), config: node.config },
+          render: async () => {
+            const sql = await compiler.render(node, { db });
+            compiledSql = sql;
+            compiler.writeArtifact('compiled', node, sql);
+            return sql;
+          },
+          now: parsed.runStartedAt,
+          signal: abort.signal,
+        });
+        compiler.writeArtifact('run', node, r.executedSql.join(';\n\n') + ';\n');
+        return result(node, 'success', (performance.now() - t0) / 1000, r.message, compiledSql, { _message: r.message, code: 'INSERT', rows_affected: r.rowsAffected ?? null }, startedAt);
+      } catch (err) {
+        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err, parsed, compiledSql), compiledSql, {}, startedAt);
       }
     }
     try {
