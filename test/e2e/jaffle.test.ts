@@ -1,0 +1,60 @@
+/**
+ * The jaffle fixture (every construct of issue 3: a local package, dispatch overrides, a
+ * custom generate_schema_name, seeds, a snapshot, singular and generic tests, hooks, vars,
+ * selectors) built with `seed` and `build`, then listed and compiled.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { main } from '../../src/cli/main.js';
+
+const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'projects', 'jaffle');
+
+async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((s: string) => (chunks.push(String(s)), true)) as typeof process.stdout.write;
+  try {
+    return { code: await fn(), out: chunks.join('') };
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+test('the jaffle project seeds, builds and tests; ls and compile answer', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-jaffle-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  const cli = (...a: string[]) => main([...a, '--project-dir', dir, '--profiles-dir', dir, '--no-color']);
+  assert.equal(await cli('seed'), 0);
+  assert.equal(await cli('build'), 0);
+  const results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
+  const kinds = new Set(results.results.map((r: { unique_id: string }) => r.unique_id.split('.')[0]));
+  assert.deepEqual([...kinds].sort(), ['model', 'seed', 'snapshot', 'test']);
+
+  const inst = await DuckDBInstance.create(join(dir, 'target', 'jaffle.duckdb'));
+  const con = await inst.connect();
+  try {
+    const rows = (await con.runAndReadAll('select customer_id::int, number_of_orders::int from main.customers order by customer_id limit 3')).getRowsJS();
+    assert.deepEqual(rows, [
+      [1, 2],
+      [2, 1],
+      [3, 3],
+    ]);
+    const schemas = (await con.runAndReadAll(`select distinct table_schema from information_schema.tables order by 1`)).getRowsJS().flat();
+    assert.ok(schemas.includes('main_util'), 'the package model has its custom schema');
+    assert.ok(schemas.includes('snapshots'));
+  } finally {
+    con.closeSync();
+    inst.closeSync();
+  }
+
+  const ls = await capture(() => cli('ls', '--select', '+customers', '--resource-type', 'model', '--output', 'name'));
+  assert.equal(ls.code, 0);
+  assert.deepEqual(ls.out.trim().split('\n').sort(), ['customers', 'int_order_payments', 'orders', 'stg_customers', 'stg_orders', 'stg_payments']);
+  const compiled = await capture(() => cli('compile', '--inline', "select count(*) from {{ ref('customers') }}"));
+  assert.equal(compiled.code, 0);
+  assert.match(compiled.out, /select count\(\*\) from "jaffle"\."main"\."customers"/);
+});
