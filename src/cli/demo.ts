@@ -44,7 +44,7 @@ export async function demo(o: DemoOptions = {}): Promise<number> {
   const env = process.env;
   env.STRATA_DEMO_DB = dbPath;
   const reporter = new Reporter({ color: o.color !== false });
-  const results = await api.run({ projectDir, profilesDir: projectDir, reporter, which: 'build', resourceTypes: ['model', 'test', 'seed', 'snapshot'] });
+  const results = await api.run({ projectDir, profilesDir: projectDir, reporter, which: 'build', resourceTypes: ['model', 'test', 'unit_test', 'seed', 'snapshot'] });
   const failed = results.results.filter((r) => r.status === 'error' || r.status === 'fail');
   if (failed.length) {
     out(c.red(`The build failed for ${failed.length} node(s); see the messages above.`));

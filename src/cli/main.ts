@@ -136,7 +136,7 @@ export async function main(argv: string[]): Promise<number> {
   runLike('build', 'build and test the selected models (seeds and snapshots: issue 5) in DAG order')
     .option('--store-failures', 'keep the failing rows of tests in tables')
     .action(async (f: GlobalFlags & RunFlags) => {
-      exitCode = await runCommand(f, 'build', ['model', 'test', 'seed', 'snapshot']);
+      exitCode = await runCommand(f, 'build', ['model', 'test', 'unit_test', 'seed', 'snapshot']);
     });
   common(program.command('seed').description('load the CSV files of the seed paths into tables'))
     .option('--threads <n>', 'how many seeds load at once', (v) => parseInt(v, 10))
@@ -156,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-x, --fail-fast', 'stop at the first failure')
     .option('--store-failures', 'keep the failing rows of tests in tables')
     .action(async (f: GlobalFlags & RunFlags) => {
-      exitCode = await runCommand(f, 'test', ['test']);
+      exitCode = await runCommand(f, 'test', ['test', 'unit_test']);
     });
 
   common(program.command('retry').description('re-run the nodes that failed or were skipped in the last run'), false)

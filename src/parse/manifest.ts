@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { UnitTestEntry } from '../runner/unit-test.js';
 
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
 export const STRATA_VERSION = '0.1.0';
@@ -178,7 +179,7 @@ export interface Manifest {
   group_map: Record<string, never>;
   saved_queries: Record<string, never>;
   semantic_models: Record<string, never>;
-  unit_tests: Record<string, unknown>;
+  unit_tests: Record<string, UnitTestEntry>;
 }
 
 export function emptyManifest(projectName: string, adapterType: string, invocationId: string, projectId: string): Manifest {

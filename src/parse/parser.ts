@@ -18,6 +18,7 @@ import { INTERNAL_PACKAGE, MacroRegistry, macroPrototype, type MacroDef } from '
 import { createNodeContext, type ContextServices, type ParseRecord } from '../context/node-context.js';
 import { Relation, doubleQuote } from '../context/relation.js';
 import { addGenericTests, attachTests } from './generic-tests.js';
+import type { UnitTestEntry } from '../runner/unit-test.js';
 import { CACHE_FILE, ParseCache, isJsonSafe, sha256 } from './cache.js';
 import { emptyManifest, STRATA_VERSION, type ColumnEntry, type Manifest, type ManifestNode, type SourceEntry } from './manifest.js';
 
@@ -435,6 +436,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
   resolveDependencies(project, manifest, sources, warnings);
   attachTests(manifest);
   applyProperties(project, manifest, yamlProps, warnings);
+  addUnitTests(project, manifest);
   const graphNodes: GraphNode[] = [
     ...Object.values(manifest.nodes).map(toGraphNode),
     ...Object.values(manifest.sources).map((s) => ({
@@ -450,6 +452,20 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
       dependsOn: [],
       checksum: '',
       sourceName: s.source_name,
+    })),
+    ...Object.values(manifest.unit_tests).map((u) => ({
+      uniqueId: u.unique_id,
+      name: u.name,
+      resourceType: 'unit_test',
+      packageName: u.package_name,
+      fqn: u.fqn,
+      originalFilePath: u.original_file_path,
+      path: u.path,
+      tags: (u.config.tags as string[] | undefined) ?? [],
+      config: u.config,
+      dependsOn: u.depends_on.nodes,
+      checksum: u.checksum.checksum,
+      attachedNode: u.depends_on.nodes[0],
     })),
   ];
   validateNodes(manifest, registry, sources);
@@ -530,6 +546,48 @@ function validateNodes(manifest: Manifest, registry: MacroRegistry, sources: Map
                 ? "with strategy='check' needs config check_cols (a list of columns, or 'all')"
                 : undefined;
       if (problem) throw new StrataError('snapshot-config', `snapshot '${node.name}' ${problem}`, { position: at, source: src ? readFileSync(src.absPath, 'utf8') : undefined, hint: "for example {{ config(unique_key='id', strategy='timestamp', updated_at='updated_at') }}" });
+    }
+  }
+}
+
+/** Unit tests of the property files, each pointing at its model. */
+function addUnitTests(project: Project, manifest: Manifest): void {
+  for (const pkg of project.packages) {
+    for (const pf of pkg.properties) {
+      for (const ut of pf.unit_tests) {
+        const model = manifest.nodes[`model.${pkg.name}.${ut.model}`] ?? Object.values(manifest.nodes).find((n) => n.resource_type === 'model' && n.name === ut.model);
+        if (!model) {
+          const guess = suggest(ut.model, Object.values(manifest.nodes).filter((n) => n.resource_type === 'model').map((n) => n.name));
+          throw new StrataError('unit-test-invalid', `unit test '${ut.name}' tests model '${ut.model}', which does not exist`, {
+            position: ut.position,
+            source: pf.contents,
+            hint: guess ? `did you mean '${guess}'?` : undefined,
+          });
+        }
+        const dirs = dirname(pf.path).split('/').slice(1).filter(Boolean);
+        const id = `unit_test.${pkg.name}.${model.name}.${ut.name}`;
+        const config = { enabled: true, tags: [], meta: {}, ...ut.config };
+        if (config.enabled === false) continue;
+        manifest.unit_tests[id] = {
+          unique_id: id,
+          name: ut.name,
+          resource_type: 'unit_test',
+          package_name: pkg.name,
+          path: pf.path,
+          original_file_path: pf.path,
+          fqn: [pkg.name, ...dirs, model.name, ut.name],
+          model: model.name,
+          given: ut.given as UnitTestEntry['given'],
+          expect: (ut.expect ?? {}) as UnitTestEntry['expect'],
+          overrides: (ut.overrides ?? null) as UnitTestEntry['overrides'],
+          description: ut.description ?? '',
+          config,
+          depends_on: { macros: [], nodes: [model.unique_id] },
+          checksum: { name: 'sha256', checksum: sha256(JSON.stringify(ut.raw)) },
+          created_at: Date.now() / 1000,
+          line: ut.position.line,
+        };
+      }
     }
   }
 }
@@ -762,6 +820,7 @@ export function toGraphNode(n: ManifestNode): GraphNode {
     dependsOn: n.depends_on.nodes,
     checksum: n.checksum.checksum,
     attachedNode: n.attached_node ?? undefined,
+    testMetadata: n.test_metadata ? { name: n.test_metadata.name, namespace: n.test_metadata.namespace ?? undefined } : undefined,
   };
 }
 

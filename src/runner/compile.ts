@@ -29,6 +29,10 @@ export interface RenderOptions {
   db?: DatabaseServices;
   /** Names added to the context (for hooks: nothing; for operations: their args). */
   extra?: Record<string, unknown>;
+  /** Unit tests: `ref:name` / `source:src.table` → the CTE name that stands in for it. */
+  refOverrides?: Map<string, string>;
+  /** Unit tests: vars that win over the project's. */
+  varOverrides?: Record<string, unknown>;
   /** Render this code instead of the node's own (hooks). */
   code?: string;
   codeName?: string;
@@ -49,7 +53,7 @@ export class Compiler {
     return new Relation({ database: node.database, schema: node.schema, identifier: node.alias, type: node.config.materialized === 'view' ? 'view' : 'table' }, doubleQuote);
   }
 
-  services(db: DatabaseServices | undefined, ephemerals: Set<string>, batch?: { start: Date; end: Date }): ContextServices {
+  services(db: DatabaseServices | undefined, ephemerals: Set<string>, batch?: { start: Date; end: Date }, overrides?: Pick<RenderOptions, 'refOverrides' | 'varOverrides'>): ContextServices {
     const p = this.parsed;
     const m = p.manifest;
     return {
@@ -60,11 +64,13 @@ export class Compiler {
       dispatchConfig: p.project.dispatch,
       quote: doubleQuote,
       translateType,
-      resolveVar: (pkg, name) => resolveVar(p.project.vars, pkg, name),
+      resolveVar: (pkg, name) => (overrides?.varOverrides && name in overrides.varOverrides ? overrides.varOverrides[name] : resolveVar(p.project.vars, pkg, name)),
       flags: this.flags,
       db,
       graph: () => this.graphValue,
       resolveRef: (from, name, pkg) => {
+        const given = overrides?.refOverrides?.get(`ref:${name}`);
+        if (given) return new Relation({ identifier: given, type: 'cte' });
         const node = m.nodes[from.uniqueId];
         const id = node?.depends_on.nodes.find((d) => {
           const t = m.nodes[d];
@@ -82,6 +88,8 @@ export class Compiler {
         return rel;
       },
       resolveSource: (_from, s, t) => {
+        const given = overrides?.refOverrides?.get(`source:${s}.${t}`);
+        if (given) return new Relation({ identifier: given, type: 'cte' });
         const src = Object.values(m.sources).find((e) => e.source_name === s && e.name === t);
         if (!src) throw new StrataError('source-not-found', `source '${s}.${t}' was not found`);
         const rel = new Relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' }, doubleQuote);
@@ -110,7 +118,7 @@ export class Compiler {
       opts = { ...opts, extra: { ...opts.extra, _dbt_generic_test_kwargs: await this.testKwargs(node, opts) } };
     }
     const proto = p.prototypes.get(node.package_name) ?? p.baseContext;
-    const ctx = createNodeContext(this.services(opts.db, ephemerals, opts.batch), proto, {
+    const ctx = createNodeContext(this.services(opts.db, ephemerals, opts.batch, opts), proto, {
       node: { uniqueId: node.unique_id, name: node.name, packageName: node.package_name, resourceType: node.resource_type, originalFilePath: node.original_file_path },
       self: this.relationOf(node),
       config: node.config,
@@ -194,7 +202,7 @@ export class Compiler {
 
 /** Where a node's compiled SQL goes under target/compiled (generic tests: one file each under their YAML file's path). */
 export function artifactPath(node: ManifestNode): string {
-  if (node.test_metadata) return join(node.package_name, node.original_file_path, `${node.name}.sql`);
+  if (node.test_metadata || node.resource_type === ('unit_test' as ManifestNode['resource_type'])) return join(node.package_name, node.original_file_path, `${node.name}.sql`);
   return join(node.package_name, node.original_file_path);
 }
 

@@ -18,6 +18,7 @@ import { STRATA_VERSION } from '../parse/manifest.js';
 import type { ParsedProject } from '../parse/parser.js';
 import type { Reporter, Status } from '../report/reporter.js';
 import { Compiler, artifactPath } from './compile.js';
+import { runUnitTest } from './unit-test.js';
 import { databaseServices, toAdapterRelation } from './database.js';
 
 export interface RunOptions {
@@ -80,6 +81,7 @@ function describe(node: ManifestNode): string {
   const where = `${node.schema}.${node.alias}`;
   if (node.resource_type === 'model') return `sql ${m} model ${where}`;
   if (node.resource_type === 'test') return `test ${node.name}`;
+  if (node.resource_type === ('unit_test' as ManifestNode['resource_type'])) return `unit_test ${node.name}`;
   if (node.resource_type === 'seed') return `seed file ${where}`;
   if (node.resource_type === 'snapshot') return `snapshot ${where}`;
   return `${node.resource_type} ${where}`;
@@ -107,9 +109,16 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
   process.on('SIGTERM', onSigint);
 
   const kinds = new Set(o.resourceTypes ?? ['model']);
+  // Unit tests take part in scheduling as nodes that wait for their model's parents.
+  const all: Record<string, ManifestNode> = { ...m.nodes };
+  for (const ut of Object.values(m.unit_tests)) {
+    const model = m.nodes[ut.depends_on.nodes[0] ?? ''];
+    if (!model) continue;
+    all[ut.unique_id] = { ...model, unique_id: ut.unique_id, name: ut.name, resource_type: 'unit_test' as ManifestNode['resource_type'], original_file_path: ut.original_file_path, config: { ...ut.config, materialized: 'unit' }, depends_on: { macros: [], nodes: model.depends_on.nodes }, relation_name: null, test_metadata: undefined };
+  }
   const order = new Map(parsed.graph.order.map((id, i) => [id, i]));
   const nodes = [...o.selected]
-    .map((id) => m.nodes[id])
+    .map((id) => all[id])
     .filter((n): n is ManifestNode => !!n && kinds.has(n.resource_type) && n.config.materialized !== 'ephemeral')
     .sort((a, b) => (order.get(a.unique_id) ?? 0) - (order.get(b.unique_id) ?? 0));
   const ids = new Set(nodes.map((n) => n.unique_id));
@@ -126,7 +135,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
     const deps = new Set<string>();
     const seen = new Set<string>();
     const walk = (id: string) => {
-      for (const d of m.nodes[id]?.depends_on.nodes ?? []) {
+      for (const d of all[id]?.depends_on.nodes ?? []) {
         if (seen.has(d)) continue;
         seen.add(d);
         if (ids.has(d)) deps.add(d);
@@ -135,6 +144,12 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
     };
     walk(n.unique_id);
     waitsOn.set(n.unique_id, deps);
+  }
+  // A model waits for its own unit tests: a failing one stops it from being built.
+  for (const n of nodes) {
+    if (n.resource_type !== ('unit_test' as ManifestNode['resource_type'])) continue;
+    const model = m.unit_tests[n.unique_id]!.depends_on.nodes[0]!;
+    if (ids.has(model)) waitsOn.get(model)!.add(n.unique_id);
   }
   // In a build, a node also waits for the tests of its parents (a failing test stops what
   // is downstream), but only for tests whose every dependency is upstream of the node: a
@@ -146,7 +161,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
       for (const d of n.depends_on.nodes) if (ids.has(d)) testsOf.set(d, [...(testsOf.get(d) ?? []), n]);
     }
     for (const n of nodes) {
-      if (n.resource_type === 'test') continue;
+      if (n.resource_type === 'test' || m.unit_tests[n.unique_id]) continue;
       const deps = waitsOn.get(n.unique_id)!;
       const upstream = ancestors(parsed.graph, [n.unique_id]);
       for (const d of [...deps]) {
@@ -163,21 +178,27 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
       let active = 0;
       const pump = () => {
         if (pending.size === 0 && active === 0) return resolveAll();
+        // Sweep until nothing changes: a skip found late in a sweep can settle a node seen earlier.
+        let changed = true;
+        while (changed && active < threads) {
+        changed = false;
         for (const id of [...pending]) {
           if (active >= threads) break;
           const deps = waitsOn.get(id)!;
           const blocked = [...deps].find((d) => status.has(d) && !OK.has(status.get(d)!));
-          const node = m.nodes[id]!;
+          const node = all[id]!;
           if (blocked || stop || abort.signal.aborted) {
             pending.delete(id);
             const why = stop || abort.signal.aborted ? 'the run was stopped' : `its parent ${blocked} did not succeed`;
             status.set(id, 'skipped');
             results.push(result(node, 'skipped', 0, `Skipped because ${why}`, null, {}));
             reporter.finish(++index, total, 'skipped', describe(node), 0, id);
+            changed = true;
             continue;
           }
           if (![...deps].every((d) => status.has(d))) continue;
           pending.delete(id);
+          changed = true;
           active++;
           const i = ++index;
           running.set(id, node.name);
@@ -195,11 +216,12 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
             pump();
           });
         }
+        }
         if (pending.size === 0 && active === 0) resolveAll();
         else if (active === 0) {
           // Nothing runs and nothing can start: report the rest instead of hanging.
           for (const id of pending) {
-            const node = m.nodes[id]!;
+            const node = all[id]!;
             status.set(id, 'error');
             results.push(result(node, 'error', 0, `Could not be scheduled: it waits on ${[...waitsOn.get(id)!].filter((d) => !status.has(d)).join(', ')}`, null, {}));
             reporter.finish(++index, total, 'error', describe(node), 0, id);
@@ -244,6 +266,16 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
         return res;
       } catch (err) {
         return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err, parsed, compiledSql), compiledSql, {}, startedAt);
+      }
+    }
+    if (m.unit_tests[node.unique_id]) {
+      try {
+        const ut = m.unit_tests[node.unique_id]!;
+        const r = await runUnitTest(ut, m.nodes[ut.depends_on.nodes[0]!]!, compiler, adapter, db);
+        compiler.writeArtifact('run', node, r.executedSql.join(';\n\n') + ';\n');
+        return result(node, r.status, (performance.now() - t0) / 1000, r.message, null, {}, startedAt);
+      } catch (err) {
+        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err, parsed, null), null, {}, startedAt);
       }
     }
     if (node.resource_type === 'seed') {
@@ -343,7 +375,8 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
   reporter.summary(counts, elapsed, describeCounts(nodes));
   for (const r of results) {
     if (r.status === 'error') reporter.failure(r.message ?? 'error');
-    else if (r.status === 'fail') reporter.failure(`Failure in test ${m.nodes[r.unique_id]?.name} (${m.nodes[r.unique_id]?.original_file_path})\n  ${r.message}\n  compiled SQL at ${join('target', 'compiled', artifactPath(m.nodes[r.unique_id]!))}`);
+    else if (r.status === 'fail' && m.unit_tests[r.unique_id]) reporter.failure(`Failure in unit test ${m.unit_tests[r.unique_id]!.name} (${m.unit_tests[r.unique_id]!.original_file_path}:${m.unit_tests[r.unique_id]!.line ?? 1})\n  ${(r.message ?? '').split('\n').join('\n  ')}`);
+    else if (r.status === 'fail') reporter.failure(`Failure in test ${all[r.unique_id]?.name} (${all[r.unique_id]?.original_file_path})\n  ${r.message}\n  compiled SQL at ${join('target', 'compiled', artifactPath(all[r.unique_id]!))}`);
   }
   return runResults;
 }

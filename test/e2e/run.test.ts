@@ -171,3 +171,51 @@ test('source freshness: pass, warn and error by the age of loaded_at_field; writ
   assert.equal(await cli(dir, 'source', 'freshness', '--select', 'source:raw.events'), 1);
   assert.equal(await status(), 'error');
 });
+
+test('unit tests run the model on given rows without building its parents, and show a diff when they fail', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-shop-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  const db = join(dir, 'target', 'shop.duckdb');
+  process.env.SHOP_DB = db;
+  await import('node:fs').then((fs) => fs.mkdirSync(join(dir, 'target'), { recursive: true }));
+  await seed(db, `create schema raw; create table raw.events as select 1 as id, 'click' as kind, timestamp '2024-01-01' as ts, 5 as amount;`);
+  // Nothing is built: the unit test needs no parent.
+  assert.equal(await cli(dir, 'test', '--select', 'test_type:unit'), 0);
+  let results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
+  assert.deepEqual(results.results.map((r: { unique_id: string; status: string }) => [r.unique_id, r.status]), [['unit_test.shop.kind_counts.counts_per_kind', 'pass']]);
+
+  const { appendFileSync } = await import('node:fs');
+  appendFileSync(
+    join(dir, 'models', 'marts', '_marts.yml'),
+    `  - name: wrong_total
+    model: kind_counts
+    given:
+      - input: ref('stg_events')
+        format: csv
+        rows: |
+          id,kind,amount
+          1,click,2
+    expect:
+      rows:
+        - {kind: click, events: 1, amount: 3}
+`,
+  );
+  const lines: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((s: string) => (lines.push(String(s)), true)) as typeof process.stdout.write;
+  let code: number;
+  try {
+    code = await cli(dir, 'build');
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.equal(code, 1);
+  results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
+  const by = Object.fromEntries(results.results.map((r: { unique_id: string; status: string }) => [r.unique_id, r.status]));
+  assert.equal(by['unit_test.shop.kind_counts.wrong_total'], 'fail');
+  assert.equal(by['model.shop.kind_counts'], 'skipped', 'a model whose unit test fails is not built');
+  const text = lines.join('');
+  assert.match(text, /1 expected row missing \(-\), 1 unexpected row \(\+\)/);
+  assert.match(text, /- +\| click \| 1 +\| 3/);
+  assert.match(text, /\+ +\| click \| 1 +\| 2/);
+});
