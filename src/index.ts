@@ -11,3 +11,4 @@ export { createAdapter, registerEngine } from './adapters/index.js';
 export { loadProject } from './project/index.js';
 export { StrataError, formatError } from './errors.js';
 export { Reporter } from './report/reporter.js';
+export { generateDocs, serveDocs } from './docs/index.js';

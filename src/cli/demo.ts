@@ -34,13 +34,13 @@ export async function demo(o: DemoOptions = {}): Promise<number> {
   const people = o.people ?? 2000;
   const days = o.days ?? 30;
   out(c.bold(`Strata demo: Segment Profiles Sync → identity graph, on embedded DuckDB`));
-  out(`1/3 Generating ${people} people over ${days} days of Profiles Sync data into ${dbPath}`);
+  out(`1/4 Generating ${people} people over ${days} days of Profiles Sync data into ${dbPath}`);
   const { generateProfilesSync } = await import('../generate/profiles-sync.js');
   const g0 = performance.now();
   const summary = await generateProfilesSync({ people, days, seed: 42, output: { kind: 'duckdb', path: dbPath, schema: 'profiles_sync_raw' } });
   out(`    done in ${((performance.now() - g0) / 1000).toFixed(1)}s: ${describeSummary(summary)}`);
 
-  out(`2/3 Building and testing the example project (examples/demo) with the profiles_sync package`);
+  out(`2/4 Building and testing the example project (examples/demo) with the profiles_sync package`);
   const env = process.env;
   env.STRATA_DEMO_DB = dbPath;
   const reporter = new Reporter({ color: o.color !== false });
@@ -52,7 +52,12 @@ export async function demo(o: DemoOptions = {}): Promise<number> {
   }
   const tests = results.results.filter((r) => r.unique_id.startsWith('test.')).length;
 
-  out(`3/3 Summary`);
+  out(`3/4 Generating the documentation site`);
+  const { generateDocs } = await import('../docs/index.js');
+  const docs = await generateDocs({ projectDir, profilesDir: projectDir, reporter: new Reporter({ out: process.stderr, color: false }) });
+  out(`    wrote ${docs.sitePath} and ${docs.catalogPath}`);
+
+  out(`4/4 Summary`);
   const parsed = await api.parse({ projectDir, profilesDir: projectDir, reporter: new Reporter({ out: process.stderr }) });
   const adapter = await openAdapter(parsed, 1);
   try {
@@ -71,7 +76,9 @@ export async function demo(o: DemoOptions = {}): Promise<number> {
   } finally {
     await adapter.close();
   }
-  out(c.green(`Done in ${((performance.now() - t0) / 1000).toFixed(1)}s.`) + ` Explore: strata show --project-dir ${projectDir} --profiles-dir ${projectDir} --select profile_traits`);
+  out(c.green(`Done in ${((performance.now() - t0) / 1000).toFixed(1)}s.`));
+  out(`Browse the documentation: strata docs serve --project-dir ${projectDir}`);
+  out(`Query a model:            strata show --project-dir ${projectDir} --profiles-dir ${projectDir} --select profile_traits`);
   return 0;
 }
 

@@ -14,6 +14,7 @@ import { debugProject } from './debug.js';
 import { listNodes } from './list.js';
 import { demo } from './demo.js';
 import { generateCommand } from './generate.js';
+import { docsCommand } from './docs.js';
 
 interface GlobalFlags {
   projectDir?: string;
@@ -217,6 +218,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   generateCommand(program);
+  docsCommand(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
