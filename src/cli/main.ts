@@ -68,18 +68,27 @@ function options(f: GlobalFlags, reporter: Reporter): api.CommonOptions {
   };
 }
 
+/** Where the CLI writes: the process's streams, or others given to {@link main} (tests). */
+export interface CliIO {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
+
+let io: CliIO = { out: process.stdout, err: process.stderr };
+
 function reporterOf(f: GlobalFlags): Reporter {
-  return new Reporter({ format: f.logFormat === 'json' ? 'json' : 'text', color: f.color !== false });
+  return new Reporter({ format: f.logFormat === 'json' ? 'json' : 'text', color: f.color !== false, out: io.out, err: io.err });
 }
 
 /** Run the CLI with `argv` (without `node` and the script). Resolves to the exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], streams?: Partial<CliIO>): Promise<number> {
+  io = { out: streams?.out ?? process.stdout, err: streams?.err ?? process.stderr };
   let exitCode = 0;
   const program = new Command('strata')
     .description('Build dbt-style analytics projects on embedded DuckDB and PostgreSQL.')
     .version(STRATA_VERSION, '-v, --version')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => io.err.write(s), writeOut: (s) => io.out.write(s) });
 
   program
     .command('init [name]')
@@ -87,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--project-dir <dir>', 'where to create it (default: ./<name>)')
     .action(async (name: string | undefined, f: { projectDir?: string }) => {
       const dir = await initProject(name ?? 'my_project', f.projectDir);
-      process.stdout.write(`Created a Strata project in ${dir}\nNext: cd ${dir} && strata run\n`);
+      io.out.write(`Created a Strata project in ${dir}\nNext: cd ${dir} && strata run\n`);
     });
 
   common(program.command('debug').description('check the project, profile, target and connection'), false).action(async (f: GlobalFlags) => {
@@ -118,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
       .option('--output-keys <keys...>', 'keys of each JSON object')
       .action(async (f: GlobalFlags & { output: string; resourceType?: string[]; outputKeys?: string[] }) => {
         const r = reporterOf(f);
-        const lines = await listNodes({ ...options(f, new Reporter({ format: 'text', out: process.stderr, color: false })), output: f.output as 'name', resourceTypes: f.resourceType, outputKeys: f.outputKeys });
+        const lines = await listNodes({ ...options(f, new Reporter({ format: 'text', out: io.err, err: io.err, color: false })), output: f.output as 'name', resourceTypes: f.resourceType, outputKeys: f.outputKeys });
         for (const l of lines) r.print(l);
       });
   }
@@ -204,7 +213,7 @@ export async function main(argv: string[]): Promise<number> {
 
   common(program.command('clean').description('delete the clean-targets (target/ by default)'), false).action(async (f: GlobalFlags) => {
     const removed = await api.clean(options(f, reporterOf(f)));
-    process.stdout.write(removed.length ? `Removed ${removed.join(', ')}\n` : 'Nothing to clean\n');
+    io.out.write(removed.length ? `Removed ${removed.join(', ')}\n` : 'Nothing to clean\n');
   });
 
   program
@@ -228,7 +237,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return 2;
     }
-    process.stderr.write(formatError(err) + '\n');
+    io.err.write(formatError(err) + '\n');
     return isStrataError(err) ? 2 : 2;
   }
 }
