@@ -1,0 +1,60 @@
+/**
+ * What the runner gives a materialization and what it gets back.
+ */
+import type { Adapter } from '../adapters/adapter.js';
+import type { Relation } from '../adapters/relation.js';
+
+/** A window of event time, `[start, end)`, for one microbatch. */
+export interface BatchWindow {
+  start: Date;
+  end: Date;
+}
+
+/** The node being built. */
+export interface MaterializationNode {
+  uniqueId: string;
+  name: string;
+  /** Where the model goes (database, schema, alias already resolved by the runner). */
+  relation: Relation;
+  /**
+   * dbt config keys: `materialized`, `unique_key`, `incremental_strategy`,
+   * `on_schema_change`, `incremental_predicates`, `event_time`, `begin`, `batch_size`,
+   * `lookback`, `full_refresh`, `merge_update_columns`, `merge_exclude_columns`…
+   */
+  config: Record<string, unknown>;
+  /** The compiled SQL file (`target/compiled/…`), used to place SQL errors. */
+  compiledPath?: string;
+}
+
+/** Everything a materialization needs. */
+export interface MaterializationContext {
+  adapter: Adapter;
+  node: MaterializationNode;
+  /** The `--full-refresh` flag. The node's `full_refresh` config, when a boolean, overrides it (as in dbt). */
+  fullRefresh: boolean;
+  /**
+   * Render the node's SQL. `isIncremental` is what `is_incremental()` must return;
+   * `batch` restricts upstream refs to an event-time window (microbatch).
+   */
+  render(opts: { isIncremental: boolean; batch?: BatchWindow }): Promise<string>;
+  /** Already rendered hook SQL: `pre` runs before the build, `post` after it, both inside the build's transaction. */
+  hooks: { pre: string[]; post: string[] };
+  /** `--event-time-start` / `--event-time-end`. */
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
+  /** The run's start time (microbatch windows are computed from it); default the current time. */
+  now?: Date;
+  signal?: AbortSignal;
+}
+
+/** What a build did. */
+export interface MaterializationResult {
+  status: 'success';
+  /** Like dbt's adapter response: `CREATE VIEW`, `SELECT 5`, `INSERT 5`, `MERGE 3`, `OK`. */
+  message: string;
+  rowsAffected?: number;
+  /** Every statement run against the database, in order (for `target/run/`); catalog lookups excluded. */
+  executedSql: string[];
+  /** For microbatch: the windows built, in order. */
+  batches?: BatchWindow[];
+}

@@ -1,0 +1,66 @@
+/**
+ * Running a materialization's statements on one session while keeping the list of what
+ * ran (for `target/run/`), with the run's abort signal.
+ */
+import type { QueryResult, Session } from '../adapters/adapter.js';
+import { SqlError } from '../adapters/sql-error.js';
+
+/** Executes and records statements. */
+export class StatementLog {
+  readonly statements: string[] = [];
+
+  constructor(
+    readonly session: Session,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** Run one statement (or several, for hooks) and record it. */
+  async run(sql: string): Promise<QueryResult> {
+    this.statements.push(sql);
+    return this.session.execute(sql, { fetch: false, signal: this.signal });
+  }
+
+  /**
+   * Run a statement that embeds the model's SQL verbatim; an engine error is told against
+   * the model's SQL (its line shifted back by the wrapper's lines), placed in `file` if given.
+   */
+  async runModel(statement: string, modelSql: string, file: string | undefined): Promise<QueryResult> {
+    try {
+      return await this.run(statement);
+    } catch (err) {
+      if (err instanceof SqlError) {
+        const at = statement.indexOf(modelSql);
+        const offset = at >= 0 ? statement.slice(0, at).split('\n').length - 1 : 0;
+        throw err.relativeTo(modelSql, offset, file);
+      }
+      throw err;
+    }
+  }
+
+  /** Run each hook in order. */
+  async hooks(hooks: string[]): Promise<void> {
+    for (const h of hooks) if (h.trim()) await this.run(h);
+  }
+
+  /** Run `fn` inside a transaction: commit when it returns, roll back when it throws. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.session.begin();
+    let result: T;
+    try {
+      result = await fn();
+    } catch (err) {
+      await this.session.rollback();
+      throw err;
+    }
+    await this.session.commit();
+    return result;
+  }
+}
+
+/**
+ * A model's SQL ready to be wrapped in `CREATE … AS (…)`: trailing semicolons and blank
+ * space removed (a trailing `;` would end the wrapper early).
+ */
+export function trimModelSql(sql: string): string {
+  return sql.replace(/[\s;]+$/, '');
+}

@@ -1,0 +1,39 @@
+/**
+ * The `view` materialization. Inside one transaction: pre-hooks, then `CREATE OR REPLACE
+ * VIEW` over an existing view (one atomic statement in DuckDB), or drop a table in the
+ * way and create the view, then post-hooks. A failure leaves the old relation. Without
+ * hooks or a table in the way, the single CREATE statement runs on its own (it is atomic).
+ */
+import type { MaterializationContext, MaterializationResult } from './context.js';
+import { StatementLog, trimModelSql } from './statement-log.js';
+import { lookupTarget, recordBuilt } from './target.js';
+
+/** Build a view. */
+export async function buildView(ctx: MaterializationContext): Promise<MaterializationResult> {
+  const sql = trimModelSql(await ctx.render({ isIncremental: false }));
+  const target = ctx.node.relation.withType('view');
+  return ctx.adapter.withSession(async (session) => {
+    const log = new StatementLog(session, ctx.signal);
+    const existing = await lookupTarget(ctx, session, log.statements);
+    const dialect = ctx.adapter.dialect;
+    const noHooks = !ctx.hooks.pre.some((h) => h.trim()) && !ctx.hooks.post.some((h) => h.trim());
+    if (noHooks && (!existing || existing.type === 'view')) {
+      // One statement, atomic by itself: no transaction round trips needed.
+      await log.runModel(dialect.createViewAs(target, sql, existing !== undefined), sql, ctx.node.compiledPath);
+      recordBuilt(ctx, 'view');
+      return { status: 'success', message: 'CREATE VIEW', executedSql: log.statements };
+    }
+    await log.transaction(async () => {
+      await log.hooks(ctx.hooks.pre);
+      if (existing && existing.type !== 'view') {
+        await log.run(dialect.dropRelation(existing, 'table'));
+        await log.runModel(dialect.createViewAs(target, sql, false), sql, ctx.node.compiledPath);
+      } else {
+        await log.runModel(dialect.createViewAs(target, sql, existing !== undefined), sql, ctx.node.compiledPath);
+      }
+      await log.hooks(ctx.hooks.post);
+    });
+    recordBuilt(ctx, 'view');
+    return { status: 'success', message: 'CREATE VIEW', executedSql: log.statements };
+  });
+}
