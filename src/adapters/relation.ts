@@ -44,6 +44,10 @@ export class Relation implements RelationParts {
   get name(): string {
     return this.identifier;
   }
+  /** dbt's `table`: the identifier. */
+  get table(): string {
+    return this.identifier;
+  }
   get is_table(): boolean {
     return this.type === 'table';
   }

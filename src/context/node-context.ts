@@ -9,7 +9,7 @@ import { toJS } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
 import { bindArgs, splitArgs } from './args.js';
 import { bindMacro, dispatchLookup, type MacroRegistry } from './macros.js';
-import { Relation, type QuoteFn, type RelationType } from './relation.js';
+import { Relation, relation, type QuoteFn, type RelationType } from './relation.js';
 import { ResultTable, type ColumnInfo } from './table.js';
 
 /** What a parse-mode render learned about a node. */
@@ -97,7 +97,7 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
     const version = kwargs.version ?? kwargs.v;
     if (parse) {
       record?.refs.push(version === undefined ? { name, ...(pkg ? { package: pkg } : {}) } : { name, ...(pkg ? { package: pkg } : {}), version: version as string | number });
-      return new Relation({ database: input.self.database, schema: input.self.schema, identifier: name }, services.quote);
+      return relation({ database: input.self.database, schema: input.self.schema, identifier: name }, services.quote);
     }
     return services.resolveRef!(node, name, pkg, version);
   };
@@ -109,7 +109,7 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
     const t = String(a.table_name);
     if (parse) {
       record?.sources.push([s, t]);
-      return new Relation({ database: input.self.database, schema: s, identifier: t }, services.quote);
+      return relation({ database: input.self.database, schema: s, identifier: t }, services.quote);
     }
     return services.resolveSource!(node, s, t);
   };
@@ -238,7 +238,7 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
       Relation: Object.freeze({
         create: (...args: unknown[]) => {
           const a = bindArgs('api.Relation.create', args, ['database', 'schema', 'identifier', 'type'], { database: null, schema: null, type: null });
-          return new Relation({ database: a.database as string | null, schema: a.schema as string | null, identifier: String(a.identifier ?? ''), type: a.type as RelationType | null }, services.quote);
+          return relation({ database: a.database as string | null, schema: a.schema as string | null, identifier: String(a.identifier ?? ''), type: a.type as RelationType | null }, services.quote);
         },
       }),
       Column: Object.freeze({
@@ -270,7 +270,7 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
 
 function asRelation(v: unknown, quote: QuoteFn): Relation {
   if (v instanceof Relation) return v;
-  if (v && typeof v === 'object' && 'identifier' in v) return new Relation(v as Relation, quote);
+  if (v && typeof v === 'object' && 'identifier' in v) return relation(v as { identifier: string }, quote);
   throw new StrataError('relation-expected', `expected a relation, got ${String(v)}`);
 }
 

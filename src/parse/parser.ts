@@ -16,7 +16,7 @@ import { bindArgs } from '../context/args.js';
 import { createBaseContext } from '../context/base.js';
 import { INTERNAL_PACKAGE, MacroRegistry, macroPrototype, type MacroDef } from '../context/macros.js';
 import { createNodeContext, type ContextServices, type ParseRecord } from '../context/node-context.js';
-import { Relation, doubleQuote } from '../context/relation.js';
+import { doubleQuote, relation } from '../context/relation.js';
 import { addGenericTests, attachTests } from './generic-tests.js';
 import type { UnitTestEntry } from '../runner/unit-test.js';
 import { CACHE_FILE, ParseCache, isJsonSafe, sha256 } from './cache.js';
@@ -237,7 +237,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     let rec = cache.get(spec.cacheId, codeHash, env);
     if (!rec) {
       const record: ParseRecord = { refs: [], sources: [], configCalls: [], macrosUsed: new Set() };
-      const self = new Relation({ database: target.database as string | null, schema: String(target.schema), identifier: spec.name }, doubleQuote);
+      const self = relation({ database: target.database as string | null, schema: String(target.schema), identifier: spec.name }, doubleQuote);
       const workingConfig = { ...config };
       const ctx = createNodeContext(services, protoFor(pkg.name), {
         node: { uniqueId, name: spec.name, packageName: pkg.name, resourceType: spec.resourceType, originalFilePath: file.path },
@@ -364,7 +364,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
             source_meta: src.meta,
             tags: [...new Set([...src.tags, ...t.tags])],
             config,
-            relation_name: new Relation({ database, schema, identifier }, doubleQuote).render(),
+            relation_name: relation({ database, schema, identifier }, doubleQuote).render(),
             quoting: { ...src.quoting, ...t.quoting },
             external: t.external ?? null,
             patch_path: null,
@@ -396,7 +396,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     if (node.resource_type === 'snapshot' && (node.config.target_schema || node.config.target_database)) {
       if (node.config.target_schema) node.schema = String(node.config.target_schema);
       if (node.config.target_database) node.database = String(node.config.target_database);
-      node.relation_name = new Relation({ database: node.database, schema: node.schema, identifier: node.alias }).render();
+      node.relation_name = relation({ database: node.database, schema: node.schema, identifier: node.alias }).render();
     }
   }
   async function nameNodeBy(node: ManifestNode): Promise<void> {
@@ -406,13 +406,13 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
       node.alias = node.config.alias ? String(node.config.alias).trim() : node.version != null ? `${node.name}_v${String(node.version).replace(/\./g, '_')}` : node.name;
       node.database = node.config.database ? String(node.config.database) : ((target.database as string | null) ?? null);
       if (node.resource_type !== 'test' && node.resource_type !== 'analysis' && node.config.materialized !== 'ephemeral') {
-        node.relation_name = new Relation({ database: node.database, schema: node.schema, identifier: node.alias }).render();
+        node.relation_name = relation({ database: node.database, schema: node.schema, identifier: node.alias }).render();
       }
       return;
     }
     const ctx = createNodeContext({ ...services }, protoFor(node.package_name), {
       node: { uniqueId: node.unique_id, name: node.name, packageName: node.package_name, resourceType: node.resource_type, originalFilePath: node.original_file_path },
-      self: new Relation({ database: target.database as string | null, schema: String(target.schema), identifier: node.name }),
+      self: relation({ database: target.database as string | null, schema: String(target.schema), identifier: node.name }),
       config: node.config,
       model: node as unknown as Record<string, unknown>,
     });
@@ -427,7 +427,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     const db = await call('generate_database_name', node.config.database);
     node.database = db === undefined || db === '' || db === 'None' ? (target.database as string | null) : db;
     if (node.resource_type !== 'test' && node.resource_type !== 'analysis' && node.config.materialized !== 'ephemeral') {
-      node.relation_name = new Relation({ database: node.database, schema: node.schema, identifier: node.alias }).render();
+      node.relation_name = relation({ database: node.database, schema: node.schema, identifier: node.alias }).render();
     }
   }
 

@@ -8,14 +8,14 @@ import { dirname, join } from 'node:path';
 import { StrataError } from '../errors.js';
 import { resolveVar } from '../project/index.js';
 import { createNodeContext, type ContextServices, type DatabaseServices } from '../context/node-context.js';
-import { Relation, doubleQuote } from '../context/relation.js';
+import { Relation, doubleQuote, relation } from '../context/relation.js';
 import type { ManifestNode } from '../parse/manifest.js';
 import { translateType, type ParsedProject } from '../parse/parser.js';
 
 /** A relation that prints as a subquery restricted to an event-time window. */
 class WindowedRelation extends Relation {
   constructor(base: Relation, private readonly column: string, private readonly start: Date, private readonly end: Date) {
-    super(base, doubleQuote, base.includeParts);
+    super(base.parts(), doubleQuote, base.includePolicy);
   }
   override render(): string {
     const ts = (d: Date) => `cast('${d.toISOString().replace('T', ' ').replace('Z', '')}' as timestamp)`;
@@ -49,8 +49,8 @@ export class Compiler {
 
   /** The relation a node builds (`this`). */
   relationOf(node: ManifestNode): Relation {
-    if (node.config.materialized === 'ephemeral') return new Relation({ identifier: `__dbt__cte__${node.name}`, type: 'cte' });
-    return new Relation({ database: node.database, schema: node.schema, identifier: node.alias, type: node.config.materialized === 'view' ? 'view' : 'table' }, doubleQuote);
+    if (node.config.materialized === 'ephemeral') return relation({ identifier: `__dbt__cte__${node.name}`, type: 'cte' });
+    return relation({ database: node.database, schema: node.schema, identifier: node.alias, type: node.config.materialized === 'view' ? 'view' : 'table' });
   }
 
   services(db: DatabaseServices | undefined, ephemerals: Set<string>, batch?: { start: Date; end: Date }, overrides?: Pick<RenderOptions, 'refOverrides' | 'varOverrides'>): ContextServices {
@@ -70,7 +70,7 @@ export class Compiler {
       graph: () => this.graphValue,
       resolveRef: (from, name, pkg) => {
         const given = overrides?.refOverrides?.get(`ref:${name}`);
-        if (given) return new Relation({ identifier: given, type: 'cte' });
+        if (given) return relation({ identifier: given, type: 'cte' });
         const node = m.nodes[from.uniqueId];
         const id = node?.depends_on.nodes.find((d) => {
           const t = m.nodes[d];
@@ -89,10 +89,10 @@ export class Compiler {
       },
       resolveSource: (_from, s, t) => {
         const given = overrides?.refOverrides?.get(`source:${s}.${t}`);
-        if (given) return new Relation({ identifier: given, type: 'cte' });
+        if (given) return relation({ identifier: given, type: 'cte' });
         const src = Object.values(m.sources).find((e) => e.source_name === s && e.name === t);
         if (!src) throw new StrataError('source-not-found', `source '${s}.${t}' was not found`);
-        const rel = new Relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' }, doubleQuote);
+        const rel = relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' });
         const et = src.config.event_time;
         if (batch && typeof et === 'string' && et) return new WindowedRelation(rel, et, batch.start, batch.end);
         return rel;

@@ -4,17 +4,13 @@
  */
 import type { Adapter } from '../adapters/index.js';
 import type { DatabaseServices } from '../context/node-context.js';
-import { Relation as ContextRelation, doubleQuote, type RelationType } from '../context/relation.js';
+import { type Relation as ContextRelation } from '../context/relation.js';
 import { ResultTable } from '../context/table.js';
 
-/** A context relation as the adapter's relation value. */
+/** A relation with the target's database and schema filled in where the template left them out. */
 export function toAdapterRelation(adapter: Adapter, r: ContextRelation) {
   const type = r.type === 'table' || r.type === 'view' ? r.type : undefined;
-  return adapter.relation({ database: r.database ?? undefined, schema: r.schema ?? adapter.schema, identifier: r.identifier, type });
-}
-
-function fromAdapterRelation(r: { database?: string; schema: string; identifier: string; type?: string }): ContextRelation {
-  return new ContextRelation({ database: r.database ?? null, schema: r.schema, identifier: r.identifier, type: (r.type as RelationType | undefined) ?? null }, doubleQuote);
+  return adapter.relation({ database: r.database ?? undefined, schema: r.schema || adapter.schema, identifier: r.identifier, type });
 }
 
 export function databaseServices(adapter: Adapter): DatabaseServices {
@@ -26,7 +22,7 @@ export function databaseServices(adapter: Adapter): DatabaseServices {
     },
     async getRelation(database, schema, identifier) {
       const r = await adapter.withSession((s) => s.getRelation(database ?? undefined, schema, identifier));
-      return r ? fromAdapterRelation(r) : null;
+      return r ?? null;
     },
     async getColumns(relation) {
       const cols = await adapter.withSession((s) => s.getColumns(toAdapterRelation(adapter, relation)));
