@@ -5,9 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { main } from '../../src/cli/main.js';
 
@@ -36,24 +37,35 @@ async function seed(db: string, sql: string): Promise<void> {
   }
 }
 
+/** A fresh copy of the shop fixture whose DuckDB file holds the raw data `rawSql` creates. */
+async function shopProject(rawSql: string): Promise<{ dir: string; db: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-shop-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  mkdirSync(join(dir, 'target'), { recursive: true });
+  const db = join(dir, 'target', 'shop.duckdb');
+  process.env.SHOP_DB = db;
+  await seed(db, rawSql);
+  return { dir, db };
+}
+
+/** Run the CLI and keep what it prints. */
+async function cliText(dir: string, ...args: string[]): Promise<{ code: number; text: string }> {
+  const chunks: string[] = [];
+  const sink = new Writable({ write: (c, _e, done) => (chunks.push(String(c)), done()) });
+  const code = await main([...args, '--project-dir', dir, '--profiles-dir', dir, '--no-color'], { out: sink, err: sink });
+  return { code, text: chunks.join('') };
+}
+
 async function cli(dir: string, ...args: string[]): Promise<number> {
   return main([...args, '--project-dir', dir, '--profiles-dir', dir, '--no-color']);
 }
 
 test('run, incremental run and full refresh build the right rows', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-shop-'));
-  cpSync(FIXTURE, dir, { recursive: true });
-  const db = join(dir, 'target', 'shop.duckdb');
-  process.env.SHOP_DB = db;
-  await import('node:fs').then((fs) => fs.mkdirSync(join(dir, 'target'), { recursive: true }));
-  await seed(
-    db,
-    `create schema raw;
+  const { dir, db } = await shopProject(`create schema raw;
      create table raw.events as select * from (values
        (1, 'click', timestamp '2024-01-01 10:00:00', 5),
        (2, 'view',  timestamp '2024-01-01 11:00:00', 1),
-       (3, 'click', timestamp '2024-01-02 09:00:00', 7)) t(id, kind, ts, amount);`,
-  );
+       (3, 'click', timestamp '2024-01-02 09:00:00', 7)) t(id, kind, ts, amount);`);
 
   assert.equal(await cli(dir, 'run'), 0);
   assert.deepEqual(await query(db, 'select kind, label, events, amount::int from main_marts.kind_counts order by kind'), [
@@ -93,12 +105,7 @@ test('run, incremental run and full refresh build the right rows', async () => {
 });
 
 test('a SQL error fails the model, skips its children, keeps the old table, exits 1', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-shop-'));
-  cpSync(FIXTURE, dir, { recursive: true });
-  const db = join(dir, 'target', 'shop.duckdb');
-  process.env.SHOP_DB = db;
-  await import('node:fs').then((fs) => fs.mkdirSync(join(dir, 'target'), { recursive: true }));
-  await seed(db, `create schema raw; create table raw.events as select 1 as id, 'click' as kind, timestamp '2024-01-01' as ts, 5 as amount;`);
+  const { dir, db } = await shopProject(`create schema raw; create table raw.events as select 1 as id, 'click' as kind, timestamp '2024-01-01' as ts, 5 as amount;`);
   assert.equal(await cli(dir, 'run'), 0);
   const { writeFileSync } = await import('node:fs');
   writeFileSync(join(dir, 'models', 'staging', 'stg_events.sql'), 'select id, kind, ts, amount, no_such_column\nfrom {{ source("raw", "events") }}\n');
@@ -116,26 +123,14 @@ test('unknown ref: exit 2 with the file, line and a suggestion', async () => {
   cpSync(FIXTURE, dir, { recursive: true });
   const { writeFileSync } = await import('node:fs');
   writeFileSync(join(dir, 'models', 'marts', 'bad.sql'), 'select 1 as x\nunion all\nselect * from {{ ref("stg_event") }}\n');
-  const errs: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((s: string) => (errs.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    assert.equal(await cli(dir, 'parse'), 2);
-  } finally {
-    process.stderr.write = write;
-  }
-  const text = errs.join('');
+  const { code, text } = await cliText(dir, 'parse');
+  assert.equal(code, 2);
   assert.match(text, /models\/marts\/bad\.sql:3:18/);
   assert.match(text, /did you mean ref\('stg_events'\)/);
 });
 
 test('build runs models and their data tests in DAG order; a failing test exits 1 and keeps its failing rows', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-shop-'));
-  cpSync(FIXTURE, dir, { recursive: true });
-  const db = join(dir, 'target', 'shop.duckdb');
-  process.env.SHOP_DB = db;
-  await import('node:fs').then((fs) => fs.mkdirSync(join(dir, 'target'), { recursive: true }));
-  await seed(db, `create schema raw; create table raw.events as select * from (values (1, 'click', timestamp '2024-01-01', 5), (2, 'view', timestamp '2024-01-02', 3)) t(id, kind, ts, amount);`);
+  const { dir, db } = await shopProject(`create schema raw; create table raw.events as select * from (values (1, 'click', timestamp '2024-01-01', 5), (2, 'view', timestamp '2024-01-02', 3)) t(id, kind, ts, amount);`);
   assert.equal(await cli(dir, 'build'), 0);
   let results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
   const tests = results.results.filter((r: { unique_id: string }) => r.unique_id.startsWith('test.'));
@@ -155,13 +150,8 @@ test('build runs models and their data tests in DAG order; a failing test exits 
 });
 
 test('source freshness: pass, warn and error by the age of loaded_at_field; writes sources.json', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-shop-'));
-  cpSync(FIXTURE, dir, { recursive: true });
-  const db = join(dir, 'target', 'shop.duckdb');
-  process.env.SHOP_DB = db;
-  await import('node:fs').then((fs) => fs.mkdirSync(join(dir, 'target'), { recursive: true }));
+  const { dir, db } = await shopProject(`create schema raw; create table raw.events as select 1 as id, 'click' as kind, (now() - interval 2 hour)::timestamp as ts, 5 as amount;`);
   const status = async () => JSON.parse(readFileSync(join(dir, 'target', 'sources.json'), 'utf8')).results[0].status;
-  await seed(db, `create schema raw; create table raw.events as select 1 as id, 'click' as kind, (now() - interval 2 hour)::timestamp as ts, 5 as amount;`);
   assert.equal(await cli(dir, 'source', 'freshness'), 0);
   assert.equal(await status(), 'pass');
   await seed(db, `update raw.events set ts = (now() - interval 3 day)::timestamp;`);
@@ -173,12 +163,7 @@ test('source freshness: pass, warn and error by the age of loaded_at_field; writ
 });
 
 test('unit tests run the model on given rows without building its parents, and show a diff when they fail', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-shop-'));
-  cpSync(FIXTURE, dir, { recursive: true });
-  const db = join(dir, 'target', 'shop.duckdb');
-  process.env.SHOP_DB = db;
-  await import('node:fs').then((fs) => fs.mkdirSync(join(dir, 'target'), { recursive: true }));
-  await seed(db, `create schema raw; create table raw.events as select 1 as id, 'click' as kind, timestamp '2024-01-01' as ts, 5 as amount;`);
+  const { dir, db } = await shopProject(`create schema raw; create table raw.events as select 1 as id, 'click' as kind, timestamp '2024-01-01' as ts, 5 as amount;`);
   // Nothing is built: the unit test needs no parent.
   assert.equal(await cli(dir, 'test', '--select', 'test_type:unit'), 0);
   let results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
@@ -200,21 +185,12 @@ test('unit tests run the model on given rows without building its parents, and s
         - {kind: click, events: 1, amount: 3}
 `,
   );
-  const lines: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((s: string) => (lines.push(String(s)), true)) as typeof process.stdout.write;
-  let code: number;
-  try {
-    code = await cli(dir, 'build');
-  } finally {
-    process.stdout.write = write;
-  }
+  const { code, text } = await cliText(dir, 'build');
   assert.equal(code, 1);
   results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
   const by = Object.fromEntries(results.results.map((r: { unique_id: string; status: string }) => [r.unique_id, r.status]));
   assert.equal(by['unit_test.shop.kind_counts.wrong_total'], 'fail');
   assert.equal(by['model.shop.kind_counts'], 'skipped', 'a model whose unit test fails is not built');
-  const text = lines.join('');
   assert.match(text, /1 expected row missing \(-\), 1 unexpected row \(\+\)/);
   assert.match(text, /- +\| click \| 1 +\| 3/);
   assert.match(text, /\+ +\| click \| 1 +\| 2/);
