@@ -447,9 +447,10 @@ class Compiler {
       case 'extends': {
         this.hasExtends = true;
         const tpl = this.expr(s.template);
-        return this.guardStmt((fr) => {
+        return this.guardStmt((fr, out) => {
           const v = tpl(fr);
           return then(v, (name) => {
+            if (fr.state.extendsName === undefined) fr.state.preExtends = out.s;
             fr.state.extendsName = pyStr(name);
             return undefined;
           }) as Signal | Promise<Signal>;
@@ -630,8 +631,21 @@ class Compiler {
         return then(loaded, (t) => {
           if (!t) return undefined;
           const ctx = withContext ? flattenContext(fr) : Object.create(null);
-          const r = (t as RuntimeTemplate).runRoot(ctx, out, withContext ? fr.state : undefined);
-          return isPromise(r) ? r.then(() => undefined) : undefined;
+          const tname = (t as RuntimeTemplate).name;
+          const mark = (e: unknown): never => {
+            if (e instanceof TemplateError && e.pending !== undefined) {
+              e.chain.push(`in template ${tname} at ${e.pending}`);
+              e.pending = undefined;
+            }
+            throw e;
+          };
+          let r: unknown;
+          try {
+            r = (t as RuntimeTemplate).runRoot(ctx, out, withContext ? fr.state : undefined);
+          } catch (e) {
+            mark(e);
+          }
+          return isPromise(r) ? r.then(() => undefined, mark) : undefined;
         });
       }) as Signal | Promise<Signal>;
     }, s);

@@ -22,7 +22,8 @@ export interface TemplateErrorInfo {
  *
  * `macroStack` is the chain of calls, outermost first: the position in the rendered
  * template where the first macro was called, then one `in macro NAME at FILE:LINE:COL`
- * entry per macro, the last one being where the error happened. Joined with `', '` it
+ * entry per macro (`in template FILE at …` for included templates), the last one being
+ * where the error happened. Joined with `', '` it
  * reads `models/orders.sql:12:5, in macro cents_to_dollars at macros/money.sql:3:9`;
  * that line is also the error's `trace`.
  */
@@ -58,7 +59,7 @@ export class TemplateError extends StrataError {
       this.chain.push(this.pending);
       this.pending = undefined;
     }
-    if (this.chain.length > 1 || (this.chain.length === 1 && this.chain[0]!.startsWith('in macro'))) {
+    if (this.chain.length > 1 || (this.chain.length === 1 && this.chain[0]!.startsWith('in '))) {
       this.macroStack = [...this.chain].reverse();
       (this.trace as string[]).length = 0;
       (this.trace as string[]).push(this.macroStack.join(', '));
