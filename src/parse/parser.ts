@@ -13,7 +13,7 @@ import { loadProject, configFor, mergeConfig, resolveVar } from '../project/inde
 import type { LoadProjectOptions, PackageProject, Project, ProjectFile, NodeProperties, ColumnProperties } from '../project/types.js';
 import { buildGraph, suggest, type Graph, type GraphNode } from '../graph/index.js';
 import { bindArgs } from '../context/args.js';
-import { createBaseContext } from '../context/base.js';
+import { asBool, asNumber, createBaseContext } from '../context/base.js';
 import { INTERNAL_PACKAGE, MacroRegistry, macroPrototype, type MacroDef } from '../context/macros.js';
 import { createNodeContext, type ContextServices, type ParseRecord } from '../context/node-context.js';
 import { doubleQuote, relation } from '../context/relation.js';
@@ -72,6 +72,14 @@ export interface ParsedProject {
 
 const EMPTY_GRAPH = Object.freeze({ nodes: {}, sources: {}, exposures: {}, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} });
 
+/** Filters dbt adds to Jinja's. */
+const DBT_FILTERS = {
+  as_bool: (v: unknown) => asBool(v),
+  as_number: (v: unknown) => asNumber(v),
+  as_native: (v: unknown) => v,
+  as_text: (v: unknown) => (v == null ? '' : String(v)),
+};
+
 const BLOCK_TAGS = {
   test: { kind: 'macro', prefix: 'test_' },
   materialization: { kind: 'capture' },
@@ -110,7 +118,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
   const warnings: string[] = [];
   const log = options.log ?? ((m: string) => process.stdout.write(m + '\n'));
   const flags = options.flags ?? {};
-  const jinja = new Environment({ blockTags: { ...BLOCK_TAGS } });
+  const jinja = new Environment({ blockTags: { ...BLOCK_TAGS }, filters: DBT_FILTERS });
 
   // YAML values with Jinja: env_var and the command line's vars only, as dbt renders them.
   const yamlBase = createBaseContext({ target: {}, env, invocationId, runStartedAt, flags, log });
