@@ -19,11 +19,25 @@ export interface CachedParse {
   macros: string[];
 }
 
+/**
+ * The whole result of the last parse, reused when no file changed (or, when only SQL
+ * files changed, patched for those files): `structure` covers everything but the SQL of
+ * models, analyses and singular tests, whose hashes are kept one by one.
+ */
+export interface ParseState<M, S> {
+  structure: string;
+  /** Hashes of the SQL files whose nodes can be re-parsed alone, by absolute path. */
+  sqlFiles: Record<string, string>;
+  manifest: M;
+  sources: [string, S][];
+}
+
 interface CacheFile {
   format: 'strata-parse-cache';
-  version: 1;
+  version: 2;
   key: string;
   entries: Record<string, CachedParse>;
+  state?: ParseState<unknown, unknown>;
 }
 
 export const CACHE_FILE = 'partial_parse.strata.json';
@@ -34,8 +48,13 @@ export class ParseCache {
   hits = 0;
   misses = 0;
 
-  private constructor(readonly key: string, entries: Record<string, CachedParse>) {
+  /** The last parse's whole result, when its key matched. */
+  state: ParseState<unknown, unknown> | undefined;
+  private nextState: ParseState<unknown, unknown> | undefined;
+
+  private constructor(readonly key: string, entries: Record<string, CachedParse>, state?: ParseState<unknown, unknown>) {
     this.entries = entries;
+    this.state = state;
   }
 
   /** Load the cache from `targetPath` if it exists and matches `key`; otherwise start empty. */
@@ -43,13 +62,31 @@ export class ParseCache {
     if (!enabled) return new ParseCache(key, {});
     try {
       const data = JSON.parse(readFileSync(join(targetPath, CACHE_FILE), 'utf8')) as Partial<CacheFile>;
-      if (data.format === 'strata-parse-cache' && data.version === 1 && data.key === key && data.entries && typeof data.entries === 'object') {
-        return new ParseCache(key, data.entries);
+      if (data.format === 'strata-parse-cache' && data.version === 2 && data.key === key && data.entries && typeof data.entries === 'object') {
+        const state = data.state && typeof data.state.structure === 'string' && data.state.manifest && Array.isArray(data.state.sources) ? data.state : undefined;
+        return new ParseCache(key, data.entries, state);
       }
     } catch {
       // missing or corrupt: rebuilt below
     }
     return new ParseCache(key, {});
+  }
+
+  /** Keep this parse's whole result for the next one. */
+  setState(state: ParseState<unknown, unknown>): void {
+    this.nextState = state;
+  }
+
+  /** Every cached render whose env vars still read the same values. */
+  envUnchanged(env: NodeJS.ProcessEnv): boolean {
+    for (const e of Object.values(this.entries)) for (const [k, v] of Object.entries(e.env)) if ((env[k] ?? null) !== v) return false;
+    return true;
+  }
+
+  /** Carry every entry over unchanged (when the whole last result is reused). */
+  keepAll(): void {
+    Object.assign(this.fresh, this.entries);
+    this.hits += Object.keys(this.entries).length;
   }
 
   /** The cached result for `id` if its file hash and the env vars it read are unchanged. */
@@ -79,7 +116,7 @@ export class ParseCache {
     mkdirSync(targetPath, { recursive: true });
     const file = join(targetPath, CACHE_FILE);
     const tmp = `${file}.${process.pid}.tmp`;
-    const data: CacheFile = { format: 'strata-parse-cache', version: 1, key: this.key, entries: this.fresh };
+    const data: CacheFile = { format: 'strata-parse-cache', version: 2, key: this.key, entries: this.fresh, state: this.nextState };
     writeFileSync(tmp, JSON.stringify(data));
     renameSync(tmp, file);
   }

@@ -19,7 +19,7 @@ import { createNodeContext, type ContextServices, type ParseRecord } from '../co
 import { doubleQuote, relation } from '../context/relation.js';
 import { addGenericTests, attachTests } from './generic-tests.js';
 import type { UnitTestEntry } from '../runner/unit-test.js';
-import { CACHE_FILE, ParseCache, isJsonSafe, sha256 } from './cache.js';
+import { CACHE_FILE, ParseCache, isJsonSafe, sha256, type ParseState } from './cache.js';
 import { emptyManifest, STRATA_VERSION, type ColumnEntry, type Manifest, type ManifestNode, type SourceEntry } from './manifest.js';
 
 /** The folder that holds Strata's `packages/` (two levels above this file, in src/ or dist/). */
@@ -64,7 +64,8 @@ export interface ParsedProject {
   /** Macro prototypes by package, the parents of node contexts. */
   prototypes: Map<string, object>;
   baseContext: Record<string, unknown>;
-  cacheStats: { hits: number; misses: number };
+  /** How much of the last parse was reused: all of it, all but the changed SQL files, or none. */
+  cacheStats: { hits: number; misses: number; mode: 'full' | 'partial' | 'reuse' };
   warnings: string[];
   /** Compile a node's code (cached by the engine). */
   template(uniqueId: string): Template;
@@ -192,7 +193,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     if (!p) prototypes.set(pkg, (p = macroPrototype(registry, pkg, baseContext)));
     return p;
   };
-  const manifest = emptyManifest(rootName, adapterType, invocationId, sha256(rootName).slice(0, 32));
+  let manifest = emptyManifest(rootName, adapterType, invocationId, sha256(rootName).slice(0, 32));
   const services: ContextServices = {
     mode: 'parse',
     registry,
@@ -220,8 +221,28 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     ]),
   );
   const cache = ParseCache.load(project.targetPath, cacheKey, options.cache !== false);
-  const sources = new Map<string, NodeSource>();
+  let sources = new Map<string, NodeSource>();
   const yamlProps = indexProperties(project);
+
+  // Can the last parse be reused? Everything but the SQL of models, analyses and singular
+  // tests must be as it was; those SQL files may have changed one by one.
+  const sqlKinds = new Set<ProjectFile['kind']>(['model', 'analysis', 'singular_test']);
+  const sqlFiles: Record<string, string> = {};
+  const structureParts: string[] = [cacheKey];
+  for (const pkg of project.packages) {
+    for (const f of pkg.files) {
+      if (f.kind === 'macro' || f.kind === 'generic_test') continue;
+      if (sqlKinds.has(f.kind)) {
+        sqlFiles[f.absPath] = f.hash;
+        structureParts.push(`${pkg.name}:${f.kind}:${f.path}`);
+      } else structureParts.push(`${pkg.name}:${f.kind}:${f.path}:${f.hash}`);
+    }
+  }
+  const structure = sha256(structureParts.join('\n'));
+  const saved = cache.state as ParseState<Manifest, NodeSource> | undefined;
+  const reusable = saved !== undefined && saved.structure === structure && cache.envUnchanged(env);
+  const changedSql = reusable ? Object.keys(sqlFiles).filter((f) => saved.sqlFiles[f] !== sqlFiles[f]) : [];
+  const mode: 'full' | 'partial' | 'reuse' = !reusable ? 'full' : changedSql.length === 0 ? 'reuse' : 'partial';
   const nodeLines = new Map<string, number>();
 
   const addNode = async (pkg: PackageProject, file: ProjectFile, spec: {
@@ -282,122 +303,144 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     manifest.nodes[uniqueId] = node;
   };
 
-  for (const pkg of project.packages) {
-    for (const file of pkg.files) {
-      if (file.kind === 'model' || file.kind === 'analysis' || file.kind === 'singular_test') {
-        const base = file.kind === 'model' ? pkg.config['model-paths'] : file.kind === 'analysis' ? pkg.config['analysis-paths'] : pkg.config['test-paths'];
-        const rel = stripRoot(file.path, base);
-        const name = basename(rel).replace(/\.sql$/, '');
-        const dirs = rel.split('/').slice(0, -1);
-        const resourceType = file.kind === 'model' ? 'model' : file.kind === 'analysis' ? 'analysis' : 'test';
+  /** Add the node(s) a file defines. */
+  async function addFile(pkg: PackageProject, file: ProjectFile): Promise<void> {
+    if (file.kind === 'model' || file.kind === 'analysis' || file.kind === 'singular_test') {
+      const base = file.kind === 'model' ? pkg.config['model-paths'] : file.kind === 'analysis' ? pkg.config['analysis-paths'] : pkg.config['test-paths'];
+      const rel = stripRoot(file.path, base);
+      const name = basename(rel).replace(/\.sql$/, '');
+      const dirs = rel.split('/').slice(0, -1);
+      const resourceType = file.kind === 'model' ? 'model' : file.kind === 'analysis' ? 'analysis' : 'test';
+      await addNode(pkg, file, {
+        resourceType,
+        name,
+        fqn: [pkg.name, ...dirs, name],
+        path: rel,
+        code: file.contents,
+        lineOffset: 0,
+        columnOffset: 0,
+        cacheId: file.absPath,
+        configTree: file.kind === 'model' ? 'models' : file.kind === 'analysis' ? 'analyses' : 'tests',
+        props: yamlProps.get(`${pkg.name}:${file.kind === 'model' ? 'models' : 'analyses'}:${name}`),
+      });
+    } else if (file.kind === 'snapshot') {
+      const tpl = jinja.compile(file.contents, displayPath(rootDir, file.absPath));
+      const rel = stripRoot(file.path, pkg.config['snapshot-paths']);
+      const dirs = rel.split('/').slice(0, -1);
+      const stem = basename(rel).replace(/\.sql$/, '');
+      for (const [i, cap] of tpl.captures.entries()) {
+        if (cap.tag !== 'snapshot') continue;
         await addNode(pkg, file, {
-          resourceType,
-          name,
-          fqn: [pkg.name, ...dirs, name],
+          resourceType: 'snapshot',
+          name: cap.name,
+          fqn: [pkg.name, ...dirs, stem, cap.name],
           path: rel,
-          code: file.contents,
-          lineOffset: 0,
-          columnOffset: 0,
-          cacheId: file.absPath,
-          configTree: file.kind === 'model' ? 'models' : file.kind === 'analysis' ? 'analyses' : 'tests',
-          props: yamlProps.get(`${pkg.name}:${file.kind === 'model' ? 'models' : 'analyses'}:${name}`),
+          code: cap.source,
+          lineOffset: cap.line - 1,
+          columnOffset: cap.column - 1,
+          cacheId: `${file.absPath}#${i}`,
+          configTree: 'snapshots',
+          props: yamlProps.get(`${pkg.name}:snapshots:${cap.name}`),
         });
-      } else if (file.kind === 'snapshot') {
-        const tpl = jinja.compile(file.contents, displayPath(rootDir, file.absPath));
-        const rel = stripRoot(file.path, pkg.config['snapshot-paths']);
-        const dirs = rel.split('/').slice(0, -1);
-        const stem = basename(rel).replace(/\.sql$/, '');
-        for (const [i, cap] of tpl.captures.entries()) {
-          if (cap.tag !== 'snapshot') continue;
-          await addNode(pkg, file, {
-            resourceType: 'snapshot',
-            name: cap.name,
-            fqn: [pkg.name, ...dirs, stem, cap.name],
-            path: rel,
-            code: cap.source,
-            lineOffset: cap.line - 1,
-            columnOffset: cap.column - 1,
-            cacheId: `${file.absPath}#${i}`,
-            configTree: 'snapshots',
-            props: yamlProps.get(`${pkg.name}:snapshots:${cap.name}`),
-          });
-        }
-      } else if (file.kind === 'seed') {
-        const rel = stripRoot(file.path, pkg.config['seed-paths']);
-        const name = basename(rel).replace(/\.csv$/i, '');
-        const fqn = [pkg.name, ...rel.split('/').slice(0, -1), name];
-        const props = yamlProps.get(`${pkg.name}:seeds:${name}`);
-        const config = mergeConfig(configFor(project, 'seeds', fqn), props?.config ?? {});
-        const uniqueId = `seed.${pkg.name}.${name}`;
-        const node = makeNode(uniqueId, pkg, file, { resourceType: 'seed', name, fqn, path: rel, code: '', props }, config, { refs: [], sources: [], macros: [] }, file.hash);
-        node.root_path = pkg.dir;
-        sources.set(uniqueId, { absPath: file.absPath, templateName: displayPath(rootDir, file.absPath), code: '', lineOffset: 0, columnOffset: 0 });
-        if (config.enabled === false) (manifest.disabled[uniqueId] ??= []).push(node);
-        else manifest.nodes[uniqueId] = node;
       }
+    } else if (file.kind === 'seed') {
+      const rel = stripRoot(file.path, pkg.config['seed-paths']);
+      const name = basename(rel).replace(/\.csv$/i, '');
+      const fqn = [pkg.name, ...rel.split('/').slice(0, -1), name];
+      const props = yamlProps.get(`${pkg.name}:seeds:${name}`);
+      const config = mergeConfig(configFor(project, 'seeds', fqn), props?.config ?? {});
+      const uniqueId = `seed.${pkg.name}.${name}`;
+      const node = makeNode(uniqueId, pkg, file, { resourceType: 'seed', name, fqn, path: rel, code: '', props }, config, { refs: [], sources: [], macros: [] }, file.hash);
+      node.root_path = pkg.dir;
+      sources.set(uniqueId, { absPath: file.absPath, templateName: displayPath(rootDir, file.absPath), code: '', lineOffset: 0, columnOffset: 0 });
+      if (config.enabled === false) (manifest.disabled[uniqueId] ??= []).push(node);
+      else manifest.nodes[uniqueId] = node;
     }
   }
-  cache.save(project.targetPath);
 
-  // Sources, docs and macros of the manifest.
-  for (const pkg of project.packages) {
-    for (const pf of pkg.properties) {
-      for (const src of pf.sources) {
-        for (const t of src.tables) {
-          const uniqueId = `source.${pkg.name}.${src.name}.${t.name}`;
-          const config = mergeConfig(mergeConfig(configFor(project, 'sources', [pkg.name, src.name, t.name]), src.config), t.config);
-          if (config.enabled === false) continue;
-          const database = (src.database ?? target.database ?? null) as string | null;
-          const schema = src.schema ?? src.name;
-          const identifier = t.identifier ?? t.name;
-          const entry: SourceEntry = {
-            unique_id: uniqueId,
-            name: t.name,
-            source_name: src.name,
-            resource_type: 'source',
-            package_name: pkg.name,
-            path: pf.path,
-            original_file_path: pf.path,
-            fqn: [pkg.name, ...dirname(pf.path).split('/').slice(1).filter(Boolean), src.name, t.name],
-            database,
-            schema,
-            identifier,
-            loader: src.loader ?? '',
-            loaded_at_field: t.loaded_at_field ?? src.loaded_at_field ?? null,
-            freshness: t.freshness === undefined ? src.freshness ?? null : t.freshness,
-            description: t.description ?? '',
-            source_description: src.description ?? '',
-            columns: columnsOf(t.columns),
-            meta: t.meta,
-            source_meta: src.meta,
-            tags: [...new Set([...src.tags, ...t.tags])],
-            config,
-            relation_name: relation({ database, schema, identifier }, doubleQuote).render(),
-            quoting: { ...src.quoting, ...t.quoting },
-            external: t.external ?? null,
-            patch_path: null,
-            unrendered_config: {},
-            created_at: Date.now() / 1000,
-          };
-          if (manifest.sources[uniqueId]) {
-            throw new StrataError('duplicate-source', `source table '${src.name}.${t.name}' is defined twice`, { position: t.position });
-          }
-          manifest.sources[uniqueId] = entry;
-        }
+  if (mode === 'full') {
+    for (const pkg of project.packages) for (const file of pkg.files) await addFile(pkg, file);
+    addManifestEntries();
+  } else {
+    // Reuse the last parse; re-parse only the SQL files that changed.
+    manifest = saved!.manifest;
+    manifest.metadata = { ...manifest.metadata, invocation_id: invocationId, generated_at: new Date().toISOString() };
+    sources = new Map(saved!.sources);
+    cache.keepAll();
+    for (const abs of changedSql) {
+      for (const [id, src] of [...sources]) {
+        if (src.absPath !== abs) continue;
+        delete manifest.nodes[id];
+        delete manifest.disabled[id];
+        sources.delete(id);
       }
-    }
-    for (const d of pkg.docs) {
-      manifest.docs[`doc.${pkg.name}.${d.name}`] = { unique_id: `doc.${pkg.name}.${d.name}`, name: d.name, resource_type: 'doc', package_name: pkg.name, path: d.path, original_file_path: d.path, block_contents: d.contents };
+      const pkg = project.packages.find((p) => p.files.some((f) => f.absPath === abs))!;
+      await addFile(pkg, pkg.files.find((f) => f.absPath === abs)!);
     }
   }
-  for (const m of registry.all()) manifest.macros[m.uniqueId] = macroEntry(m);
+
+  /** Sources, docs and macros of the manifest. */
+  function addManifestEntries(): void {
+    for (const pkg of project.packages) {
+      for (const pf of pkg.properties) {
+        for (const src of pf.sources) {
+          for (const t of src.tables) {
+            const uniqueId = `source.${pkg.name}.${src.name}.${t.name}`;
+            const config = mergeConfig(mergeConfig(configFor(project, 'sources', [pkg.name, src.name, t.name]), src.config), t.config);
+            if (config.enabled === false) continue;
+            const database = (src.database ?? target.database ?? null) as string | null;
+            const schema = src.schema ?? src.name;
+            const identifier = t.identifier ?? t.name;
+            const entry: SourceEntry = {
+              unique_id: uniqueId,
+              name: t.name,
+              source_name: src.name,
+              resource_type: 'source',
+              package_name: pkg.name,
+              path: pf.path,
+              original_file_path: pf.path,
+              fqn: [pkg.name, ...dirname(pf.path).split('/').slice(1).filter(Boolean), src.name, t.name],
+              database,
+              schema,
+              identifier,
+              loader: src.loader ?? '',
+              loaded_at_field: t.loaded_at_field ?? src.loaded_at_field ?? null,
+              freshness: t.freshness === undefined ? src.freshness ?? null : t.freshness,
+              description: t.description ?? '',
+              source_description: src.description ?? '',
+              columns: columnsOf(t.columns),
+              meta: t.meta,
+              source_meta: src.meta,
+              tags: [...new Set([...src.tags, ...t.tags])],
+              config,
+              relation_name: relation({ database, schema, identifier }, doubleQuote).render(),
+              quoting: { ...src.quoting, ...t.quoting },
+              external: t.external ?? null,
+              patch_path: null,
+              unrendered_config: {},
+              created_at: Date.now() / 1000,
+            };
+            if (manifest.sources[uniqueId]) {
+              throw new StrataError('duplicate-source', `source table '${src.name}.${t.name}' is defined twice`, { position: t.position });
+            }
+            manifest.sources[uniqueId] = entry;
+          }
+        }
+      }
+      for (const d of pkg.docs) {
+        manifest.docs[`doc.${pkg.name}.${d.name}`] = { unique_id: `doc.${pkg.name}.${d.name}`, name: d.name, resource_type: 'doc', package_name: pkg.name, path: d.path, original_file_path: d.path, block_contents: d.contents };
+      }
+    }
+    for (const m of registry.all()) manifest.macros[m.uniqueId] = macroEntry(m);
+  }
 
   // Names: schema, alias and database through the generate_* macros; refs and sources resolved.
   // dbt's default naming, computed directly unless a project or package overrides a generate_* macro.
   const overridden = (macro: string) =>
     project.packages.some((p) => registry.get(p.name, macro) || adapterPrefixes.some((pre) => registry.get(p.name, `${pre}__${macro}`)));
   const customNaming = { schema: overridden('generate_schema_name'), alias: overridden('generate_alias_name'), database: overridden('generate_database_name') };
-  for (const node of Object.values(manifest.nodes)) await nameNode(node);
+  if (mode === 'full') for (const node of Object.values(manifest.nodes)) await nameNode(node);
+  else for (const abs of changedSql) for (const [id, src] of sources) if (src.absPath === abs && manifest.nodes[id]) await nameNode(manifest.nodes[id]!);
   async function nameNode(node: ManifestNode): Promise<void> {
     await nameNodeBy(node);
     // Legacy snapshot configs name the schema and database exactly.
@@ -439,12 +482,16 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     }
   }
 
-  addGenericTests(project, manifest, sources, (abs) => displayPath(rootDir, abs));
-  for (const node of Object.values(manifest.nodes)) if (node.resource_type === 'test' && node.schema === '') await nameNode(node);
-  resolveDependencies(project, manifest, sources, warnings);
-  attachTests(manifest);
+  if (mode === 'full') {
+    addGenericTests(project, manifest, sources, (abs) => displayPath(rootDir, abs));
+    for (const node of Object.values(manifest.nodes)) if (node.resource_type === 'test' && node.schema === '') await nameNode(node);
+  }
+  if (mode !== 'reuse') {
+    resolveDependencies(project, manifest, sources, warnings);
+    attachTests(manifest);
+  }
   applyProperties(project, manifest, yamlProps, warnings);
-  addUnitTests(project, manifest);
+  if (mode === 'full') addUnitTests(project, manifest);
   const graphNodes: GraphNode[] = [
     ...Object.values(manifest.nodes).map(toGraphNode),
     ...Object.values(manifest.sources).map((s) => ({
@@ -483,9 +530,15 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
   } catch (e) {
     throw placeCycle(e, manifest, sources);
   }
-  for (const id of [...Object.keys(manifest.nodes), ...Object.keys(manifest.sources)]) {
-    manifest.parent_map[id] = [...(graph.parents.get(id) ?? [])].sort();
-    manifest.child_map[id] = [...(graph.children.get(id) ?? [])].sort();
+  if (mode !== 'reuse') {
+    manifest.parent_map = {};
+    manifest.child_map = {};
+    for (const id of [...Object.keys(manifest.nodes), ...Object.keys(manifest.sources)]) {
+      manifest.parent_map[id] = [...(graph.parents.get(id) ?? [])].sort();
+      manifest.child_map[id] = [...(graph.children.get(id) ?? [])].sort();
+    }
+    cache.setState({ structure, sqlFiles, manifest, sources: [...sources] });
+    cache.save(project.targetPath);
   }
   for (const w of project.warnings) warnings.push(w.position ? `${w.position.file}:${w.position.line}: ${w.message}` : w.message);
 
@@ -502,7 +555,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     runStartedAt,
     prototypes: new Map([...project.packages.map((p) => [p.name, protoFor(p.name)] as const), [INTERNAL_PACKAGE, protoFor(INTERNAL_PACKAGE)]]),
     baseContext,
-    cacheStats: { hits: cache.hits, misses: cache.misses },
+    cacheStats: { hits: cache.hits, misses: cache.misses, mode },
     warnings,
     template(uniqueId: string) {
       const s = sources.get(uniqueId);

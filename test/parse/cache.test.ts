@@ -1,0 +1,66 @@
+/**
+ * The parse cache: an unchanged project reuses the last parse whole, a changed SQL file is
+ * re-parsed alone, anything else re-parses everything, and a corrupt cache is ignored. In
+ * every case the manifest equals the one a parse without the cache makes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseProject } from '../../src/parse/parser.js';
+import type { Manifest } from '../../src/parse/manifest.js';
+
+const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'projects', 'jaffle');
+
+function comparable(m: Manifest): unknown {
+  const strip = (o: Record<string, { created_at?: number }>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, { ...v, created_at: 0 }]));
+  return { nodes: strip(m.nodes), sources: strip(m.sources), disabled: Object.keys(m.disabled).sort(), parent_map: m.parent_map, child_map: m.child_map, unit_tests: Object.keys(m.unit_tests).sort() };
+}
+
+async function parse(dir: string, cache = true, env: NodeJS.ProcessEnv = process.env) {
+  return parseProject({ projectDir: dir, profilesDir: dir, cache, env, log: () => {} });
+}
+
+test('the parse cache reuses, patches or rebuilds, and always equals a fresh parse', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-cache-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  const first = await parse(dir);
+  assert.equal(first.cacheStats.mode, 'full');
+  const second = await parse(dir);
+  assert.equal(second.cacheStats.mode, 'reuse');
+  assert.deepEqual(comparable(second.manifest), comparable(first.manifest));
+
+  // One SQL file changes (a new ref): only it is re-parsed.
+  const orders = join(dir, 'models', 'marts', 'orders.sql');
+  writeFileSync(orders, readFileSync(orders, 'utf8') + `\n-- depends on: {{ ref('stg_customers') }}\n`);
+  const third = await parse(dir);
+  assert.equal(third.cacheStats.mode, 'partial');
+  assert.equal(third.cacheStats.misses, 1);
+  assert.ok(third.manifest.nodes['model.jaffle.orders']!.depends_on.nodes.includes('model.jaffle.stg_customers'));
+  assert.deepEqual(comparable(third.manifest), comparable((await parse(dir, false)).manifest));
+
+  // A YAML change re-parses everything.
+  const yml = join(dir, 'models', 'marts', '_marts.yml');
+  writeFileSync(yml, readFileSync(yml, 'utf8').replace(/description: .*/, 'description: Changed.'));
+  const fourth = await parse(dir);
+  assert.equal(fourth.cacheStats.mode, 'full');
+  assert.deepEqual(comparable(fourth.manifest), comparable((await parse(dir, false)).manifest));
+
+  // A corrupt cache is ignored, never trusted.
+  writeFileSync(join(dir, 'target', 'partial_parse.strata.json'), '{"format": "strata-parse-cache", "version": 2, "key": ');
+  const fifth = await parse(dir);
+  assert.equal(fifth.cacheStats.mode, 'full');
+  assert.deepEqual(comparable(fifth.manifest), comparable(fourth.manifest));
+});
+
+test('an env var a model reads invalidates the cache when its value changes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-cache-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  writeFileSync(join(dir, 'models', 'env_model.sql'), "{{ config(materialized=env_var('STRATA_TEST_MAT', 'view')) }}\nselect 1 as x\n");
+  const a = await parse(dir, true, { ...process.env, STRATA_TEST_MAT: 'view' });
+  assert.equal(a.manifest.nodes['model.jaffle.env_model']!.config.materialized, 'view');
+  const b = await parse(dir, true, { ...process.env, STRATA_TEST_MAT: 'table' });
+  assert.notEqual(b.cacheStats.mode, 'reuse');
+  assert.equal(b.manifest.nodes['model.jaffle.env_model']!.config.materialized, 'table');
+});
