@@ -365,7 +365,8 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     // Reuse the last parse; re-parse only the SQL files that changed.
     manifest = saved!.manifest;
     manifest.metadata = { ...manifest.metadata, invocation_id: invocationId, generated_at: new Date().toISOString() };
-    sources = new Map(saved!.sources);
+    // The saved sources leave out the code the manifest already holds (raw_code).
+    sources = new Map(saved!.sources.map(([id, src]) => [id, { ...src, code: src.code ?? manifest.nodes[id]?.raw_code ?? manifest.disabled[id]?.[0]?.raw_code ?? '' }]));
     cache.keepAll();
     for (const abs of changedSql) {
       for (const [id, src] of [...sources]) {
@@ -537,7 +538,11 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
       manifest.parent_map[id] = [...(graph.parents.get(id) ?? [])].sort();
       manifest.child_map[id] = [...(graph.children.get(id) ?? [])].sort();
     }
-    cache.setState({ structure, sqlFiles, manifest, sources: [...sources] });
+    const slim = [...sources].map(([id, src]): [string, NodeSource] => {
+      const raw = manifest.nodes[id]?.raw_code ?? manifest.disabled[id]?.[0]?.raw_code;
+      return [id, raw === src.code ? ({ ...src, code: undefined } as unknown as NodeSource) : src];
+    });
+    cache.setState({ structure, sqlFiles, manifest, sources: slim });
     cache.save(project.targetPath);
   }
   for (const w of project.warnings) warnings.push(w.position ? `${w.position.file}:${w.position.line}: ${w.message}` : w.message);
