@@ -578,24 +578,20 @@ function validateNodes(manifest: Manifest, registry: MacroRegistry, sources: Map
     if (node.resource_type === 'test' && node.test_metadata) {
       const { name, namespace } = node.test_metadata;
       const macro = `test_${name}`;
-      // Unqualified generic tests are found in the node's package, the root project, the
-      // internal package, and then any package (dbt makes package tests usable by name).
-      let found = namespace ? registry.get(namespace, macro) : registry.resolve(node.package_name, macro);
-      if (!found && !namespace) {
-        found = registry.all().find((m) => m.name === macro);
-        if (found && src) {
-          node.raw_code = `{{ ${found.packageName}.${macro}(**_dbt_generic_test_kwargs) }}`;
-          src.code = node.raw_code;
-          node.test_metadata.namespace = found.packageName;
-        }
-      }
+      const found = namespace ? registry.get(namespace, macro) : registry.resolve(node.package_name, macro);
+      // As in dbt, a package's generic test is called with its package name.
+      const elsewhere = !found && !namespace ? registry.all().find((m) => m.name === macro) : undefined;
       if (!found) {
         const known = registry.all().filter((m) => m.name.startsWith('test_')).map((m) => m.name.slice(5));
         const guess = suggest(name, known);
         throw new StrataError('test-not-found', `generic test '${namespace ? namespace + '.' : ''}${name}' is not defined`, {
           position: at,
           source: src ? readFileSync(src.absPath, 'utf8') : undefined,
-          hint: guess ? `did you mean '${guess}'?` : 'define it with {% test ' + name + '(model, column_name) %} in your macros or tests/generic folder',
+          hint: elsewhere
+            ? `it is defined in package '${elsewhere.packageName}': write ${elsewhere.packageName}.${name}`
+            : guess
+              ? `did you mean '${guess}'?`
+              : 'define it with {% test ' + name + '(model, column_name) %} in your macros or tests/generic folder',
         });
       }
     }
