@@ -1,0 +1,60 @@
+{#-
+  profile_merges: one row per profile that was merged away, with the profile it was
+  merged into, when, and the event that triggered it. Segment also writes "recursive"
+  rows when a profile that had absorbed others is merged in turn; the earliest merge row
+  of a segment is its own merge, later ones are those recursive rows.
+-#}
+{{ config(unique_key='segment_id', incremental_strategy='delete+insert') }}
+
+with updates as (
+    select
+        segment_id,
+        canonical_segment_id as merged_into_segment_id,
+        "timestamp" as merged_at,
+        seq,
+        triggering_event_type,
+        triggering_event_id,
+        uuid_ts
+    from {{ source('profiles_sync', 'id_graph_updates') }}
+    where segment_id is not null
+      and canonical_segment_id is not null
+      and canonical_segment_id <> segment_id
+    {% if is_incremental() %}
+      and uuid_ts >= {{ profiles_sync_watermark() }}
+    {% endif %}
+),
+
+candidates as (
+    select * from updates
+    {% if is_incremental() %}
+    union all
+    select
+        t.segment_id, t.merged_into_segment_id, t.merged_at, t.seq,
+        t.triggering_event_type, t.triggering_event_id, t.uuid_ts
+    from {{ this }} as t
+    where t.segment_id in (select segment_id from updates)
+    {% endif %}
+),
+
+ranked as (
+    select
+        candidates.*,
+        max(uuid_ts) over (partition by segment_id) as latest_uuid_ts,
+        row_number() over (
+            partition by segment_id
+            order by merged_at asc nulls last, seq asc nulls last,
+                     merged_into_segment_id asc, triggering_event_id asc nulls last
+        ) as merge_rank
+    from candidates
+)
+
+select
+    segment_id,
+    merged_into_segment_id,
+    merged_at,
+    seq,
+    triggering_event_type,
+    triggering_event_id,
+    latest_uuid_ts as uuid_ts
+from ranked
+where merge_rank = 1

@@ -1,0 +1,186 @@
+/**
+ * `generateProfilesSync`: writes a realistic Segment Profiles Sync landing schema (the
+ * four update tables the profiles_sync package reads, plus pages and tracks) and its
+ * ground truth, for a number of people over a number of days. Deterministic for a seed;
+ * streams person by person through DuckDB appenders, so memory does not grow with size.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { StrataError } from '../errors.js';
+import { ChunkWriter, quoteIdent, type ChunkTableSpec, type ChunkValue } from './chunk-writer.js';
+import { simulatePerson, type PersonSettings } from './profiles-sync-person.js';
+import { STAGING_TABLES, finalizeStatements } from './profiles-sync-staging.js';
+import { LANDING_TABLES, TRUTH_TABLES, UPDATE_TABLES } from './profiles-sync-tables.js';
+
+/** Where the generated tables go. */
+export type GenerateOutput =
+  | { kind: 'duckdb'; path: string; schema: string }
+  | { kind: 'parquet'; dir: string };
+
+/** Options of {@link generateProfilesSync}. */
+export interface GenerateProfilesSyncOptions {
+  /** Number of simulated people (each has one to four devices). */
+  people: number;
+  /** Length of the simulated period in days. */
+  days: number;
+  /** Seed of the pseudo-random generator: the same seed gives the same rows. */
+  seed: number;
+  /** Start of the period (default 2024-01-01T00:00:00Z). */
+  start?: Date;
+  output: GenerateOutput;
+  /**
+   * Schema for the ground-truth tables when writing to DuckDB (default `<schema>_truth`).
+   * With Parquet output they go to `<dir>/truth/`.
+   */
+  truthSchema?: string;
+  /** Write the event tables pages, tracks and identifies too (default true). */
+  events?: boolean;
+  /** Longest delay of a late-loaded row in hours (default 20; keep it below etl_overlap). */
+  maxLateHours?: number;
+  /** DuckDB's memory limit while generating (default '1GB'); it spills to disk beyond it. */
+  memoryLimit?: string;
+  /** Called every 100,000 rows with the number of rows written so far. */
+  onProgress?: (rowsWritten: number) => void;
+}
+
+/** What {@link generateProfilesSync} wrote. */
+export interface GenerateSummary {
+  people: number;
+  /** Profiles (segment ids) created. */
+  profiles: number;
+  /** Merges (excluding Segment's recursive re-mapping rows). */
+  merges: number;
+  /** Rows of the four update tables (id_graph_updates, external_id_mapping_updates, profile_traits_updates, identifies). */
+  updateRows: number;
+  /** Rows written per table, landing and truth. */
+  tables: Record<string, number>;
+  /** Where the landing tables are (schema, or directory of Parquet files). */
+  location: string;
+  /** Where the truth tables are. */
+  truthLocation: string;
+  elapsedMs: number;
+}
+
+const DEFAULT_START = Date.UTC(2024, 0, 1);
+
+/** Generates the Profiles Sync landing schema and its ground truth (see the module doc). */
+export async function generateProfilesSync(options: GenerateProfilesSyncOptions): Promise<GenerateSummary> {
+  validate(options);
+  const started = performance.now();
+  const parquet = options.output.kind === 'parquet';
+  const dbPath = options.output.kind === 'duckdb' ? options.output.path : join(options.output.dir, `.generate-${process.pid}.duckdb`);
+  const schema = options.output.kind === 'duckdb' ? options.output.schema : 'landing';
+  const truthSchema = options.truthSchema ?? `${schema}_truth`;
+  if (parquet) mkdirSync(join((options.output as { dir: string }).dir, 'truth'), { recursive: true });
+
+  const instance = await DuckDBInstance.create(dbPath);
+  const connection = await instance.connect();
+  try {
+    // Row order of the landing tables does not matter; letting DuckDB write in parallel does.
+    await connection.run('set preserve_insertion_order = false');
+    // Bounded memory whatever the size: DuckDB spills to disk beyond this.
+    await connection.run(`set memory_limit = '${options.memoryLimit ?? '1GB'}'`);
+    const staging = `${truthSchema}_staging`;
+    const events = options.events ?? true;
+    for (const s of [schema, truthSchema, staging]) {
+      await connection.run(`create schema if not exists ${quoteIdent(s)}`);
+    }
+    // Replace a previous sample completely (the event tables too when they are not written).
+    for (const spec of [...LANDING_TABLES, ...TRUTH_TABLES]) {
+      const s = TRUTH_TABLES.includes(spec) ? truthSchema : schema;
+      await connection.run(`drop table if exists ${quoteIdent(s)}.${quoteIdent(spec.name)}`);
+    }
+    const writers = new Map<ChunkTableSpec, ChunkWriter>();
+    for (const spec of STAGING_TABLES) writers.set(spec, await ChunkWriter.open(connection, staging, spec));
+
+    const settings: PersonSettings = {
+      seed: options.seed >>> 0,
+      startMs: (options.start ?? new Date(DEFAULT_START)).getTime(),
+      spanMs: options.days * 24 * 3_600_000,
+      events,
+      maxLateHours: options.maxLateHours ?? 20,
+    };
+    let written = 0;
+    let nextReport = 100_000;
+    const emit = (spec: ChunkTableSpec, row: ChunkValue[]): void => {
+      writers.get(spec)!.write(row);
+      written++;
+      if (written >= nextReport) {
+        nextReport += 100_000;
+        options.onProgress?.(written);
+      }
+    };
+    const summary: GenerateSummary = {
+      people: options.people, profiles: 0, merges: 0, updateRows: 0, tables: {},
+      location: parquet ? (options.output as { dir: string }).dir : `${dbPath}:${schema}`,
+      truthLocation: parquet ? join((options.output as { dir: string }).dir, 'truth') : `${dbPath}:${truthSchema}`,
+      elapsedMs: 0,
+    };
+    for (let person = 0; person < options.people; person++) {
+      const stats = simulatePerson(settings, person, emit);
+      summary.profiles += stats.profiles;
+      summary.merges += stats.merges;
+      if (person % 256 === 255) await yieldToEventLoop();
+    }
+    for (const writer of writers.values()) writer.close();
+    for (const sql of finalizeStatements(staging, schema, truthSchema, events)) await connection.run(sql);
+    await connection.run(`drop schema ${quoteIdent(staging)} cascade`);
+    const writtenTables = [
+      ...LANDING_TABLES.filter((t) => events || !['pages', 'tracks', 'identifies'].includes(t.name)).map((t) => [schema, t.name] as const),
+      ...TRUTH_TABLES.map((t) => [truthSchema, t.name] as const),
+    ];
+    for (const [s, name] of writtenTables) {
+      const reader = await connection.runAndReadAll(`select count(*) from ${quoteIdent(s)}.${quoteIdent(name)}`);
+      summary.tables[name] = Number(reader.getRows()[0]![0]);
+    }
+    summary.updateRows = UPDATE_TABLES.reduce((n, spec) => n + (summary.tables[spec.name] ?? 0), 0);
+    if (parquet) await exportParquet(connection, (options.output as { dir: string }).dir, schema, truthSchema, events);
+    summary.elapsedMs = performance.now() - started;
+    return summary;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    if (parquet) {
+      rmSync(dbPath, { force: true });
+      rmSync(`${dbPath}.wal`, { force: true });
+    }
+  }
+}
+
+async function exportParquet(connection: DuckDBConnection, dir: string, schema: string, truthSchema: string, events: boolean): Promise<void> {
+  for (const spec of LANDING_TABLES) {
+    if (!events && ['pages', 'tracks', 'identifies'].includes(spec.name)) continue;
+    await connection.run(`copy ${quoteIdent(schema)}.${quoteIdent(spec.name)} to '${sqlString(join(dir, `${spec.name}.parquet`))}' (format parquet)`);
+  }
+  for (const spec of TRUTH_TABLES) {
+    await connection.run(`copy ${quoteIdent(truthSchema)}.${quoteIdent(spec.name)} to '${sqlString(join(dir, 'truth', `${spec.name}.parquet`))}' (format parquet)`);
+  }
+}
+
+function sqlString(s: string): string {
+  return s.replace(/'/g, "''");
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function validate(o: GenerateProfilesSyncOptions): void {
+  const bad = (what: string, hint: string): never => {
+    throw new StrataError('generate-invalid-option', `generate profiles-sync: ${what}`, { hint });
+  };
+  if (!Number.isInteger(o.people) || o.people < 1) bad(`people must be a positive integer, got ${o.people}`, 'Pass --people 1000 for example.');
+  if (!(o.days > 0)) bad(`days must be positive, got ${o.days}`, 'Pass --days 30 for example.');
+  if (!Number.isInteger(o.seed)) bad(`seed must be an integer, got ${o.seed}`, 'Any integer works; the same seed gives the same data.');
+  if (o.start !== undefined && Number.isNaN(o.start.getTime())) bad('start is not a valid date', 'Use an ISO date such as 2024-01-01.');
+  if (o.maxLateHours !== undefined && !(o.maxLateHours >= 1)) bad('maxLateHours must be at least 1', 'Keep it below the package var etl_overlap.');
+  if (o.memoryLimit !== undefined && !/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(o.memoryLimit)) {
+    bad(`memoryLimit ${JSON.stringify(o.memoryLimit)} is not a size`, "Use a size such as '512MB' or '2GB'.");
+  }
+  for (const name of [o.output.kind === 'duckdb' ? o.output.schema : undefined, o.truthSchema]) {
+    if (name !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      bad(`schema name ${JSON.stringify(name)} is not a plain identifier`, 'Use letters, digits and underscores.');
+    }
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Property test of profiles_sync on Strata: generated data (src/generate) split into random
+ * load schedules with late rows inside etl_overlap; after the last incremental run every
+ * model must equal the full build, and id_graph, profile_traits and external_id_mapping
+ * must equal the generator's ground truth. `npm test` runs a few schedules; set
+ * STRATA_PS_SCHEDULES=50 for the full property run (the dbt-core twin is
+ * test/harness/dbt/run_generated.py).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { generateProfilesSync } from '../../../src/generate/profiles-sync.js';
+import { batchCount, loadBatchSql, randomLoadSchedule } from '../../../src/generate/load-schedule.js';
+import { LANDING_TABLES } from '../../../src/generate/profiles-sync-tables.js';
+import { modelColumns, readModel, writeProject } from './fixture-case.js';
+
+type Main = (argv: string[]) => Promise<number>;
+const cliUrl = pathToFileURL(join(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'main.js')).href;
+const SCHEDULES = Number(process.env.STRATA_PS_SCHEDULES ?? 3);
+const OVERLAP = 28;
+const TRAITS = 'email, name, plan, company, city, logins, lifetime_value, is_subscribed';
+const MODELS = ['id_graph', 'external_id_mapping', 'profile_traits', 'profile_trait_values', 'profile_merges'];
+const TRUTH: Record<string, [string, string]> = {
+  id_graph: ['select segment_id, canonical_segment_id from main.id_graph', 'select segment_id, canonical_segment_id from complete_truth.truth_id_graph'],
+  profile_traits: [`select canonical_segment_id, merged_to, ${TRAITS} from main.profile_traits`, `select canonical_segment_id, merged_to, ${TRAITS} from complete_truth.truth_profile_traits`],
+  external_id_mapping: [
+    'select external_id_hash, external_id_type, external_id_value, canonical_segment_id from main.external_id_mapping',
+    'select external_id_hash, external_id_type, external_id_value, canonical_segment_id from complete_truth.truth_external_id_mapping',
+  ],
+};
+
+async function withDb<T>(path: string, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  try {
+    return await fn(connection);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function count(c: DuckDBConnection, sql: string): Promise<number> {
+  return Number((await c.runAndReadAll(sql)).getRows()[0]![0]);
+}
+
+async function truthDifferences(c: DuckDBConnection): Promise<string[]> {
+  const out: string[] = [];
+  for (const [model, [actual, truth]] of Object.entries(TRUTH)) {
+    const missing = await count(c, `select count(*) from ((${truth}) except (${actual}))`);
+    const extra = await count(c, `select count(*) from ((${actual}) except (${truth}))`);
+    if (missing || extra) out.push(`${model}: ${missing} truth rows missing, ${extra} unexpected`);
+  }
+  return out;
+}
+
+async function snapshot(c: DuckDBConnection): Promise<Record<string, string[][]>> {
+  const out: Record<string, string[][]> = {};
+  for (const m of MODELS) {
+    const cols = await modelColumns(c, m);
+    out[m] = [cols, ...(await readModel(c, m, cols))];
+  }
+  return out;
+}
+
+test(`incremental runs over ${SCHEDULES} random load schedules equal the full build and the truth`, async () => {
+  const { main } = (await import(cliUrl)) as { main: Main };
+  const work = mkdtempSync(join(tmpdir(), 'strata-ps-property-'));
+  try {
+    const db = join(work, 'warehouse.duckdb');
+    const project = join(work, 'project');
+    const flags = ['--project-dir', project, '--profiles-dir', project];
+    const summary = await generateProfilesSync({ people: 250, days: 20, seed: 21, output: { kind: 'duckdb', path: db, schema: 'complete' } });
+    assert.ok(summary.merges > 20);
+
+    // The full build on all the data is the reference.
+    writeProject(project, db, 'incremental', { etlOverlap: OVERLAP, traitsSource: 'profile_traits_updates' }, 'complete');
+    assert.equal(await main(['build', '--full-refresh', ...flags]), 0, 'full build');
+    const { full, from, to } = await withDb(db, async (c) => {
+      assert.deepEqual(await truthDifferences(c), [], 'full build equals the truth');
+      const [lo, hi] = (await c.runAndReadAll('select min(uuid_ts), max(uuid_ts) from complete.id_graph_updates')).getRows()[0]!;
+      await c.run('create schema landing');
+      for (const t of LANDING_TABLES) await c.run(`create table landing.${t.name} as select * from complete.${t.name} limit 0`);
+      return { full: await snapshot(c), from: new Date(String(lo) + 'Z'), to: new Date(String(hi) + 'Z') };
+    });
+
+    writeProject(project, db, 'incremental', { etlOverlap: OVERLAP, traitsSource: 'profile_traits_updates' }, 'landing');
+    for (let s = 0; s < SCHEDULES; s++) {
+      const schedule = randomLoadSchedule(1000 + s, from, to, { lateHours: OVERLAP - 4 });
+      await withDb(db, async (c) => {
+        for (const t of LANDING_TABLES) await c.run(`delete from landing.${t.name}`);
+      });
+      for (let batch = 1; batch <= batchCount(schedule); batch++) {
+        await withDb(db, async (c) => {
+          for (const t of LANDING_TABLES) await c.run(loadBatchSql(schedule, batch, t.name, 'complete', 'landing'));
+        });
+        assert.equal(await main(['run', ...(batch === 1 ? ['--full-refresh'] : []), ...flags]), 0, `schedule ${s} batch ${batch}`);
+      }
+      await withDb(db, async (c) => {
+        assert.equal(await count(c, 'select count(*) from landing.id_graph_updates'), await count(c, 'select count(*) from complete.id_graph_updates'), 'every row loaded');
+        assert.deepEqual(await truthDifferences(c), [], `schedule ${s} (${JSON.stringify(schedule)}) equals the truth`);
+        assert.deepEqual(await snapshot(c), full, `schedule ${s} equals the full build`);
+      });
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
