@@ -8,7 +8,7 @@
  *   node --import tsx bench/parse.ts [models...]     (default: 1000 10000)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machine, writeSection } from './lib/report.js';
 
@@ -19,6 +19,7 @@ export function generateProject(dir: string, n: number): void {
   mkdirSync(join(dir, 'models', 'staging'), { recursive: true });
   mkdirSync(join(dir, 'macros'), { recursive: true });
   writeFileSync(join(dir, 'dbt_project.yml'), `name: bench\nversion: '1.0'\nconfig-version: 2\nprofile: bench\nmodels:\n  bench:\n    +materialized: view\n    marts:\n      +materialized: table\n`);
+  writeFileSync(join(dir, 'profiles.yml'), `bench:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/bench.duckdb\n      threads: 4\n`);
   writeFileSync(
     join(dir, 'macros', 'helpers.sql'),
     `{% macro cents(col) %}{{ return(adapter.dispatch('cents')(col)) }}{% endmacro %}
@@ -64,15 +65,19 @@ from a join b using (id)
   }
 }
 
+const BUILT = join(import.meta.dirname, '..', 'dist', 'parse', 'parser.js');
+
+/** Parse in a fresh process, from the built JavaScript (npm run build) so no transpiling is timed. */
 function timeCli(dir: string): { ms: number; rssMb: number } {
+  if (!existsSync(BUILT)) throw new Error('run `npm run build` first: the benchmark times the built CLI');
   const script = `
     const t0 = performance.now();
-    const { parseProject } = await import(${JSON.stringify(join(import.meta.dirname, '..', 'src', 'parse', 'parser.ts'))});
+    const { parseProject } = await import(${JSON.stringify(BUILT)});
     const p = await parseProject({ projectDir: ${JSON.stringify(dir)}, log: () => {} });
     const ms = performance.now() - t0;
     process.stdout.write(JSON.stringify({ ms, rss: process.resourceUsage().maxRSS / 1024, hits: p.cacheStats.hits, misses: p.cacheStats.misses }));
   `;
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const r = JSON.parse(out) as { ms: number; rss: number };
   return { ms: r.ms, rssMb: r.rss };
 }
@@ -90,6 +95,22 @@ function readAll(dir: string): number {
   return performance.now() - t0;
 }
 
+const DBT = join(import.meta.dirname, '..', '.venv-dbt', 'bin', 'dbt');
+
+/** dbt-core's `dbt parse` on the same project: cold (no partial parse) and with nothing changed. */
+function timeDbt(dir: string): { cold: number; warm: number } | undefined {
+  if (!existsSync(DBT)) return undefined;
+  const once = (args: string[]) => {
+    const t0 = performance.now();
+    execFileSync(DBT, ['parse', '--project-dir', dir, '--profiles-dir', dir, ...args], { cwd: dir, stdio: 'ignore', env: { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' } });
+    return performance.now() - t0;
+  };
+  rmSync(join(dir, 'target'), { recursive: true, force: true });
+  const cold = once(['--no-partial-parse']);
+  const warm = once([]);
+  return { cold, warm };
+}
+
 async function mainBench(): Promise<void> {
   const sizes = process.argv.slice(2).map(Number).filter(Boolean);
   const rows: string[] = [];
@@ -103,7 +124,9 @@ async function mainBench(): Promise<void> {
     const f = join(dir, 'models', 'marts', 'area_0', `m_${n - 200 > 10 ? n - 200 : 20}.sql`);
     writeFileSync(f, readFileSync(f, 'utf8') + '\n-- changed\n');
     const one = timeCli(dir);
-    rows.push(`| ${n} | ${cold.ms.toFixed(0)} ms | ${warm.ms.toFixed(0)} ms | ${one.ms.toFixed(0)} ms | ${Math.max(cold.rssMb, warm.rssMb, one.rssMb).toFixed(0)} MB | ${read.toFixed(0)} ms | ${(cold.ms / read).toFixed(1)}× |`);
+    const dbt = timeDbt(dir);
+    const dbtCells = dbt ? `${(dbt.cold / 1000).toFixed(1)} s | ${(dbt.warm / 1000).toFixed(1)} s | ${(dbt.cold / cold.ms).toFixed(1)}× / ${(dbt.warm / warm.ms).toFixed(1)}×` : 'not run | not run | –';
+    rows.push(`| ${n} | ${cold.ms.toFixed(0)} ms | ${warm.ms.toFixed(0)} ms | ${one.ms.toFixed(0)} ms | ${Math.max(cold.rssMb, warm.rssMb, one.rssMb).toFixed(0)} MB | ${read.toFixed(0)} ms | ${dbtCells} |`);
     console.log(rows[rows.length - 1]);
   }
   writeSection(
@@ -111,15 +134,16 @@ async function mainBench(): Promise<void> {
     `## Parse (\`bench/parse.ts\`)
 
 Generated projects (chains and fans of refs, a dispatched macro, a loop, YAML columns with tests).
-Each parse runs in a fresh Node process (module loading included). Baseline: reading the
+Each parse runs in a fresh Node process from the built JavaScript (module loading included). Baseline: reading the
 same files with \`readFileSync\` in the same run. Targets for 10,000 models: cold < 3 s,
 no change < 300 ms, one file changed < 150 ms, peak RSS < 1 GB.
 
-| models | cold parse | no change | one file changed | peak RSS | baseline: read files | cold / baseline |
-|---|---|---|---|---|---|---|
+| models | cold parse | no change | one file changed | peak RSS | baseline: read files | dbt parse, cold | dbt parse, no change | dbt ÷ Strata (cold / no change) |
+|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-dbt-core was not timed in this run (the harness needs dbt-core in a virtual environment; see issue 3).`,
+dbt-core 1.10 with dbt-duckdb comes from \`.venv-dbt\` (\`test/harness/dbt/setup.sh\`), timed on the same
+generated project in the same run; "not run" when that environment is missing.`,
   );
   console.log(machine());
 }
