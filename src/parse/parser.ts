@@ -303,6 +303,36 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     manifest.nodes[uniqueId] = node;
   };
 
+  /**
+   * Snapshots defined in YAML (dbt 1.9's form): an entry of `snapshots:` with a `relation`
+   * (`ref('…')` or `source('…', '…')`) snapshots that relation with the entry's config.
+   */
+  async function addYamlSnapshots(pkg: PackageProject): Promise<void> {
+    for (const pf of pkg.properties) {
+      for (const snap of pf.snapshots) {
+        const rel = snap.raw.relation;
+        if (rel === undefined) continue;
+        if (typeof rel !== 'string' || !/^\s*(ref|source)\s*\(.*\)\s*$/s.test(rel)) {
+          throw new StrataError('snapshot-config', `snapshot '${snap.name}': relation must be ref('…') or source('…', '…')`, { position: snap.position, source: pf.contents });
+        }
+        const dirs = pf.path.split('/').slice(1, -1);
+        const file: ProjectFile = { kind: 'properties', path: pf.path, absPath: pf.absPath, contents: pf.contents, hash: pf.hash };
+        await addNode(pkg, file, {
+          resourceType: 'snapshot',
+          name: snap.name,
+          fqn: [pkg.name, ...dirs, snap.name],
+          path: pf.path,
+          code: `select * from {{ ${rel.trim()} }}`,
+          lineOffset: snap.position.line - 1,
+          columnOffset: 0,
+          cacheId: `${pf.absPath}#snapshot:${snap.name}`,
+          configTree: 'snapshots',
+          props: snap,
+        });
+      }
+    }
+  }
+
   /** Add the node(s) a file defines. */
   async function addFile(pkg: PackageProject, file: ProjectFile): Promise<void> {
     if (file.kind === 'model' || file.kind === 'analysis' || file.kind === 'singular_test') {
@@ -360,6 +390,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
 
   if (mode === 'full') {
     for (const pkg of project.packages) for (const file of pkg.files) await addFile(pkg, file);
+    for (const pkg of project.packages) await addYamlSnapshots(pkg);
     addManifestEntries();
   } else {
     // Reuse the last parse; re-parse only the SQL files that changed.

@@ -59,6 +59,11 @@ test('snapshots keep every version, close changed and deleted rows, and add noth
   await sql(db, `delete from raw.customers where id = 2`);
   assert.equal(await snap(), 0);
   assert.deepEqual(await sql(db, `select count(*)::int from snapshots.customers_ts where id = 2 and dbt_valid_to is null`), [[0]], 'invalidate closes the deleted row');
+  assert.deepEqual(
+    await sql(db, `select id, tier, dbt_valid_to is null from main_snapshots.customers_yaml order by id, dbt_valid_from`),
+    await sql(db, `select id, tier, dbt_valid_to is null from snapshots.customers_ts order by id, dbt_valid_from`),
+    'the YAML-defined snapshot keeps the same history',
+  );
   assert.deepEqual(await sql(db, `select dbt_is_deleted from snapshots.customers_check where id = 2 and dbt_valid_to is null`), [['True']], 'new_record adds a deleted version');
   assert.equal(await snap(), 0);
   assert.deepEqual(await sql(db, `select count(*)::int from snapshots.customers_check where id = 2`), [[3]], 'a second run adds no second deleted version');
