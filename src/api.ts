@@ -30,8 +30,10 @@ export interface CommonOptions {
   select?: string[];
   exclude?: string[];
   selector?: string;
-  /** `--state`: a folder holding an older manifest.json, for `state:` selectors. */
+  /** `--state`: a folder holding an older manifest.json (and run_results.json, sources.json), for `state:`, `result:`, `source_status:`. */
   state?: string;
+  /** `--indirect-selection`: how tests follow the nodes they test. */
+  indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   logFormat?: LogFormat;
   color?: boolean;
   reporter?: Reporter;
@@ -78,13 +80,26 @@ export async function parse(o: CommonOptions & { flags?: Record<string, unknown>
 /** The unique ids a command's selection picks, among `resourceTypes`. */
 export function selectIds(parsed: ParsedProject, o: CommonOptions, resourceTypes?: string[]): Set<string> {
   let state: GraphNode[] | undefined;
+  let results: Map<string, string> | undefined;
+  let sourceStatus: { current: Map<string, string | null>; previous: Map<string, string | null> } | undefined;
+  const readJson = (file: string) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined);
   if (o.state) {
-    const file = join(resolve(o.state), 'manifest.json');
+    const dir = resolve(o.state);
+    const file = join(dir, 'manifest.json');
     if (!existsSync(file)) throw new StrataError('usage', `--state ${o.state}: no manifest.json there`, { hint: 'point --state at the target/ folder of an earlier run' });
     const old = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Record<string, ManifestNode> };
     state = Object.values(old.nodes).map(toGraphNode);
+    const rr = readJson(join(dir, 'run_results.json')) as { results: { unique_id: string; status: string }[] } | undefined;
+    if (rr) results = new Map(rr.results.map((r) => [r.unique_id, r.status]));
+    type Fresh = { results: { unique_id: string; max_loaded_at: string | null }[] };
+    const before = readJson(join(dir, 'sources.json')) as Fresh | undefined;
+    const now = readJson(join(parsed.project.targetPath, 'sources.json')) as Fresh | undefined;
+    if (before && now) {
+      const map = (f: Fresh) => new Map(f.results.map((r) => [r.unique_id, r.max_loaded_at]));
+      sourceStatus = { current: map(now), previous: map(before) };
+    }
   }
-  const ids = selectNodes(parsed.graph, { select: o.select, exclude: o.exclude, selector: o.selector, selectors: parsed.project.selectors, state });
+  const ids = selectNodes(parsed.graph, { select: o.select, exclude: o.exclude, selector: o.selector, selectors: parsed.project.selectors, state, results, sourceStatus, indirectSelection: o.indirectSelection });
   if (!resourceTypes) return ids;
   return new Set([...ids].filter((id) => resourceTypes.includes(parsed.graph.nodes.get(id)?.resourceType ?? '')));
 }

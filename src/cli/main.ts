@@ -26,6 +26,7 @@ interface GlobalFlags {
   exclude?: string[];
   selector?: string;
   state?: string;
+  indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   logFormat?: LogFormat;
   color?: boolean;
   partialParse?: boolean;
@@ -46,7 +47,8 @@ function common(cmd: Command, selection = true): Command {
       .option('-m, --models <spec...>', 'alias of --select')
       .option('--exclude <spec...>', 'exclude nodes')
       .option('--selector <name>', 'a selector from selectors.yml')
-      .option('--state <dir>', 'a folder with an older manifest.json, for state: selectors');
+      .option('--state <dir>', 'the target/ folder of an earlier run, for state:, result: and source_status: selectors')
+      .addOption(new Option('--indirect-selection <mode>', 'how tests follow the nodes they test').choices(['eager', 'cautious', 'buildable', 'empty']));
   }
   return cmd;
 }
@@ -61,6 +63,7 @@ function options(f: GlobalFlags, reporter: Reporter): api.CommonOptions {
     exclude: f.exclude,
     selector: f.selector,
     state: f.state,
+    indirectSelection: f.indirectSelection,
     logFormat: f.logFormat === 'json' ? 'json' : 'text',
     color: f.color,
     reporter,

@@ -24,6 +24,10 @@ export interface SelectOptions {
   state?: GraphNode[];
   /** How tests follow the nodes they test (default `eager`). */
   indirectSelection?: IndirectSelection;
+  /** The older run's statuses, for `result:`. */
+  results?: Map<string, string>;
+  /** Source load times now and in --state, for `source_status:`. */
+  sourceStatus?: { current: Map<string, string | null>; previous: Map<string, string | null> };
 }
 
 /**
@@ -37,6 +41,8 @@ export function select(graph: Graph, options: SelectOptions = {}): Set<string> {
   const ctx: MethodContext = {
     graph,
     state: options.state ? new Map(options.state.map((n) => [n.uniqueId, n])) : undefined,
+    results: options.results,
+    sourceStatus: options.sourceStatus,
   };
   const evaluating = new Set<string>();
   const byName = (name: string): SelectorDefinition => {

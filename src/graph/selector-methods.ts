@@ -12,6 +12,10 @@ export interface MethodContext {
   graph: Graph;
   /** The older manifest's nodes, by unique id, for `state:`. */
   state?: Map<string, GraphNode>;
+  /** The older run's node statuses (run_results.json of --state), for `result:`. */
+  results?: Map<string, string>;
+  /** Newest load time of each source (sources.json), now and in --state, for `source_status:fresher`. */
+  sourceStatus?: { current: Map<string, string | null>; previous: Map<string, string | null> };
   /** Evaluates `selector:<name>` (set by the caller that knows selectors.yml). */
   selector?: (name: string) => Set<string>;
 }
@@ -199,7 +203,11 @@ const METHODS: Record<string, Matcher> = {
 };
 
 /** Every selector method name Strata knows (`config.<key>` and `selector` besides these). */
-export const SELECTOR_METHODS: readonly string[] = [...Object.keys(METHODS), 'config', 'selector'];
+export const SELECTOR_METHODS: readonly string[] = [...Object.keys(METHODS), 'config', 'selector', 'result', 'source_status'];
+
+function v_is_not(value: string, allowed: string[]): boolean {
+  return !allowed.includes(value);
+}
 
 /** The method a bare value means: `path` for paths, `file` for file names, else `fqn`. */
 export function defaultMethod(value: string): string {
@@ -221,10 +229,22 @@ export function matchMethod(method: string, value: string, ctx: MethodContext): 
     if (path.length === 0) throw new StrataError('selector-syntax', `config: needs a key, as in config.materialized:${value}`);
     matcher = (n, v) => valueEquals(configValue(n.config, path), v);
   }
+  if (!matcher && method === 'result') {
+    if (!ctx.results) throw new StrataError('selector-needs-state', 'result: needs --state pointing at the target/ folder of an earlier run (its run_results.json)');
+    matcher = (n, v) => ctx.results!.get(n.uniqueId) === v;
+  }
+  if (!matcher && method === 'source_status') {
+    if (!ctx.sourceStatus) throw new StrataError('selector-needs-state', 'source_status: needs --state with an earlier sources.json, and target/sources.json from `strata source freshness`');
+    if (v_is_not(value, ['fresher'])) throw new StrataError('selector-syntax', `source_status:${value} is not a status`, { hint: 'use source_status:fresher' });
+    matcher = (n) => {
+      if (n.resourceType !== 'source') return false;
+      const now = ctx.sourceStatus!.current.get(n.uniqueId);
+      if (!now) return false;
+      const before = ctx.sourceStatus!.previous.get(n.uniqueId);
+      return !before || new Date(now).getTime() > new Date(before).getTime();
+    };
+  }
   if (!matcher) {
-    if (method === 'result' || method === 'source_status') {
-      throw new StrataError('selector-unsupported', `The ${method}: selector method is not supported yet`, { hint: 'Select with state:, tag:, path: or names instead.' });
-    }
     const near = suggest(method, SELECTOR_METHODS);
     throw new StrataError('selector-unknown-method', `Unknown selector method "${method}"`, {
       hint: near ? `Did you mean "${near}:"? Known methods: ${SELECTOR_METHODS.join(', ')}.` : `Known methods: ${SELECTOR_METHODS.join(', ')}.`,

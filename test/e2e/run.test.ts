@@ -195,3 +195,21 @@ test('unit tests run the model on given rows without building its parents, and s
   assert.match(text, /- +\| click \| 1 +\| 3/);
   assert.match(text, /\+ +\| click \| 1 +\| 2/);
 });
+
+test('source_status:fresher and result: select from an earlier run kept with --state', async () => {
+  const { dir, db } = await shopProject(`create schema raw; create table raw.events as select 1 as id, 'click' as kind, (now() - interval 5 hour)::timestamp as ts, 5 as amount;`);
+  assert.equal(await cli(dir, 'source', 'freshness'), 0);
+  assert.equal(await cli(dir, 'run'), 0);
+  const { cpSync: copy } = await import('node:fs');
+  const state = join(dir, 'state');
+  copy(join(dir, 'target'), state, { recursive: true });
+  let r = await cliText(dir, 'ls', '--select', 'source_status:fresher+', '--state', state, '--output', 'name', '--resource-type', 'model');
+  assert.equal(r.code, 0);
+  assert.equal(r.text.trim(), '', 'nothing is fresher yet');
+  await seed(db, `insert into raw.events values (2, 'view', (now() - interval 1 hour)::timestamp, 1)`);
+  assert.equal(await cli(dir, 'source', 'freshness'), 0);
+  r = await cliText(dir, 'ls', '--select', 'source_status:fresher+', '--state', state, '--output', 'name', '--resource-type', 'model');
+  assert.deepEqual(r.text.trim().split('\n').sort(), ['events_incremental', 'int_kinds', 'kind_counts', 'stg_events']);
+  r = await cliText(dir, 'ls', '--select', 'result:success', '--state', state, '--output', 'name', '--resource-type', 'model');
+  assert.deepEqual(r.text.trim().split('\n').sort(), ['events_incremental', 'kind_counts', 'stg_events']);
+});
