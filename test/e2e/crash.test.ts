@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { withDuckDb } from '../helpers/duckdb.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'run-cli.ts');
 const ROWS = 200_000;
@@ -32,14 +32,7 @@ function makeProject(dir: string): void {
 }
 
 async function withDb<T>(file: string, fn: (run: (sql: string) => Promise<unknown[][]>) => Promise<T>): Promise<T> {
-  const inst = await DuckDBInstance.create(file);
-  const con = await inst.connect();
-  try {
-    return await fn(async (sql) => (await con.runAndReadAll(sql)).getRowsJS() as unknown[][]);
-  } finally {
-    con.closeSync();
-    inst.closeSync();
-  }
+  return withDuckDb(file, (con) => fn(async (sql) => (await con.runAndReadAll(sql)).getRowsJS() as unknown[][]));
 }
 
 function runCli(dir: string, killAfterMs?: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {

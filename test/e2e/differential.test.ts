@@ -19,7 +19,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { withDuckDb } from '../helpers/duckdb.js';
 import { main } from '../../src/cli/main.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -68,14 +68,7 @@ const CASES: Case[] = [
 ];
 
 async function withDb<T>(file: string, fn: (q: (sql: string) => Promise<unknown[][]>) => Promise<T>): Promise<T> {
-  const inst = await DuckDBInstance.create(file);
-  const con = await inst.connect();
-  try {
-    return await fn(async (sql) => (await con.runAndReadAll(sql)).getRowsJS() as unknown[][]);
-  } finally {
-    con.closeSync();
-    inst.closeSync();
-  }
+  return withDuckDb(file, (con) => fn(async (sql) => (await con.runAndReadAll(sql)).getRowsJS() as unknown[][]));
 }
 
 /** Every user table and view with its rows (sorted, as JSON), meta columns left out. */

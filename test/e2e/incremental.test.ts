@@ -10,21 +10,12 @@ import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { queryDuckDb } from '../helpers/duckdb.js';
 import { main } from '../../src/cli/main.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'run', 'inc');
 
-async function sql(db: string, text: string): Promise<unknown[][]> {
-  const inst = await DuckDBInstance.create(db);
-  const con = await inst.connect();
-  try {
-    return (await con.runAndReadAll(text)).getRowsJS() as unknown[][];
-  } finally {
-    con.closeSync();
-    inst.closeSync();
-  }
-}
+const sql = queryDuckDb;
 
 async function cli(dir: string, ...args: string[]): Promise<{ code: number; text: string }> {
   const chunks: string[] = [];

@@ -8,20 +8,17 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { Writable } from 'node:stream';
+import { withDuckDb } from '../helpers/duckdb.js';
 import { main } from '../../src/cli/main.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'projects', 'jaffle');
 
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
+async function capture(dir: string, ...args: string[]): Promise<{ code: number; out: string }> {
   const chunks: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((s: string) => (chunks.push(String(s)), true)) as typeof process.stdout.write;
-  try {
-    return { code: await fn(), out: chunks.join('') };
-  } finally {
-    process.stdout.write = write;
-  }
+  const sink = new Writable({ write: (c, _e, done) => (chunks.push(String(c)), done()) });
+  const code = await main([...args, '--project-dir', dir, '--profiles-dir', dir, '--no-color'], { out: sink, err: new Writable({ write: (_c, _e, done) => done() }) });
+  return { code, out: chunks.join('') };
 }
 
 test('the jaffle project seeds, builds and tests; ls and compile answer', { timeout: 120_000 }, async () => {
@@ -34,9 +31,7 @@ test('the jaffle project seeds, builds and tests; ls and compile answer', { time
   const kinds = new Set(results.results.map((r: { unique_id: string }) => r.unique_id.split('.')[0]));
   assert.deepEqual([...kinds].sort(), ['model', 'seed', 'snapshot', 'test']);
 
-  const inst = await DuckDBInstance.create(join(dir, 'target', 'jaffle.duckdb'));
-  const con = await inst.connect();
-  try {
+  await withDuckDb(join(dir, 'target', 'jaffle.duckdb'), async (con) => {
     const rows = (await con.runAndReadAll('select customer_id::int, number_of_orders::int from main.customers order by customer_id limit 3')).getRowsJS();
     assert.deepEqual(rows, [
       [1, 2],
@@ -46,15 +41,12 @@ test('the jaffle project seeds, builds and tests; ls and compile answer', { time
     const schemas = (await con.runAndReadAll(`select distinct table_schema from information_schema.tables order by 1`)).getRowsJS().flat();
     assert.ok(schemas.includes('main_util'), 'the package model has its custom schema');
     assert.ok(schemas.includes('snapshots'));
-  } finally {
-    con.closeSync();
-    inst.closeSync();
-  }
+  });
 
-  const ls = await capture(() => cli('ls', '--select', '+customers', '--resource-type', 'model', '--output', 'name'));
+  const ls = await capture(dir, 'ls', '--select', '+customers', '--resource-type', 'model', '--output', 'name');
   assert.equal(ls.code, 0);
   assert.deepEqual(ls.out.trim().split('\n').sort(), ['customers', 'int_order_payments', 'orders', 'stg_customers', 'stg_orders', 'stg_payments']);
-  const compiled = await capture(() => cli('compile', '--inline', "select count(*) from {{ ref('customers') }}"));
+  const compiled = await capture(dir, 'compile', '--inline', "select count(*) from {{ ref('customers') }}");
   assert.equal(compiled.code, 0);
   assert.match(compiled.out, /select count\(\*\) from "jaffle"\."main"\."customers"/);
 });

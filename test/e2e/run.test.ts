@@ -9,33 +9,13 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { queryDuckDb } from '../helpers/duckdb.js';
 import { main } from '../../src/cli/main.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'run', 'shop');
 
-async function query(db: string, sql: string): Promise<unknown[][]> {
-  const inst = await DuckDBInstance.create(db);
-  const con = await inst.connect();
-  try {
-    const r = await con.runAndReadAll(sql);
-    return r.getRowsJS() as unknown[][];
-  } finally {
-    con.closeSync();
-    inst.closeSync();
-  }
-}
-
-async function seed(db: string, sql: string): Promise<void> {
-  const inst = await DuckDBInstance.create(db);
-  const con = await inst.connect();
-  try {
-    await con.run(sql);
-  } finally {
-    con.closeSync();
-    inst.closeSync();
-  }
-}
+const query = queryDuckDb;
+const seed = async (db: string, sql: string): Promise<void> => void (await queryDuckDb(db, sql));
 
 /** A fresh copy of the shop fixture whose DuckDB file holds the raw data `rawSql` creates. */
 async function shopProject(rawSql: string): Promise<{ dir: string; db: string }> {

@@ -9,19 +9,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { queryDuckDb } from '../helpers/duckdb.js';
 import { main } from '../../src/cli/main.js';
 
-async function q(db: string, sql: string): Promise<unknown[][]> {
-  const inst = await DuckDBInstance.create(db);
-  const con = await inst.connect();
-  try {
-    return (await con.runAndReadAll(sql)).getRowsJS() as unknown[][];
-  } finally {
-    con.closeSync();
-    inst.closeSync();
-  }
-}
+const q = queryDuckDb;
 
 async function cli(dir: string, ...args: string[]): Promise<{ code: number; err: string }> {
   const text: string[] = [];

@@ -8,21 +8,12 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { queryDuckDb } from '../helpers/duckdb.js';
 import { main } from '../../src/cli/main.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'run', 'snap');
 
-async function sql(db: string, text: string): Promise<unknown[][]> {
-  const inst = await DuckDBInstance.create(db);
-  const con = await inst.connect();
-  try {
-    return (await con.runAndReadAll(text)).getRowsJS() as unknown[][];
-  } finally {
-    con.closeSync();
-    inst.closeSync();
-  }
-}
+const sql = queryDuckDb;
 
 test('snapshots keep every version, close changed and deleted rows, and add nothing on unchanged data', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'strata-snap-'));

@@ -3,23 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { withDuckDb } from '../helpers/duckdb.js';
 import { generateProfilesSync, type GenerateSummary } from '../../src/generate/profiles-sync.js';
 import { LANDING_TABLES, TRUTH_TABLES } from '../../src/generate/profiles-sync-tables.js';
 import { StrataError } from '../../src/errors.js';
 
 const TRAITS = ['email', 'name', 'plan', 'company', 'city', 'logins', 'lifetime_value', 'is_subscribed'];
 
-async function withDb<T>(path: string, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(path);
-  const connection = await instance.connect();
-  try {
-    return await fn(connection);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
+const withDb = withDuckDb;
 
 async function scalar(c: DuckDBConnection, sql: string): Promise<unknown> {
   const reader = await c.runAndReadAll(sql);

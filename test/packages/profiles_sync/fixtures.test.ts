@@ -10,7 +10,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { withDuckDb } from '../../helpers/duckdb.js';
 import {
   createTables, listCases, loadBatch, modelColumns, readCase, readExpected, readModel, writeProject,
 } from './fixture-case.js';
@@ -22,16 +23,7 @@ type Main = (argv: string[]) => Promise<number>;
 // Imported by URL so that this file typechecks whatever the CLI's module graph looks like.
 const cliUrl = pathToFileURL(join(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'main.js')).href;
 
-async function withDb<T>(path: string, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(path);
-  const connection = await instance.connect();
-  try {
-    return await fn(connection);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
+const withDb = withDuckDb;
 
 async function snapshot(c: DuckDBConnection): Promise<Record<string, string[][]>> {
   const out: Record<string, string[][]> = {};

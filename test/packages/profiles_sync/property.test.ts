@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { withDuckDb } from '../../helpers/duckdb.js';
 import { generateProfilesSync } from '../../../src/generate/profiles-sync.js';
 import { batchCount, loadBatchSql, randomLoadSchedule } from '../../../src/generate/load-schedule.js';
 import { LANDING_TABLES } from '../../../src/generate/profiles-sync-tables.js';
@@ -32,16 +33,7 @@ const TRUTH: Record<string, [string, string]> = {
   ],
 };
 
-async function withDb<T>(path: string, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(path);
-  const connection = await instance.connect();
-  try {
-    return await fn(connection);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
+const withDb = withDuckDb;
 
 async function count(c: DuckDBConnection, sql: string): Promise<number> {
   return Number((await c.runAndReadAll(sql)).getRows()[0]![0]);
