@@ -100,7 +100,10 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
   const db = databaseServices(adapter);
   const abort = new AbortController();
   const onSigint = () => {
-    if (abort.signal.aborted) return;
+    if (abort.signal.aborted) {
+      // A second Ctrl-C: stop now. Transactions not committed are rolled back by the engine.
+      process.exit(130);
+    }
     reporter.warn('Cancelling: interrupting running queries (press Ctrl-C again to force)');
     abort.abort();
     adapter.cancelAll();
