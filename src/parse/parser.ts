@@ -243,7 +243,6 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
   const reusable = saved !== undefined && saved.structure === structure && cache.envUnchanged(env);
   const changedSql = reusable ? Object.keys(sqlFiles).filter((f) => saved.sqlFiles[f] !== sqlFiles[f]) : [];
   const mode: 'full' | 'partial' | 'reuse' = !reusable ? 'full' : changedSql.length === 0 ? 'reuse' : 'partial';
-  const nodeLines = new Map<string, number>();
 
   const addNode = async (pkg: PackageProject, file: ProjectFile, spec: {
     resourceType: ManifestNode['resource_type'];
@@ -287,7 +286,6 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     }
     for (const c of rec.configCalls) config = mergeConfig(config, c);
     sources.set(uniqueId, { absPath: file.absPath, templateName, code: spec.code, lineOffset: spec.lineOffset, columnOffset: spec.columnOffset });
-    nodeLines.set(uniqueId, spec.lineOffset + 1);
     const node = makeNode(uniqueId, pkg, file, spec, config, rec, codeHash);
     if (config.enabled === false) {
       (manifest.disabled[uniqueId] ??= []).push(node);
@@ -519,10 +517,10 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     for (const node of Object.values(manifest.nodes)) if (node.resource_type === 'test' && node.schema === '') await nameNode(node);
   }
   if (mode !== 'reuse') {
-    resolveDependencies(project, manifest, sources, warnings);
+    resolveDependencies(project, manifest, sources);
     attachTests(manifest);
   }
-  applyProperties(project, manifest, yamlProps, warnings);
+  applyProperties(manifest, yamlProps, warnings);
   if (mode === 'full') addUnitTests(project, manifest);
   const graphNodes: GraphNode[] = [
     ...Object.values(manifest.nodes).map(toGraphNode),
@@ -812,7 +810,7 @@ function indexProperties(project: Project): Map<string, NodeProperties> {
 }
 
 /** Warn about properties of nodes that do not exist. */
-function applyProperties(project: Project, manifest: Manifest, props: Map<string, NodeProperties>, warnings: string[]): void {
+function applyProperties(manifest: Manifest, props: Map<string, NodeProperties>, warnings: string[]): void {
   const known = new Set<string>();
   for (const n of [...Object.values(manifest.nodes), ...Object.values(manifest.disabled).flat()]) {
     const kind = n.resource_type === 'model' ? 'models' : n.resource_type === 'seed' ? 'seeds' : n.resource_type === 'snapshot' ? 'snapshots' : 'analyses';
@@ -825,11 +823,10 @@ function applyProperties(project: Project, manifest: Manifest, props: Map<string
     const guess = suggest(p.name, candidates);
     warnings.push(`${p.position.file}:${p.position.line}: properties for ${kind!.slice(0, -1)} '${p.name}', which does not exist${guess ? ` (did you mean '${guess}'?)` : ''}`);
   }
-  void project;
 }
 
 /** Resolve refs and sources to unique ids; unknown names are errors with a suggestion. */
-function resolveDependencies(project: Project, manifest: Manifest, sources: Map<string, NodeSource>, _warnings: string[]): void {
+function resolveDependencies(project: Project, manifest: Manifest, sources: Map<string, NodeSource>): void {
   const byName = new Map<string, ManifestNode[]>();
   for (const n of Object.values(manifest.nodes)) {
     if (n.resource_type === 'test' || n.resource_type === 'analysis') continue;

@@ -268,7 +268,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
         if (r.storedIn) res.relation_name = r.storedIn;
         return res;
       } catch (err) {
-        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err, parsed, compiledSql), compiledSql, {}, startedAt);
+        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err), compiledSql, {}, startedAt);
       }
     }
     if (m.unit_tests[node.unique_id]) {
@@ -278,7 +278,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
         compiler.writeArtifact('run', node, r.executedSql.join(';\n\n') + ';\n');
         return result(node, r.status, (performance.now() - t0) / 1000, r.message, null, {}, startedAt);
       } catch (err) {
-        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err, parsed, null), null, {}, startedAt);
+        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err), null, {}, startedAt);
       }
     }
     if (node.resource_type === 'seed') {
@@ -295,7 +295,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
         compiler.writeArtifact('run', node, r.executedSql.join(';\n\n') + ';\n');
         return result(node, 'success', (performance.now() - t0) / 1000, r.message, null, { _message: r.message, code: 'INSERT', rows_affected: r.rowsAffected ?? null }, startedAt);
       } catch (err) {
-        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err, parsed, null), null, {}, startedAt);
+        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err), null, {}, startedAt);
       }
     }
     if (node.resource_type === 'snapshot') {
@@ -315,7 +315,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
         compiler.writeArtifact('run', node, r.executedSql.join(';\n\n') + ';\n');
         return result(node, 'success', (performance.now() - t0) / 1000, r.message, compiledSql, { _message: r.message, code: 'INSERT', rows_affected: r.rowsAffected ?? null }, startedAt);
       } catch (err) {
-        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err, parsed, compiledSql), compiledSql, {}, startedAt);
+        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err), compiledSql, {}, startedAt);
       }
     }
     try {
@@ -351,7 +351,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
       compiler.writeArtifact('run', node, executed.join(';\n\n') + (executed.length ? ';\n' : ''));
       return result(node, 'success', (performance.now() - t0) / 1000, r.message, compiledSql, { _message: r.message, code: r.message.split(' ')[0], rows_affected: r.rowsAffected ?? null }, startedAt);
     } catch (err) {
-      const msg = errorMessage(node, err, parsed, compiledSql);
+      const msg = errorMessage(node, err);
       return result(node, 'error', (performance.now() - t0) / 1000, msg, compiledSql, {}, startedAt);
     }
   }
@@ -413,15 +413,13 @@ function result(node: ManifestNode, status: Status, seconds: number, message: st
 }
 
 /** A node's failure as the user should read it: which model, where its compiled SQL is, and the engine's message. */
-function errorMessage(node: ManifestNode, err: unknown, parsed: ParsedProject, compiled: string | null): string {
+function errorMessage(node: ManifestNode, err: unknown): string {
   const where = `${node.resource_type} ${node.name} (${node.original_file_path})`;
   if (isStrataError(err) && err.code === 'sql-error') {
     const path = join('target', 'compiled', artifactPath(node));
     const line = (err as StrataError & { line?: number }).line ?? err.position?.line;
     return `Database error in ${where}\n  ${err.message.split('\n').join('\n  ')}\n  compiled SQL at ${path}${line ? `:${line}` : ''}`;
   }
-  void parsed;
-  void compiled;
   return `Error in ${where}\n  ${formatError(err).split('\n').join('\n  ')}`;
 }
 
