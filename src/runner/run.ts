@@ -9,17 +9,13 @@ import { join } from 'node:path';
 import { createAdapter, type Adapter } from '../adapters/index.js';
 import { ancestors } from '../graph/index.js';
 import { StrataError, formatError, isStrataError } from '../errors.js';
-import { materialize } from '../materializations/index.js';
-import { runTest } from '../materializations/test.js';
-import { loadSeed } from '../materializations/seed.js';
-import { buildSnapshot } from '../materializations/snapshot.js';
 import type { ManifestNode } from '../parse/manifest.js';
 import { STRATA_VERSION } from '../parse/manifest.js';
 import type { ParsedProject } from '../parse/parser.js';
 import type { Reporter, Status } from '../report/reporter.js';
 import { Compiler, artifactPath } from './compile.js';
-import { runUnitTest } from './unit-test.js';
-import { databaseServices, toAdapterRelation } from './database.js';
+import { EXECUTORS } from './execute.js';
+import { databaseServices } from './database.js';
 
 export interface RunOptions {
   parsed: ParsedProject;
@@ -247,112 +243,32 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
     const t0 = performance.now();
     const startedAt = new Date().toISOString();
     let compiledSql: string | null = null;
-    const executed: string[] = [];
-    if (node.resource_type === 'test') {
-      try {
-        const sql = await compiler.render(node, { db });
-        compiledSql = sql;
-        compiler.writeArtifact('compiled', node, sql);
-        const auditSchema = `${String(parsed.target.schema)}_dbt_test__audit`;
-        const r = await runTest({
-          adapter,
-          node: { uniqueId: node.unique_id, name: node.name, config: node.config },
-          sql,
-          failuresRelation: adapter.relation({ schema: auditSchema, identifier: node.alias, type: 'table' }),
-          storeFailures: o.storeFailures,
-          signal: abort.signal,
-        });
-        compiler.writeArtifact('run', node, r.executedSql.join(';\n\n') + ';\n');
-        const res = result(node, r.status, (performance.now() - t0) / 1000, r.storedIn ? `${r.message}; failing rows in ${r.storedIn}` : r.message, sql, {}, startedAt);
-        res.failures = r.failures;
-        if (r.storedIn) res.relation_name = r.storedIn;
-        return res;
-      } catch (err) {
-        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err), compiledSql, {}, startedAt);
-      }
-    }
-    if (m.unit_tests[node.unique_id]) {
-      try {
-        const ut = m.unit_tests[node.unique_id]!;
-        const r = await runUnitTest(ut, m.nodes[ut.depends_on.nodes[0]!]!, compiler, adapter, db);
-        compiler.writeArtifact('run', node, r.executedSql.join(';\n\n') + ';\n');
-        return result(node, r.status, (performance.now() - t0) / 1000, r.message, null, {}, startedAt);
-      } catch (err) {
-        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err), null, {}, startedAt);
-      }
-    }
-    if (node.resource_type === 'seed') {
-      try {
-        const src = parsed.sources.get(node.unique_id)!;
-        const r = await loadSeed({
-          adapter,
-          node: { uniqueId: node.unique_id, name: node.name, relation: toAdapterRelation(adapter, compiler.relationOf(node)), config: node.config },
-          csvPath: src.absPath,
-          displayPath: src.templateName,
-          fullRefresh: Boolean(o.fullRefresh) || node.config.full_refresh === true,
-          signal: abort.signal,
-        });
-        compiler.writeArtifact('run', node, r.executedSql.join(';\n\n') + ';\n');
-        return result(node, 'success', (performance.now() - t0) / 1000, r.message, null, { _message: r.message, code: 'INSERT', rows_affected: r.rowsAffected ?? null }, startedAt);
-      } catch (err) {
-        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err), null, {}, startedAt);
-      }
-    }
-    if (node.resource_type === 'snapshot') {
-      try {
-        const r = await buildSnapshot({
-          adapter,
-          node: { uniqueId: node.unique_id, name: node.name, relation: toAdapterRelation(adapter, compiler.relationOf(node)), config: node.config },
-          render: async () => {
-            const sql = await compiler.render(node, { db });
-            compiledSql = sql;
-            compiler.writeArtifact('compiled', node, sql);
-            return sql;
-          },
-          now: parsed.runStartedAt,
-          signal: abort.signal,
-        });
-        compiler.writeArtifact('run', node, r.executedSql.join(';\n\n') + ';\n');
-        return result(node, 'success', (performance.now() - t0) / 1000, r.message, compiledSql, { _message: r.message, code: 'INSERT', rows_affected: r.rowsAffected ?? null }, startedAt);
-      } catch (err) {
-        return result(node, 'error', (performance.now() - t0) / 1000, errorMessage(node, err), compiledSql, {}, startedAt);
-      }
-    }
+    const seconds = () => (performance.now() - t0) / 1000;
     try {
-      const relation = toAdapterRelation(adapter, compiler.relationOf(node));
-      const renderHooks = async (key: 'pre_hook' | 'post_hook') => {
-        const list = (node.config[key] as unknown[] | undefined) ?? [];
-        const out: string[] = [];
-        for (const h of list) {
-          const code = typeof h === 'string' ? h : String((h as { sql?: unknown }).sql ?? '');
-          const sql = (await compiler.render(node, { code, codeName: `${node.original_file_path} (${key.replace('_', '-')})`, db })).trim();
-          if (sql) out.push(sql);
-        }
-        return out;
-      };
-      const hooks = { pre: await renderHooks('pre_hook'), post: await renderHooks('post_hook') };
-      const r = await materialize(String(node.config.materialized ?? 'view'), {
+      const execute = EXECUTORS[node.resource_type];
+      if (!execute) throw new StrataError('unknown-node', `Strata cannot build a ${node.resource_type}`);
+      const r = await execute(node, {
+        parsed,
+        compiler,
         adapter,
-        node: { uniqueId: node.unique_id, name: node.name, relation, config: node.config, compiledPath: join(parsed.project.targetPath, 'compiled', node.package_name, node.original_file_path) },
+        db,
         fullRefresh: Boolean(o.fullRefresh),
-        render: async ({ isIncremental, batch }) => {
-          const sql = await compiler.render(node, { isIncremental, batch, db });
-          compiledSql = sql;
-          compiler.writeArtifact('compiled', node, sql);
-          return sql;
-        },
-        hooks,
+        storeFailures: Boolean(o.storeFailures),
         eventTimeStart: o.eventTimeStart,
         eventTimeEnd: o.eventTimeEnd,
-        now: parsed.runStartedAt,
         signal: abort.signal,
+        compiled: (sql) => {
+          compiledSql = sql;
+          compiler.writeArtifact('compiled', node, sql);
+        },
       });
-      executed.push(...r.executedSql);
-      compiler.writeArtifact('run', node, executed.join(';\n\n') + (executed.length ? ';\n' : ''));
-      return result(node, 'success', (performance.now() - t0) / 1000, r.message, compiledSql, { _message: r.message, code: r.message.split(' ')[0], rows_affected: r.rowsAffected ?? null }, startedAt);
+      compiler.writeArtifact('run', node, r.executedSql.join(';\n\n') + (r.executedSql.length ? ';\n' : ''));
+      const res = result(node, r.status, seconds(), r.message, compiledSql, r.response ?? {}, startedAt);
+      if (r.failures !== undefined) res.failures = r.failures;
+      if (r.relationName) res.relation_name = r.relationName;
+      return res;
     } catch (err) {
-      const msg = errorMessage(node, err);
-      return result(node, 'error', (performance.now() - t0) / 1000, msg, compiledSql, {}, startedAt);
+      return result(node, 'error', seconds(), errorMessage(node, err), compiledSql, {}, startedAt);
     }
   }
 

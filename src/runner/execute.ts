@@ -1,0 +1,146 @@
+/**
+ * Executing one node: each resource type has its executor, which renders what it needs
+ * and hands it to its materialization (model, seed, snapshot) or test runner. The
+ * scheduler (run.ts) decides when; this decides how.
+ */
+import { join } from 'node:path';
+import type { Adapter } from '../adapters/index.js';
+import type { DatabaseServices } from '../context/node-context.js';
+import { materialize } from '../materializations/index.js';
+import { loadSeed } from '../materializations/seed.js';
+import { buildSnapshot } from '../materializations/snapshot.js';
+import { runTest } from '../materializations/test.js';
+import type { ManifestNode } from '../parse/manifest.js';
+import type { ParsedProject } from '../parse/parser.js';
+import type { Status } from '../report/reporter.js';
+import type { Compiler } from './compile.js';
+import { toAdapterRelation } from './database.js';
+import { runUnitTest } from './unit-test.js';
+
+/** What an executor needs beside the node. */
+export interface ExecutionEnv {
+  parsed: ParsedProject;
+  compiler: Compiler;
+  adapter: Adapter;
+  db: DatabaseServices;
+  fullRefresh: boolean;
+  storeFailures: boolean;
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
+  signal: AbortSignal;
+  /** Called with the node's compiled SQL when it is rendered (written to target/compiled/). */
+  compiled(sql: string): void;
+}
+
+/** What an executor did. */
+export interface Execution {
+  status: Status;
+  message: string;
+  /** Every statement run, for target/run/. */
+  executedSql: string[];
+  /** dbt's adapter_response. */
+  response?: Record<string, unknown>;
+  failures?: number;
+  /** Where the result went, when not the node's own relation (stored test failures). */
+  relationName?: string;
+}
+
+export type Executor = (node: ManifestNode, env: ExecutionEnv) => Promise<Execution>;
+
+function response(message: string, rowsAffected: number | undefined): Record<string, unknown> {
+  return { _message: message, code: message.split(' ')[0], rows_affected: rowsAffected ?? null };
+}
+
+const model: Executor = async (node, env) => {
+  const { compiler, db } = env;
+  const renderHooks = async (key: 'pre_hook' | 'post_hook') => {
+    const out: string[] = [];
+    for (const h of (node.config[key] as unknown[] | undefined) ?? []) {
+      const code = typeof h === 'string' ? h : String((h as { sql?: unknown }).sql ?? '');
+      const sql = (await compiler.render(node, { code, codeName: `${node.original_file_path} (${key.replace('_', '-')})`, db })).trim();
+      if (sql) out.push(sql);
+    }
+    return out;
+  };
+  const hooks = { pre: await renderHooks('pre_hook'), post: await renderHooks('post_hook') };
+  const r = await materialize(String(node.config.materialized ?? 'view'), {
+    adapter: env.adapter,
+    node: {
+      uniqueId: node.unique_id,
+      name: node.name,
+      relation: toAdapterRelation(env.adapter, compiler.relationOf(node)),
+      config: node.config,
+      compiledPath: join(env.parsed.project.targetPath, 'compiled', node.package_name, node.original_file_path),
+    },
+    fullRefresh: env.fullRefresh,
+    render: async ({ isIncremental, batch }) => {
+      const sql = await compiler.render(node, { isIncremental, batch, db });
+      env.compiled(sql);
+      return sql;
+    },
+    hooks,
+    eventTimeStart: env.eventTimeStart,
+    eventTimeEnd: env.eventTimeEnd,
+    now: env.parsed.runStartedAt,
+    signal: env.signal,
+  });
+  return { status: 'success', message: r.message, executedSql: r.executedSql, response: response(r.message, r.rowsAffected) };
+};
+
+const test: Executor = async (node, env) => {
+  const sql = await env.compiler.render(node, { db: env.db });
+  env.compiled(sql);
+  const r = await runTest({
+    adapter: env.adapter,
+    node: { uniqueId: node.unique_id, name: node.name, config: node.config },
+    sql,
+    failuresRelation: env.adapter.relation({ schema: `${String(env.parsed.target.schema)}_dbt_test__audit`, identifier: node.alias, type: 'table' }),
+    storeFailures: env.storeFailures,
+    signal: env.signal,
+  });
+  return {
+    status: r.status,
+    message: r.storedIn ? `${r.message}; failing rows in ${r.storedIn}` : r.message,
+    executedSql: r.executedSql,
+    failures: r.failures,
+    relationName: r.storedIn,
+  };
+};
+
+const unitTest: Executor = async (node, env) => {
+  const m = env.parsed.manifest;
+  const ut = m.unit_tests[node.unique_id]!;
+  const r = await runUnitTest(ut, m.nodes[ut.depends_on.nodes[0]!]!, env.compiler, env.adapter, env.db);
+  return { status: r.status, message: r.message, executedSql: r.executedSql };
+};
+
+const seed: Executor = async (node, env) => {
+  const src = env.parsed.sources.get(node.unique_id)!;
+  const r = await loadSeed({
+    adapter: env.adapter,
+    node: { uniqueId: node.unique_id, name: node.name, relation: toAdapterRelation(env.adapter, env.compiler.relationOf(node)), config: node.config },
+    csvPath: src.absPath,
+    displayPath: src.templateName,
+    fullRefresh: env.fullRefresh || node.config.full_refresh === true,
+    signal: env.signal,
+  });
+  return { status: 'success', message: r.message, executedSql: r.executedSql, response: response(r.message, r.rowsAffected) };
+};
+
+const snapshot: Executor = async (node, env) => {
+  const r = await buildSnapshot({
+    adapter: env.adapter,
+    node: { uniqueId: node.unique_id, name: node.name, relation: toAdapterRelation(env.adapter, env.compiler.relationOf(node)), config: node.config },
+    render: async () => {
+      const sql = await env.compiler.render(node, { db: env.db });
+      env.compiled(sql);
+      return sql;
+    },
+    now: env.parsed.runStartedAt,
+    signal: env.signal,
+  });
+  return { status: 'success', message: r.message, executedSql: r.executedSql, response: response(r.message, r.rowsAffected) };
+};
+
+/** The executor of each resource type the runner builds. */
+export const EXECUTORS: Record<string, Executor> = { model, test, unit_test: unitTest, seed, snapshot };
