@@ -4,7 +4,7 @@
  * package) on it, and print what came out.
  */
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import pc from 'picocolors';
 import * as api from '../api.js';
 import { STRATA_ROOT } from '../parse/parser.js';
@@ -77,9 +77,20 @@ export async function demo(o: DemoOptions = {}): Promise<number> {
     await adapter.close();
   }
   out(c.green(`Done in ${((performance.now() - t0) / 1000).toFixed(1)}s.`));
-  out(`Browse the documentation: strata docs serve --project-dir ${projectDir}`);
-  out(`Query a model:            strata show --project-dir ${projectDir} --profiles-dir ${projectDir} --select profile_traits`);
+  const cli = invokedAs();
+  const project = relative(process.cwd(), projectDir) || '.';
+  out(`Browse the documentation: ${cli} docs serve --project-dir ${project}`);
+  out(`Query a model:            ${cli} show --project-dir ${project} --profiles-dir ${project} --select profile_traits`);
   return 0;
+}
+
+/** How the user ran Strata, to print commands they can copy: `npx strata`, `./bin/strata` or `strata`. */
+function invokedAs(): string {
+  const script = process.argv[1] ?? '';
+  if (script.includes('node_modules')) return 'npx strata';
+  const rel = relative(process.cwd(), script);
+  if (rel.endsWith('bin/strata') && !isAbsolute(rel)) return rel.startsWith('.') ? rel : `./${rel}`;
+  return 'strata';
 }
 
 function describeSummary(s: unknown): string {
