@@ -126,10 +126,25 @@ export interface Session {
   /** Tables, views and their columns in these schemas (all schemas of the default database when empty). */
   catalog(schemas: SchemaRef[]): Promise<CatalogTable[]>;
 
+  /**
+   * Load a CSV file into an existing table through the engine's bulk path (PostgreSQL's
+   * `COPY … FROM STDIN`), returning the rows loaded. Only on engines that have one;
+   * DuckDB reads files itself with `read_csv`.
+   */
+  copyCsv?(relation: Relation, path: string, options: CopyCsvOptions): Promise<number>;
   /** Interrupt the statement running on this session, if any. */
   interrupt(): void;
   /** Give the connection back to the pool (rolling back a transaction left open). Idempotent. */
   release(): void;
+}
+
+/** Options of {@link Session.copyCsv}. */
+export interface CopyCsvOptions {
+  /** The file's columns, in order (raw names); the header line is skipped. */
+  columns: string[];
+  /** One-character field delimiter. */
+  delimiter: string;
+  signal?: AbortSignal;
 }
 
 /** Profile target for {@link Engine.createDriver}; `fields` are the profile's keys other than `type` and `threads`. */
@@ -291,6 +306,8 @@ export interface Introspector {
 export interface Connection {
   /** Run SQL (possibly several statements); errors are already `SqlError`s. */
   execute(sql: string, opts: ExecuteOptions): Promise<QueryResult>;
+  /** Bulk-load a CSV file into a table (see {@link Session.copyCsv}); only on engines that have it. */
+  copyCsv?(relation: Relation, path: string, options: CopyCsvOptions): Promise<number>;
   /** Interrupt the running statement, if any. */
   interrupt(): void;
   close(): Promise<void>;

@@ -5,9 +5,13 @@
 import { StrataError } from '../errors.js';
 import type { Adapter, AdapterOptions, Engine, TargetConfig } from './adapter.js';
 import { duckdbEngine } from './duckdb/index.js';
+import { postgresEngine } from './postgres/index.js';
 import { openPooledAdapter } from './pooled-adapter.js';
 
-const engines = new Map<string, Engine>([[duckdbEngine.type, duckdbEngine]]);
+const engines = new Map<string, Engine>([
+  [duckdbEngine.type, duckdbEngine],
+  [postgresEngine.type, postgresEngine],
+]);
 
 /** Make an engine available under its `type` (replacing one of the same type). */
 export function registerEngine(engine: Engine): void {

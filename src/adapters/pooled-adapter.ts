@@ -11,6 +11,7 @@ import type {
   CatalogTable,
   ColumnInfo,
   Connection,
+  CopyCsvOptions,
   Dialect,
   Driver,
   Engine,
@@ -122,12 +123,21 @@ export class PooledAdapter implements Adapter {
 class PooledSession implements Session {
   private open = false;
   private released = false;
+  readonly copyCsv?: (relation: Relation, path: string, options: CopyCsvOptions) => Promise<number>;
 
   constructor(
     readonly adapter: PooledAdapter,
     private readonly conn: Connection,
     private readonly onRelease: () => void,
-  ) {}
+  ) {
+    const copy = conn.copyCsv?.bind(conn);
+    if (copy) {
+      this.copyCsv = (relation, path, options) => {
+        if (this.released) throw new Error('session used after release');
+        return copy(relation, path, options);
+      };
+    }
+  }
 
   get inTransaction(): boolean {
     return this.open;

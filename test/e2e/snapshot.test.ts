@@ -51,9 +51,9 @@ test('snapshots keep every version, close changed and deleted rows, and add noth
   assert.equal(await snap(), 0);
   assert.deepEqual(await sql(db, `select count(*)::int from snapshots.customers_ts where id = 2 and dbt_valid_to is null`), [[0]], 'invalidate closes the deleted row');
   assert.deepEqual(
-    await sql(db, `select id, tier, dbt_valid_to is null from main_snapshots.customers_yaml order by id, dbt_valid_from`),
+    await sql(db, `select id, tier, dbt_valid_to = timestamp '9999-12-31' from main_snapshots.customers_yaml order by id, dbt_valid_from`),
     await sql(db, `select id, tier, dbt_valid_to is null from snapshots.customers_ts order by id, dbt_valid_from`),
-    'the YAML-defined snapshot keeps the same history',
+    'the YAML-defined snapshot keeps the same history, its current rows valid to 9999-12-31 (dbt_valid_to_current)',
   );
   assert.deepEqual(await sql(db, `select dbt_is_deleted from snapshots.customers_check where id = 2 and dbt_valid_to is null`), [['True']], 'new_record adds a deleted version');
   assert.equal(await snap(), 0);

@@ -1,0 +1,126 @@
+/**
+ * Differential test against dbt on PostgreSQL: the Catwalk-style project, the jaffle
+ * fixture and the snap fixture are built by dbt-core with dbt-postgres (the harness
+ * virtual environment `.venv-dbt`, with `pip install dbt-postgres` added) and by Strata,
+ * each into its own database on the test server, and every resulting table is compared
+ * row by row (values normalised; snapshot meta columns and run times left out).
+ *
+ * When dbt-postgres is missing the test says so loudly and skips, unless
+ * STRATA_REQUIRE_DBT_POSTGRES=1, when it fails (CI sets it once its harness installs
+ * dbt-postgres: `.venv-dbt/bin/pip install "dbt-postgres>=1.9,<1.11"`).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../../src/cli/main.js';
+import { SKIP_POSTGRES, dropDatabase, freshDatabase, pgQuery, type PgDatabase } from '../helpers/pg-server.js';
+import { normalise } from './matrix-helpers.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const DBT = join(ROOT, '.venv-dbt', 'bin', 'dbt');
+const FIXTURES = join(ROOT, 'test', 'fixtures');
+const hasDbtPostgres = existsSync(DBT) && spawnSync(join(ROOT, '.venv-dbt', 'bin', 'python'), ['-c', 'import dbt.adapters.postgres'], { stdio: 'ignore' }).status === 0;
+if (!hasDbtPostgres) process.stderr.write(`!! differential test against dbt-postgres: .venv-dbt with dbt-postgres is missing (test/harness/dbt/setup.sh, then .venv-dbt/bin/pip install "dbt-postgres>=1.9,<1.11")\n`);
+
+interface Case {
+  name: string;
+  fixture: string;
+  /** Changes to the copied project before building (the same for both tools). */
+  patch?: (dir: string) => void;
+  raw?: string;
+  commands: string[][];
+  /** Schemas whose tables are compared. */
+  schemas: string[];
+  skip?: string[];
+}
+
+const pgProfile = (name: string, db: PgDatabase, schema = 'main') =>
+  `${name}:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: ${db.host}\n      port: ${db.port}\n      user: ${db.user}\n      password: ''\n      dbname: ${db.database}\n      schema: ${schema}\n      threads: 2\n`;
+
+const CASES: Case[] = [
+  {
+    name: 'catwalk',
+    fixture: join(FIXTURES, 'run', 'catwalk'),
+    commands: [['seed', '--full-refresh', '--target', 'prod'], ['run', '--target', 'prod'], ['snapshot', '--target', 'prod', '--vars', "schema_suffix: ''"], ['test', '--target', 'prod']],
+    schemas: ['analytics', 'archive'],
+  },
+  {
+    name: 'jaffle',
+    fixture: join(FIXTURES, 'projects', 'jaffle'),
+    patch: (dir) => {
+      const cal = join(dir, 'local_pkgs', 'util_pkg', 'models', 'util_calendar.sql');
+      writeFileSync(cal, `select cast(d as date) as date_day\nfrom generate_series(cast('{{ var("calendar_start") }}' as timestamp), cast('{{ var("calendar_end") }}' as timestamp) - interval '1 day', interval '1 day') as d\n`);
+    },
+    commands: [['deps'], ['seed'], ['build']],
+    schemas: ['main', 'main_util', 'snapshots'],
+    skip: ['run_log'],
+  },
+  {
+    name: 'snap',
+    fixture: join(FIXTURES, 'run', 'snap'),
+    raw: `create schema raw; create table raw.customers as select * from (values
+      (1, 'ann', 'gold', timestamp '2024-01-01'), (2, 'bob', 'free', timestamp '2024-01-01')) t(id, name, tier, updated_at)`,
+    commands: [['snapshot']],
+    schemas: ['snapshots'],
+  },
+];
+
+/** Every table of `schemas` as sorted JSON rows, snapshot meta columns and load times left out. */
+async function contents(db: PgDatabase, schemas: string[], skip: string[]): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  const rels = await pgQuery(db, `select table_schema, table_name from information_schema.tables where table_schema in (${schemas.map((s) => `'${s}'`).join(', ')}) order by 1, 2`);
+  for (const [schema, name] of rels as [string, string][]) {
+    if (skip.includes(name) || name.includes('__dbt_backup') || name.includes('__dbt_tmp')) continue;
+    const cols = (await pgQuery(db, `select column_name from information_schema.columns where table_schema = '${schema}' and table_name = '${name}' order by ordinal_position`)).map((r) => String(r[0]));
+    const keep = cols.filter((c) => !/^dbt_(scd_id|updated_at|valid_from|valid_to)$/.test(c));
+    const rows = await pgQuery(db, `select ${keep.map((c) => `"${c}"`).join(', ')} from "${schema}"."${name}"`);
+    out[`${schema}.${name}`] = rows.map((r) => JSON.stringify(r.map(normalise))).sort();
+  }
+  return out;
+}
+
+describe('dbt-postgres and Strata build the same tables', { skip: SKIP_POSTGRES ? 'STRATA_SKIP_POSTGRES=1' : !hasDbtPostgres && process.env.STRATA_REQUIRE_DBT_POSTGRES !== '1' ? 'dbt-postgres harness not installed' : false, timeout: 300_000 }, () => {
+  const dbs: PgDatabase[] = [];
+  before(() => assert.ok(hasDbtPostgres, 'dbt-postgres in .venv-dbt is required (STRATA_REQUIRE_DBT_POSTGRES=1)'));
+  after(async () => {
+    for (const db of dbs) await dropDatabase(db).catch(() => undefined);
+  });
+
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const results: Record<string, Record<string, string[]>> = {};
+      for (const tool of ['dbt', 'strata'] as const) {
+        const db = await freshDatabase(`diff_${c.name}_${tool}`);
+        dbs.push(db);
+        const dir = mkdtempSync(join(tmpdir(), `strata-pgdiff-${c.name}-${tool}-`));
+        cpSync(c.fixture, dir, { recursive: true, filter: (src) => !src.startsWith(join(c.fixture, 'target')) });
+        mkdirSync(join(dir, 'target'), { recursive: true });
+        c.patch?.(dir);
+        const profile = /^profile:\s*['"]?([\w-]+)/m.exec(readFileSync(join(dir, 'dbt_project.yml'), 'utf8'))![1]!;
+        if (c.name !== 'catwalk') writeFileSync(join(dir, 'profiles.yml'), pgProfile(profile, db));
+        const env = { PGHOST: db.host, PGPORT: String(db.port), PGUSER: db.user, CATWALK_DBNAME: db.database };
+        if (c.raw) await pgQuery(db, c.raw);
+        for (const cmd of c.commands) {
+          if (tool === 'strata' && cmd[0] === 'deps') continue;
+          if (tool === 'dbt') {
+            const r = spawnSync(DBT, [...cmd, '--project-dir', dir, '--profiles-dir', dir], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' } });
+            assert.equal(r.status, 0, `dbt ${cmd.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+          } else {
+            Object.assign(process.env, env);
+            const chunks: string[] = [];
+            const sink = new Writable({ write: (x, _e, done) => (chunks.push(String(x)), done()) });
+            const code = await main([...cmd, '--project-dir', dir, '--profiles-dir', dir, '--no-color'], { out: sink, err: sink });
+            assert.equal(code, 0, `strata ${cmd.join(' ')} failed:\n${chunks.join('')}`);
+          }
+        }
+        results[tool] = await contents(db, c.schemas, c.skip ?? []);
+      }
+      assert.deepEqual(Object.keys(results.strata!).sort(), Object.keys(results.dbt!).sort(), 'the same relations');
+      for (const rel of Object.keys(results.dbt!)) assert.deepEqual(results.strata![rel], results.dbt![rel], `rows of ${rel}`);
+    });
+  }
+});
