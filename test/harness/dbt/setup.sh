@@ -10,8 +10,11 @@ venv="$root/.venv-dbt"
 duckdb_version="$(node -p "require('$root/node_modules/@duckdb/node-api/package.json').version.split('-')[0]" 2>/dev/null || echo 1.5.6)"
 if [ ! -x "$venv/bin/dbt" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet "dbt-core>=1.9,<1.11" "dbt-duckdb>=1.9,<1.11" "duckdb==$duckdb_version"
+  "$venv/bin/pip" install --quiet "dbt-core>=1.9,<1.11" "dbt-duckdb>=1.9,<1.11" "dbt-postgres>=1.9,<1.11" "duckdb==$duckdb_version"
 elif ! "$venv/bin/python" -c "import duckdb, sys; sys.exit(duckdb.__version__ != '$duckdb_version')"; then
   "$venv/bin/pip" install --quiet "duckdb==$duckdb_version"
+fi
+if ! "$venv/bin/python" -c "import dbt.adapters.postgres" 2>/dev/null; then
+  "$venv/bin/pip" install --quiet "dbt-postgres>=1.9,<1.11"
 fi
 "$venv/bin/dbt" --version | head -3
