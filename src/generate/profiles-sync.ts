@@ -6,10 +6,12 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { StrataError } from '../errors.js';
-import { ChunkWriter, quoteIdent, type ChunkTableSpec, type ChunkValue } from './chunk-writer.js';
-import { simulatePerson, type PersonSettings } from './profiles-sync-person.js';
+import { ChunkWriter, quoteIdent, type ChunkTableSpec } from './chunk-writer.js';
+import type { PersonSettings } from './profiles-sync-person.js';
+import { simulatePeople } from './profiles-sync-simulation.js';
 import { STAGING_TABLES, finalizeStatements } from './profiles-sync-staging.js';
 import { LANDING_TABLES, TRUTH_TABLES, UPDATE_TABLES } from './profiles-sync-tables.js';
 
@@ -40,6 +42,12 @@ export interface GenerateProfilesSyncOptions {
   maxLateHours?: number;
   /** DuckDB's memory limit while generating (default '1GB'); it spills to disk beyond it. */
   memoryLimit?: string;
+  /**
+   * Worker threads simulating people (1 = simulate in the calling thread; default 2 from
+   * 20,000 people on a machine with at least 4 cores, else 1). The rows are the same, and
+   * are written in the same order, with any number of workers.
+   */
+  workers?: number;
   /** Called every 100,000 rows with the number of rows written so far. */
   onProgress?: (rowsWritten: number) => void;
 }
@@ -103,26 +111,25 @@ export async function generateProfilesSync(options: GenerateProfilesSyncOptions)
     };
     let written = 0;
     let nextReport = 100_000;
-    const emit = (spec: ChunkTableSpec, row: ChunkValue[]): void => {
-      writers.get(spec)!.write(row);
-      written++;
-      if (written >= nextReport) {
-        nextReport += 100_000;
-        options.onProgress?.(written);
-      }
-    };
+    const ordered = STAGING_TABLES.map((spec) => writers.get(spec)!);
     const summary: GenerateSummary = {
       people: options.people, profiles: 0, merges: 0, updateRows: 0, tables: {},
       location: parquet ? (options.output as { dir: string }).dir : `${dbPath}:${schema}`,
       truthLocation: parquet ? join((options.output as { dir: string }).dir, 'truth') : `${dbPath}:${truthSchema}`,
       elapsedMs: 0,
     };
-    for (let person = 0; person < options.people; person++) {
-      const stats = simulatePerson(settings, person, emit);
-      summary.profiles += stats.profiles;
-      summary.merges += stats.merges;
-      if (person % 256 === 255) await yieldToEventLoop();
-    }
+    // Worker threads pay off only with cores to spare: on 2 shared cores they cost CPU (see BENCHMARKS.md).
+    const workers = options.workers ?? (options.people >= 20_000 && availableParallelism() >= 4 ? 2 : 1);
+    const totals = await simulatePeople(settings, options.people, workers, (block) => {
+      for (let t = 0; t < ordered.length; t++) ordered[t]!.writePacked(block.data[t]!, block.rows[t]!);
+      for (const n of block.rows) written += n;
+      while (written >= nextReport) {
+        options.onProgress?.(nextReport);
+        nextReport += 100_000;
+      }
+    });
+    summary.profiles = totals.profiles;
+    summary.merges = totals.merges;
     for (const writer of writers.values()) writer.close();
     for (const sql of finalizeStatements(staging, schema, truthSchema, events)) await connection.run(sql);
     await connection.run(`drop schema ${quoteIdent(staging)} cascade`);
@@ -162,10 +169,6 @@ function sqlString(s: string): string {
   return s.replace(/'/g, "''");
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 function validate(o: GenerateProfilesSyncOptions): void {
   const bad = (what: string, hint: string): never => {
     throw new StrataError('generate-invalid-option', `generate profiles-sync: ${what}`, { hint });
@@ -175,6 +178,7 @@ function validate(o: GenerateProfilesSyncOptions): void {
   if (!Number.isInteger(o.seed)) bad(`seed must be an integer, got ${o.seed}`, 'Any integer works; the same seed gives the same data.');
   if (o.start !== undefined && Number.isNaN(o.start.getTime())) bad('start is not a valid date', 'Use an ISO date such as 2024-01-01.');
   if (o.maxLateHours !== undefined && !(o.maxLateHours >= 1)) bad('maxLateHours must be at least 1', 'Keep it below the package var etl_overlap.');
+  if (o.workers !== undefined && !(Number.isInteger(o.workers) && o.workers >= 1)) bad(`workers must be a positive integer, got ${o.workers}`, 'Pass 1 to simulate in the calling thread, 2 for two worker threads.');
   if (o.memoryLimit !== undefined && !/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(o.memoryLimit)) {
     bad(`memoryLimit ${JSON.stringify(o.memoryLimit)} is not a size`, "Use a size such as '512MB' or '2GB'.");
   }

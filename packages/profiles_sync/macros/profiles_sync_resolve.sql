@@ -19,19 +19,8 @@ walk (start_id, current_id, merge_depth) as (
       and walk.merge_depth < {{ depth }}
 ),
 
-walk_ranked as (
-    select
-        start_id,
-        current_id,
-        merge_depth,
-        row_number() over (partition by start_id order by merge_depth desc) as depth_rank
-    from walk
-),
-
 resolved as (
-    select start_id, current_id as canonical_segment_id, merge_depth
-    from walk_ranked
-    where depth_rank = 1
+    {{ profiles_sync_deepest_walk('walk') }}
 )
 {%- endmacro %}
 
@@ -47,3 +36,81 @@ resolved as (
   {{ prefix }}direct_canonical_segment_id desc,
   {{ prefix }}triggering_event_id desc nulls last
 {%- endmacro %}
+
+{#-
+  Each segment's current direct mapping among the rows of `candidates` (columns
+  segment_id, direct_canonical_segment_id, timestamp, seq, triggering_event_type,
+  triggering_event_id, uuid_ts), chosen by profiles_sync_edge_order, with uuid_ts the
+  latest load time of the segment's rows. The default ranks with a window; DuckDB picks
+  with one arg_max aggregate, which needs no sort.
+-#}
+{% macro profiles_sync_best_edges(candidates) %}
+  {{- adapter.dispatch('profiles_sync_best_edges', 'profiles_sync')(candidates) -}}
+{% endmacro %}
+
+{% macro default__profiles_sync_best_edges(candidates) %}
+select
+    segment_id, direct_canonical_segment_id, "timestamp", seq,
+    triggering_event_type, triggering_event_id, latest_uuid_ts as uuid_ts
+from (
+    select
+        c.*,
+        max(c.uuid_ts) over (partition by c.segment_id) as latest_uuid_ts,
+        row_number() over (partition by c.segment_id order by {{ profiles_sync_edge_order('c.') }}) as edge_rank
+    from {{ candidates }} as c
+) as ranked
+where edge_rank = 1
+{% endmacro %}
+
+{% macro duckdb__profiles_sync_best_edges(candidates) %}
+{#- The same order as profiles_sync_edge_order; the has_ flags put NULLs last. -#}
+select
+    segment_id,
+    best.direct_canonical_segment_id as direct_canonical_segment_id,
+    best."timestamp" as "timestamp",
+    best.seq as seq,
+    best.triggering_event_type as triggering_event_type,
+    best.triggering_event_id as triggering_event_id,
+    uuid_ts
+from (
+    select
+        c.segment_id,
+        arg_max(
+            {'direct_canonical_segment_id': c.direct_canonical_segment_id, 'timestamp': c."timestamp", 'seq': c.seq,
+             'triggering_event_type': c.triggering_event_type, 'triggering_event_id': c.triggering_event_id},
+            {'is_merge': c.direct_canonical_segment_id <> c.segment_id,
+             'has_timestamp': c."timestamp" is not null, 'timestamp': c."timestamp",
+             'has_seq': c.seq is not null, 'seq': c.seq,
+             'direct': c.direct_canonical_segment_id,
+             'has_event': c.triggering_event_id is not null, 'event': c.triggering_event_id}
+        ) as best,
+        max(c.uuid_ts) as uuid_ts
+    from {{ candidates }} as c
+    group by c.segment_id
+) as best_edges
+{% endmacro %}
+
+{#-
+  The end of each walk of `walk` (start_id, current_id, merge_depth): its deepest row, as
+  (start_id, canonical_segment_id, merge_depth). A walk is a path, so its depths differ.
+-#}
+{% macro profiles_sync_deepest_walk(walk) %}
+  {{- adapter.dispatch('profiles_sync_deepest_walk', 'profiles_sync')(walk) -}}
+{% endmacro %}
+
+{% macro default__profiles_sync_deepest_walk(walk) %}
+select start_id, current_id as canonical_segment_id, merge_depth
+from (
+    select
+        w.start_id, w.current_id, w.merge_depth,
+        row_number() over (partition by w.start_id order by w.merge_depth desc) as depth_rank
+    from {{ walk }} as w
+) as walk_ranked
+where depth_rank = 1
+{% endmacro %}
+
+{% macro duckdb__profiles_sync_deepest_walk(walk) %}
+select w.start_id, arg_max(w.current_id, w.merge_depth) as canonical_segment_id, max(w.merge_depth) as merge_depth
+from {{ walk }} as w
+group by w.start_id
+{% endmacro %}

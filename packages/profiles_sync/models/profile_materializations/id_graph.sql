@@ -45,21 +45,16 @@ candidates as (
     {% endif %}
 ),
 
-candidates_ranked as (
-    select
-        candidates.*,
-        max(uuid_ts) over (partition by segment_id) as latest_uuid_ts,
-        row_number() over (partition by segment_id order by {{ profiles_sync_edge_order() }}) as edge_rank
-    from candidates
+best_edges as (
+    {{ profiles_sync_best_edges('candidates') }}
 ),
 
 -- nodes whose mapping is new or may have changed in this run
 changed as (
     select
         segment_id, direct_canonical_segment_id, "timestamp", seq,
-        triggering_event_type, triggering_event_id, latest_uuid_ts as uuid_ts
-    from candidates_ranked
-    where edge_rank = 1
+        triggering_event_type, triggering_event_id, uuid_ts
+    from best_edges
     union all
     -- a canonical named by an update but without rows of its own is a node too
     select distinct

@@ -36,16 +36,8 @@ candidates as (
     {% endif %}
 ),
 
-ranked as (
-    select
-        candidates.*,
-        max(uuid_ts) over (partition by segment_id) as latest_uuid_ts,
-        row_number() over (
-            partition by segment_id
-            order by merged_at asc nulls last, seq asc nulls last,
-                     merged_into_segment_id asc, triggering_event_id asc nulls last
-        ) as merge_rank
-    from candidates
+first_merges as (
+    {{ profiles_sync_first_merges('candidates') }}
 )
 
 select
@@ -55,6 +47,5 @@ select
     seq,
     triggering_event_type,
     triggering_event_id,
-    latest_uuid_ts as uuid_ts
-from ranked
-where merge_rank = 1
+    uuid_ts
+from first_merges

@@ -13,16 +13,17 @@
 {%- set traits = profiles_sync_trait_columns() -%}
 {%- set seq_column = 'seq' if profiles_sync_traits_has_column('seq') else 'cast(null as ' ~ dbt.type_bigint() ~ ')' -%}
 
-with updates as (
+{#- Inlined in each branch rather than a CTE, so that each reads only its own columns. -#}
+{%- set updates -%}
     select *
     from {{ profiles_sync_traits_relation() }}
     where segment_id is not null
     {% if is_incremental() %}
       and uuid_ts >= {{ profiles_sync_watermark() }}
     {% endif %}
-),
+{%- endset %}
 
-unpivoted as (
+with unpivoted as (
     {% for trait in traits %}
     select
         segment_id,
@@ -31,7 +32,7 @@ unpivoted as (
         "timestamp" as value_timestamp,
         {{ seq_column }} as value_seq,
         uuid_ts
-    from updates
+    from ({{ updates }}) as updates
     where {{ adapter.quote(trait.name) }} is not null
     {% if not loop.last %}union all{% endif %}
     {% else %}
@@ -57,23 +58,9 @@ candidates as (
     {% endif %}
 ),
 
-ranked as (
-    select
-        candidates.*,
-        max(uuid_ts) over (partition by segment_id, trait_name) as latest_uuid_ts,
-        row_number() over (
-            partition by segment_id, trait_name
-            order by value_timestamp desc nulls last, value_seq desc nulls last, trait_value desc
-        ) as value_rank
-    from candidates
+picked as (
+    {{ profiles_sync_latest_trait_values('candidates') }}
 )
 
-select
-    segment_id,
-    trait_name,
-    trait_value,
-    value_timestamp,
-    value_seq,
-    latest_uuid_ts as uuid_ts
-from ranked
-where value_rank = 1
+select segment_id, trait_name, trait_value, value_timestamp, value_seq, uuid_ts
+from picked

@@ -21,91 +21,101 @@ with graph as (
     from {{ ref('id_graph') }}
 ),
 
-trait_values as (
-    select segment_id, trait_name, trait_value, value_timestamp, value_seq, uuid_ts
-    from {{ ref('profile_trait_values') }}
-),
-
-profiles as (
-    select segment_id from graph
-    union
-    select segment_id from trait_values
-),
-
-membership as (
-    select
-        profiles.segment_id,
-        coalesce(graph.canonical_segment_id, profiles.segment_id) as root_segment_id
-    from profiles
-    left join graph on graph.segment_id = profiles.segment_id
-),
-
 {% if is_incremental() %}
+{#-
+  Only the touched groups are read, so the run costs a pass over id_graph and this model
+  plus work proportional to the new data. Every profile of profile_trait_values is in
+  id_graph, already in this model, or has trait updates loaded since the last run.
+-#}
 touched as (
-    -- profiles with trait updates loaded since the last run
+    -- profiles with trait values loaded since the last run
     select distinct segment_id
     from {{ profiles_sync_traits_relation() }}
     where segment_id is not null
       and uuid_ts >= {{ profiles_sync_watermark() }}
+      and ({% for trait in traits %}{{ adapter.quote(trait.name) }} is not null{% if not loop.last %} or {% endif %}{% else %}1 = 0{% endfor %})
     union
-    -- profiles that are new, or whose merge state changed
-    select membership.segment_id
-    from membership
-    left join {{ this }} as t on t.canonical_segment_id = membership.segment_id
+    -- profiles of id_graph that are new, or whose merge state changed
+    select graph.segment_id
+    from graph
+    left join {{ this }} as t on t.canonical_segment_id = graph.segment_id
     where t.canonical_segment_id is null
-       or coalesce(t.merged_to, t.canonical_segment_id) <> membership.root_segment_id
+       or coalesce(t.merged_to, t.canonical_segment_id) <> graph.canonical_segment_id
+),
+
+touched_membership as (
+    select touched.segment_id, coalesce(graph.canonical_segment_id, touched.segment_id) as root_segment_id
+    from touched
+    left join graph on graph.segment_id = touched.segment_id
 ),
 
 touched_roots as (
-    select membership.root_segment_id
-    from membership
-    join touched on touched.segment_id = membership.segment_id
+    select root_segment_id from touched_membership
     union
     -- the group a profile left must be recomputed without it
     select t.merged_to
     from {{ this }} as t
     join touched on touched.segment_id = t.canonical_segment_id
     where t.merged_to is not null
-    union
-    select segment_id from touched
 ),
 
 scope as (
-    select membership.segment_id, membership.root_segment_id
-    from membership
-    where membership.root_segment_id in (select root_segment_id from touched_roots)
-       or membership.segment_id in (select segment_id from touched)
+    -- every member of a touched group, and the touched profiles themselves
+    select graph.segment_id, graph.canonical_segment_id as root_segment_id
+    from graph
+    where graph.canonical_segment_id in (select root_segment_id from touched_roots)
+    union
+    select segment_id, root_segment_id from touched_membership
 ),
 {% else %}
+profiles as (
+    select segment_id from graph
+    union
+    select segment_id from {{ ref('profile_trait_values') }}
+),
+
 scope as (
-    select segment_id, root_segment_id from membership
+    select
+        profiles.segment_id,
+        coalesce(graph.canonical_segment_id, profiles.segment_id) as root_segment_id
+    from profiles
+    left join graph on graph.segment_id = profiles.segment_id
 ),
 {% endif %}
 
+trait_values as (
+    select tv.segment_id, tv.trait_name, tv.trait_value, tv.value_timestamp, tv.value_seq, tv.uuid_ts
+    from {{ ref('profile_trait_values') }} as tv
+    {% if is_incremental() %}
+    where tv.segment_id in (select segment_id from scope)
+    {% endif %}
+),
+
 group_values as (
+    -- every value of every member, as values of the group's root
     select
-        scope.root_segment_id,
+        scope.root_segment_id as segment_id,
         trait_values.trait_name,
         trait_values.trait_value,
-        row_number() over (
-            partition by scope.root_segment_id, trait_values.trait_name
-            order by trait_values.value_timestamp desc nulls last,
-                     trait_values.value_seq desc nulls last,
-                     trait_values.trait_value desc
-        ) as value_rank
+        trait_values.value_timestamp,
+        trait_values.value_seq,
+        trait_values.uuid_ts
     from scope
     join trait_values on trait_values.segment_id = scope.segment_id
 ),
 
+group_latest as (
+    {{ profiles_sync_latest_trait_values('group_values') }}
+),
+
 group_traits as (
     select
-        root_segment_id
+        segment_id as root_segment_id
         {%- for trait in traits %},
         cast(max(case when trait_name = '{{ trait.name }}' then trait_value end) as {{ trait.data_type }}) as {{ adapter.quote(trait.name) }}
         {%- endfor %}
-    from group_values
-    where value_rank = 1
-    group by root_segment_id
+    from group_latest
+    group by segment_id
 ),
 
 own_loads as (
