@@ -62,6 +62,7 @@ export function reporterFor(o: CommonOptions): Reporter {
 /** Parse the project and write `target/manifest.json`. */
 export async function parse(o: CommonOptions & { flags?: Record<string, unknown> } = {}): Promise<ParsedProject> {
   const reporter = reporterFor(o);
+  reporter.addSecrets(secretValues(null, process.env));
   const parsed = await parseProject({
     projectDir: resolve(o.projectDir ?? '.'),
     profilesDir: o.profilesDir,
@@ -71,6 +72,7 @@ export async function parse(o: CommonOptions & { flags?: Record<string, unknown>
     flags: o.flags,
     log: (msg, info) => (info ? reporter.info(msg) : undefined),
   });
+  reporter.addSecrets(secretValues(parsed.project.profile, process.env));
   for (const n of parsed.project.notices) reporter.info(n);
   for (const w of parsed.warnings) reporter.warn(w);
   writeManifest(parsed.project.targetPath, parsed.manifest);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 export interface CachedParse {
   hash: string;
-  /** Env vars the render read, with the value it saw (null = unset). */
+  /** Env vars the render read, with a hash of the value it saw (null = unset): never the value itself, which may be a secret. */
   env: Record<string, string | null>;
   refs: { name: string; package?: string; version?: string | number }[];
   sources: [string, string][];
@@ -79,7 +79,7 @@ export class ParseCache {
 
   /** Every cached render whose env vars still read the same values. */
   envUnchanged(env: NodeJS.ProcessEnv): boolean {
-    for (const e of Object.values(this.entries)) for (const [k, v] of Object.entries(e.env)) if ((env[k] ?? null) !== v) return false;
+    for (const e of Object.values(this.entries)) for (const [k, v] of Object.entries(e.env)) if (envDigest(env[k]) !== v) return false;
     return true;
   }
 
@@ -97,7 +97,7 @@ export class ParseCache {
       return undefined;
     }
     for (const [k, v] of Object.entries(e.env)) {
-      if ((env[k] ?? null) !== v) {
+      if (envDigest(env[k]) !== v) {
         this.misses++;
         return undefined;
       }
@@ -120,6 +120,11 @@ export class ParseCache {
     writeFileSync(tmp, JSON.stringify(data));
     renameSync(tmp, file);
   }
+}
+
+/** How an env var's value is kept in the cache: a hash (null when unset). */
+export function envDigest(value: string | null | undefined): string | null {
+  return value === undefined || value === null ? null : sha256(`env:${value}`);
 }
 
 export function sha256(text: string): string {

@@ -19,7 +19,7 @@ import { createNodeContext, type ContextServices, type ParseRecord } from '../co
 import { doubleQuote, relation } from '../context/relation.js';
 import { addGenericTests, attachTests } from './generic-tests.js';
 import type { UnitTestEntry } from '../runner/unit-test.js';
-import { CACHE_FILE, ParseCache, isJsonSafe, sha256, type ParseState } from './cache.js';
+import { CACHE_FILE, ParseCache, envDigest, isJsonSafe, sha256, type ParseState } from './cache.js';
 import { emptyManifest, STRATA_VERSION, type ColumnEntry, type Manifest, type ManifestNode, type SourceEntry } from './manifest.js';
 
 /** The folder that holds Strata's `packages/` (two levels above this file, in src/ or dist/). */
@@ -279,7 +279,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
         const tpl = jinja.compile(spec.code, templateName, { lineOffset: spec.lineOffset, columnOffset: spec.columnOffset });
         await tpl.render(ctx);
       } finally {
-        rec = { hash: codeHash, env: Object.fromEntries(currentEnv), refs: record.refs, sources: record.sources, configCalls: record.configCalls, macros: [...record.macrosUsed].sort() };
+        rec = { hash: codeHash, env: Object.fromEntries([...currentEnv].map(([k, v]) => [k, envDigest(v)])), refs: record.refs, sources: record.sources, configCalls: record.configCalls, macros: [...record.macrosUsed].sort() };
         currentEnv = null;
       }
       if (rec.configCalls.every(isJsonSafe)) cache.set(spec.cacheId, rec);

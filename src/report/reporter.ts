@@ -29,7 +29,7 @@ export class Reporter {
   private readonly live: boolean;
   private readonly out: NodeJS.WritableStream;
   private readonly err: NodeJS.WritableStream;
-  private readonly secrets: string[];
+  private secrets: string[];
   private statusLine = '';
   private readonly colors: ReturnType<typeof pc.createColors>;
 
@@ -42,6 +42,11 @@ export class Reporter {
     this.live = (o.live ?? true) && tty && !process.env.CI && this.format === 'text';
     this.secrets = (o.secrets ?? []).filter((s) => s.length >= 3);
     this.colors = pc.createColors(this.color);
+  }
+
+  /** Values that must never be printed, learned once the profile is read (passwords, DBT_ENV_SECRET_*). */
+  addSecrets(values: string[]): void {
+    this.secrets = [...new Set([...this.secrets, ...values.filter((s) => s.length >= 3)])];
   }
 
   private scrub(text: string): string {
