@@ -5,6 +5,7 @@
 import type { CatalogTable, ColumnInfo, Introspector, SchemaRef, Session } from '../adapter.js';
 import type { Relation } from '../relation.js';
 import type { DuckDBDialect } from './duckdb-dialect.js';
+import { attachColumns, columnFromRow } from '../catalog-rows.js';
 
 /** Reads DuckDB's catalog. */
 export class DuckDBIntrospector implements Introspector {
@@ -48,12 +49,7 @@ export class DuckDBIntrospector implements Introspector {
        WHERE ${this.eq('database_name', database)} AND ${this.eq('schema_name', relation.schema)} AND ${this.eq('table_name', relation.identifier)}
        ORDER BY column_index`,
     );
-    return r.rows.map((row) => ({
-      name: String(row[0]),
-      type: String(row[1]),
-      ...(row[2] !== null && row[2] !== undefined ? { comment: String(row[2]) } : {}),
-      nullable: row[3] === true,
-    }));
+    return r.rows.map((row) => columnFromRow(row));
   }
 
   async catalog(session: Session, schemas: SchemaRef[]): Promise<CatalogTable[]> {
@@ -71,7 +67,6 @@ export class DuckDBIntrospector implements Introspector {
       `SELECT database_name, schema_name, table_name, column_name, data_type, comment, is_nullable, column_index FROM duckdb_columns() WHERE ${filter}
        ORDER BY database_name, schema_name, table_name, column_index`,
     );
-    const byKey = new Map<string, CatalogTable>();
     const out: CatalogTable[] = [];
     for (const r of rels.rows) {
       const t: CatalogTable = {
@@ -86,20 +81,9 @@ export class DuckDBIntrospector implements Introspector {
         t.rowCount = Number(r[5]);
         t.rowCountExact = false;
       }
-      byKey.set(`${t.database}\0${t.schema}\0${t.name}`, t);
       out.push(t);
     }
-    for (const c of cols.rows) {
-      const t = byKey.get(`${String(c[0])}\0${String(c[1])}\0${String(c[2])}`);
-      if (!t) continue;
-      t.columns.push({
-        name: String(c[3]),
-        type: String(c[4]),
-        ...(c[5] !== null && c[5] !== undefined ? { comment: String(c[5]) } : {}),
-        nullable: c[6] === true,
-        index: Number(c[7]),
-      });
-    }
+    attachColumns(out, cols.rows, (t) => [t.database, t.schema, t.name]);
     return out;
   }
 }

@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { CatalogTable, ColumnInfo, Introspector, SchemaRef, Session } from '../adapter.js';
 import type { Relation } from '../relation.js';
 import { POSTGRES_TEMP_SCHEMA, type PostgresDialect } from './postgres-dialect.js';
+import { attachColumns, columnFromRow } from '../catalog-rows.js';
 
 const KINDS = `('r', 'p', 'f', 'v', 'm')`;
 const kindOf = (k: unknown): 'table' | 'view' => (k === 'v' || k === 'm' ? 'view' : 'table');
@@ -55,12 +56,7 @@ export class PostgresIntrospector implements Introspector {
          and a.attnum > 0 and not a.attisdropped
        order by a.attnum`,
     );
-    return r.rows.map((row) => ({
-      name: String(row[0]),
-      type: String(row[1]),
-      ...(row[2] !== null && row[2] !== undefined ? { comment: String(row[2]) } : {}),
-      nullable: row[3] === true,
-    }));
+    return r.rows.map((row) => columnFromRow(row));
   }
 
   async catalog(session: Session, schemas: SchemaRef[]): Promise<CatalogTable[]> {
@@ -82,7 +78,6 @@ export class PostgresIntrospector implements Introspector {
        where c.relkind in ${KINDS} and ${filter} and a.attnum > 0 and not a.attisdropped
        order by 1, 2, a.attnum`,
     );
-    const byKey = new Map<string, CatalogTable>();
     const out: CatalogTable[] = [];
     for (const r of rels.rows) {
       const t: CatalogTable = { database: db, schema: String(r[0]), name: String(r[1]), type: kindOf(r[2]), columns: [] };
@@ -92,20 +87,9 @@ export class PostgresIntrospector implements Introspector {
         t.rowCount = r[4];
         t.rowCountExact = false;
       }
-      byKey.set(`${t.schema}\0${t.name}`, t);
       out.push(t);
     }
-    for (const c of cols.rows) {
-      const t = byKey.get(`${String(c[0])}\0${String(c[1])}`);
-      if (!t) continue;
-      t.columns.push({
-        name: String(c[2]),
-        type: String(c[3]),
-        ...(c[4] !== null && c[4] !== undefined ? { comment: String(c[4]) } : {}),
-        nullable: c[5] === true,
-        index: Number(c[6]),
-      });
-    }
+    attachColumns(out, cols.rows, (t) => [t.schema, t.name]);
     return out;
   }
 }
