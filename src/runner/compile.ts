@@ -9,7 +9,7 @@ import { StrataError } from '../errors.js';
 import { resolveVar } from '../project/index.js';
 import { createNodeContext, type ContextServices, type DatabaseServices } from '../context/node-context.js';
 import { Relation, doubleQuote, relation } from '../context/relation.js';
-import type { ManifestNode } from '../parse/manifest.js';
+import type { ManifestNode, SourceEntry } from '../parse/manifest.js';
 import { translateType, type ParsedProject } from '../parse/parser.js';
 
 /** A relation that prints as a subquery restricted to an event-time window. */
@@ -41,10 +41,20 @@ export interface RenderOptions {
 /** Everything compile needs that lasts for the whole invocation. */
 export class Compiler {
   readonly graphValue: Record<string, unknown>;
+  /** Buildable nodes by name, and sources by `source.table`: ref()/source() look up here, not by scanning. */
+  private readonly nodesByName = new Map<string, ManifestNode[]>();
+  private readonly sourcesByName = new Map<string, SourceEntry>();
 
   constructor(readonly parsed: ParsedProject, private readonly flags: Record<string, unknown>) {
     const m = parsed.manifest;
     this.graphValue = { nodes: m.nodes, sources: m.sources, exposures: m.exposures, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} };
+    for (const n of Object.values(m.nodes)) {
+      if (n.resource_type === 'test') continue;
+      const list = this.nodesByName.get(n.name);
+      if (list) list.push(n);
+      else this.nodesByName.set(n.name, [n]);
+    }
+    for (const src of Object.values(m.sources)) this.sourcesByName.set(`${src.source_name}.${src.name}`, src);
   }
 
   /** The relation a node builds (`this`). */
@@ -76,7 +86,7 @@ export class Compiler {
           const t = m.nodes[d];
           return t && t.name === name && (!pkg || t.package_name === pkg);
         });
-        const target = id ? m.nodes[id] : Object.values(m.nodes).find((t) => t.name === name && (!pkg || t.package_name === pkg) && t.resource_type !== 'test');
+        const target = id ? m.nodes[id] : this.nodesByName.get(name)?.find((t) => !pkg || t.package_name === pkg);
         if (!target) throw new StrataError('ref-not-found', `${from.name} refers to '${name}', which was not found`);
         if (target.config.materialized === 'ephemeral') {
           ephemerals.add(target.unique_id);
@@ -90,7 +100,7 @@ export class Compiler {
       resolveSource: (_from, s, t) => {
         const given = overrides?.refOverrides?.get(`source:${s}.${t}`);
         if (given) return relation({ identifier: given, type: 'cte' });
-        const src = Object.values(m.sources).find((e) => e.source_name === s && e.name === t);
+        const src = this.sourcesByName.get(`${s}.${t}`);
         if (!src) throw new StrataError('source-not-found', `source '${s}.${t}' was not found`);
         const rel = relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' });
         const et = src.config.event_time;
