@@ -211,6 +211,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
   const cacheKey = sha256(
     JSON.stringify([
       STRATA_VERSION,
+      rootDir, // a copied or moved project must not trust a cache that names other paths
       adapterType,
       target.name,
       target.schema,
@@ -765,6 +766,16 @@ function makeNode(
   };
 }
 
+/** The text of one macro (from its line to its end tag), as dbt's manifest holds it, not its whole file. */
+function macroText(m: MacroDef): string {
+  const lines = m.fileContents.split('\n');
+  const start = lines.slice(0, m.line - 1).join('\n').length + (m.line > 1 ? 1 : 0);
+  const end = /\{%-?\s*end(?:macro|test)\s*-?%\}/g;
+  end.lastIndex = start;
+  const e = end.exec(m.fileContents);
+  return m.fileContents.slice(start, e ? e.index + e[0].length : undefined).trim();
+}
+
 function macroEntry(m: MacroDef) {
   return {
     unique_id: m.uniqueId,
@@ -773,7 +784,7 @@ function macroEntry(m: MacroDef) {
     package_name: m.packageName,
     path: m.originalFilePath,
     original_file_path: m.originalFilePath,
-    macro_sql: m.fileContents,
+    macro_sql: macroText(m),
     depends_on: { macros: [] },
     description: '',
     meta: {},
@@ -835,6 +846,7 @@ function resolveDependencies(project: Project, manifest: Manifest, sources: Map<
     l.push(n);
   }
   const rootName = project.root.name;
+  const sourceIds = new Map(Object.values(manifest.sources).map((e) => [`${e.source_name}.${e.name}`, e.unique_id]));
   for (const node of Object.values(manifest.nodes)) {
     const deps = new Set<string>();
     for (const r of node.refs) {
@@ -853,10 +865,7 @@ function resolveDependencies(project: Project, manifest: Manifest, sources: Map<
       deps.add(target.unique_id);
     }
     for (const [s, t] of node.sources) {
-      const id = Object.keys(manifest.sources).find((k) => {
-        const e = manifest.sources[k]!;
-        return e.source_name === s && e.name === t;
-      });
+      const id = sourceIds.get(`${s}.${t}`);
       if (!id) {
         const src = sources.get(node.unique_id);
         const where = locateCall(src, new RegExp(`source\\s*\\(\\s*['"]${escapeRe(s)}['"]`));

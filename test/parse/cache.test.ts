@@ -64,3 +64,15 @@ test('an env var a model reads invalidates the cache when its value changes', as
   assert.notEqual(b.cacheStats.mode, 'reuse');
   assert.equal(b.manifest.nodes['model.jaffle.env_model']!.config.materialized, 'table');
 });
+
+test('a project copied with its target/ does not trust the cache of the original', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-cache-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  await parse(dir);
+  const copy = mkdtempSync(join(tmpdir(), 'strata-cache-copy-'));
+  cpSync(dir, copy, { recursive: true });
+  writeFileSync(join(copy, 'models', 'marts', 'orders.sql'), readFileSync(join(copy, 'models', 'marts', 'orders.sql'), 'utf8') + '\n-- changed\n');
+  const parsed = await parse(copy);
+  assert.equal(parsed.cacheStats.mode, 'full');
+  assert.deepEqual(comparable(parsed.manifest), comparable((await parse(copy, false)).manifest));
+});
