@@ -162,9 +162,13 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
     for (const n of nodes) {
       if (n.resource_type === 'test' || m.unit_tests[n.unique_id]) continue;
       const deps = waitsOn.get(n.unique_id)!;
-      const upstream = ancestors(parsed.graph, [n.unique_id]);
+      let upstream: Set<string> | undefined; // only needed for tests on several nodes
       for (const d of [...deps]) {
-        for (const t of testsOf.get(d) ?? []) if (t.depends_on.nodes.every((x) => upstream.has(x))) deps.add(t.unique_id);
+        for (const t of testsOf.get(d) ?? []) {
+          const others = t.depends_on.nodes.filter((x) => x !== d);
+          if (others.length) upstream ??= ancestors(parsed.graph, [n.unique_id]);
+          if (others.every((x) => upstream!.has(x))) deps.add(t.unique_id);
+        }
       }
     }
   }
