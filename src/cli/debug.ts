@@ -6,8 +6,8 @@ import { parse, type CommonOptions } from '../api.js';
 import { openAdapter } from '../runner/run.js';
 import { STRATA_VERSION } from '../parse/manifest.js';
 
-export async function debugProject(o: CommonOptions): Promise<number> {
-  const out = (s: string) => process.stdout.write(s + '\n');
+export async function debugProject(o: CommonOptions, stream: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const out = (s: string) => void stream.write(s + '\n');
   out(`strata version: ${STRATA_VERSION}`);
   out(`node version: ${process.version}`);
   out(`project folder: ${resolve(o.projectDir ?? '.')}`);

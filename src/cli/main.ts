@@ -103,7 +103,7 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
     });
 
   common(program.command('debug').description('check the project, profile, target and connection'), false).action(async (f: GlobalFlags) => {
-    exitCode = await debugProject(options(f, reporterOf(f)));
+    exitCode = await debugProject(options(f, reporterOf(f)), io.out);
   });
 
   common(program.command('parse').description('parse the project and write target/manifest.json'), false).action(async (f: GlobalFlags) => {
