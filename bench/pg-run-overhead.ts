@@ -8,13 +8,12 @@
  *
  *   node --import tsx bench/pg-run-overhead.ts [models]     (default 500)
  */
-import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { run } from '../src/api.js';
-import { Reporter } from '../src/report/reporter.js';
 import { dropDatabase, freshDatabase, pgQuery, type PgDatabase } from '../test/helpers/pg-server.js';
 import { writeSection } from './lib/report.js';
+import { timeStrataRun } from './lib/strata-run.js';
 
 const ROOT = join(import.meta.dirname, '.work');
 
@@ -56,14 +55,7 @@ async function baseline(db: PgDatabase, n: number, materialized: 'view' | 'table
 
 async function strata(dir: string, db: PgDatabase): Promise<number> {
   await pgQuery(db, 'drop schema if exists strata cascade');
-  const sink = createWriteStream('/dev/null');
-  const reporter = new Reporter({ out: sink, err: sink, color: false, live: false });
-  rmSync(join(dir, 'target'), { recursive: true, force: true });
-  const t0 = performance.now();
-  const r = await run({ projectDir: dir, profilesDir: dir, reporter, threads: 4 });
-  const ms = performance.now() - t0;
-  if (r.results.some((x) => x.status !== 'success')) throw new Error('the benchmark build failed');
-  return ms;
+  return timeStrataRun(dir);
 }
 
 const n = Number(process.argv[2] ?? 500);

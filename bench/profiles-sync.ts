@@ -20,7 +20,8 @@
 import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { withDuckDb } from '../test/helpers/duckdb.js';
 import { run } from '../src/api.js';
 import { Reporter } from '../src/report/reporter.js';
 import { generateProfilesSync, type GenerateSummary } from '../src/generate/profiles-sync.js';
@@ -82,16 +83,7 @@ const fmtN = (n: number): string => n.toLocaleString('en-US');
 const log = (msg: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
 const sum = (o: Record<string, number>, keys = Object.keys(o)): number => keys.reduce((a, k) => a + (o[k] ?? 0), 0);
 
-async function withDb<T>(path: string, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(path);
-  const connection = await instance.connect();
-  try {
-    return await fn(connection);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
+const withDb = withDuckDb;
 
 async function scalar(c: DuckDBConnection, sql: string): Promise<string> {
   return String((await c.runAndReadAll(sql)).getRows()[0]![0]);

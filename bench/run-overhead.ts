@@ -7,11 +7,10 @@
  *   node --import tsx bench/run-overhead.ts [models]     (default 1000)
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { run } from '../src/api.js';
-import { Reporter } from '../src/report/reporter.js';
+import { timeStrataRun } from './lib/strata-run.js';
 import { writeSection } from './lib/report.js';
 
 const ROOT = join(import.meta.dirname, '.work');
@@ -47,16 +46,7 @@ async function baseline(dir: string, n: number, materialized: 'view' | 'table'):
   return ms;
 }
 
-async function strata(dir: string): Promise<number> {
-  const sink = createWriteStream('/dev/null');
-  const reporter = new Reporter({ out: sink, err: sink, color: false, live: false });
-  rmSync(join(dir, 'target'), { recursive: true, force: true });
-  const t0 = performance.now();
-  const r = await run({ projectDir: dir, profilesDir: dir, reporter, threads: 4 });
-  const ms = performance.now() - t0;
-  if (r.results.some((x) => x.status !== 'success')) throw new Error('the benchmark build failed');
-  return ms;
-}
+const strata = timeStrataRun;
 
 const DBT = join(import.meta.dirname, '..', '.venv-dbt', 'bin', 'dbt');
 
