@@ -4,8 +4,8 @@
  */
 import { StrataError } from '../errors.js';
 import type { Adapter, AdapterOptions, Engine, TargetConfig } from './adapter.js';
-import { duckdbEngine } from './duckdb/index.js';
-import { postgresEngine } from './postgres/index.js';
+import { duckdbEngine } from './duckdb/duckdb-engine.js';
+import { postgresEngine } from './postgres/postgres-engine.js';
 import { openPooledAdapter } from './pooled-adapter.js';
 
 const engines = new Map<string, Engine>([

@@ -7,12 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatError, isStrataError, StrataError } from '../errors.js';
 import { Reporter, type LogFormat } from '../report/reporter.js';
-import * as api from '../api.js';
+import type * as Api from '../api.js';
 import { STRATA_VERSION } from '../parse/manifest.js';
-import { initProject } from './init.js';
-import { debugProject } from './debug.js';
-import { listNodes } from './list.js';
-import { demo } from './demo.js';
 import { generateCommand } from './generate.js';
 import { docsCommand } from './docs.js';
 
@@ -53,7 +49,13 @@ function common(cmd: Command, selection = true): Command {
   return cmd;
 }
 
-function options(f: GlobalFlags, reporter: Reporter): api.CommonOptions {
+/**
+ * The API and the commands' modules are imported when a command runs, not when the CLI
+ * starts: `--help`, `--version` and a `parse` with nothing to do stay quick.
+ */
+const loadApi = (): Promise<typeof Api> => import('../api.js');
+
+function options(f: GlobalFlags, reporter: Reporter): Api.CommonOptions {
   return {
     projectDir: f.projectDir,
     profilesDir: f.profilesDir,
@@ -98,26 +100,38 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
     .description('create a new project that builds on embedded DuckDB')
     .option('--project-dir <dir>', 'where to create it (default: ./<name>)')
     .action(async (name: string | undefined, f: { projectDir?: string }) => {
+      const { initProject } = await import('./init.js');
       const dir = await initProject(name ?? 'my_project', f.projectDir);
       io.out.write(`Created a Strata project in ${dir}\nNext: cd ${dir} && strata run\n`);
     });
 
   common(program.command('debug').description('check the project, profile, target and connection'), false).action(async (f: GlobalFlags) => {
+    const { debugProject } = await import('./debug.js');
     exitCode = await debugProject(options(f, reporterOf(f)), io.out);
   });
 
   common(program.command('parse').description('parse the project and write target/manifest.json'), false).action(async (f: GlobalFlags) => {
     const r = reporterOf(f);
     const t0 = performance.now();
-    const parsed = await api.parse(options(f, r));
+    const { parseCommand } = await import('../parse/parse-command.js');
+    const done = await parseCommand(options(f, r));
+    const seconds = ((performance.now() - t0) / 1000).toFixed(2);
+    if (done.current) {
+      r.info(`Found ${done.summary}`);
+      r.info(`Nothing changed since the last parse (${done.files} files checked in ${seconds}s); ${join('target', 'manifest.json')} is current`);
+      return;
+    }
+    const parsed = done.parsed;
+    const api = await loadApi();
     r.info(`Found ${api.countNodes(parsed)}`);
-    r.info(`Parsed in ${((performance.now() - t0) / 1000).toFixed(2)}s (cache: ${parsed.cacheStats.hits} reused, ${parsed.cacheStats.misses} rendered); wrote ${join('target', 'manifest.json')}`);
+    r.info(`Parsed in ${seconds}s (cache: ${parsed.cacheStats.hits} reused, ${parsed.cacheStats.misses} rendered); wrote ${join('target', 'manifest.json')}`);
   });
 
   common(program.command('compile').description('render the selected nodes to SQL in target/compiled/'))
     .option('--inline <sql>', 'compile this SQL (with Jinja) instead of the project\'s nodes')
     .action(async (f: GlobalFlags & { inline?: string }) => {
       const r = reporterOf(f);
+      const api = await loadApi();
       const out = await api.compile({ ...options(f, r), inline: f.inline });
       if (f.inline !== undefined || out.length === 1) for (const c of out) r.print(c.sql.trim());
       else r.info(`Compiled ${out.length} node${out.length === 1 ? '' : 's'} into target/compiled/`);
@@ -130,6 +144,7 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       .option('--output-keys <keys...>', 'keys of each JSON object')
       .action(async (f: GlobalFlags & { output: string; resourceType?: string[]; outputKeys?: string[] }) => {
         const r = reporterOf(f);
+        const { listNodes } = await import('./list.js');
         const lines = await listNodes({ ...options(f, new Reporter({ format: 'text', out: io.err, err: io.err, color: false })), output: f.output as 'name', resourceTypes: f.resourceType, outputKeys: f.outputKeys });
         for (const l of lines) r.print(l);
       });
@@ -191,6 +206,7 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
 
   const source = program.command('source').description('commands about sources');
   common(source.command('freshness').description('check how recently each source table was loaded; writes target/sources.json')).action(async (f: GlobalFlags) => {
+    const api = await loadApi();
     const res = await api.sourceFreshness(options(f, reporterOf(f)));
     exitCode = res.some((x) => x.status === 'error' || x.status === 'runtime error') ? 1 : 0;
   });
@@ -200,6 +216,7 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
     .option('--limit <n>', 'how many rows (default 5; -1 for all)', (v) => parseInt(v, 10))
     .action(async (f: GlobalFlags & { inline?: string; limit?: number }) => {
       const r = reporterOf(f);
+      const api = await loadApi();
       const res = await api.show({ ...options(f, r), inline: f.inline, limit: f.limit });
       if (r.format === 'json') r.print(JSON.stringify({ columns: res.columns, rows: res.rows }));
       else r.print(formatTable(res.columns, res.rows));
@@ -209,12 +226,14 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
     .option('--args <yaml>', 'the macro\'s arguments as YAML or JSON')
     .action(async (macro: string, f: GlobalFlags & { args?: string }) => {
       const r = reporterOf(f);
+      const api = await loadApi();
       const out = await api.runOperation({ ...options(f, r), macro, args: f.args });
       const text = String(out ?? '').trim();
       if (text) r.print(text);
     });
 
   common(program.command('clean').description('delete the clean-targets (target/ by default)'), false).action(async (f: GlobalFlags) => {
+    const api = await loadApi();
     const removed = await api.clean(options(f, reporterOf(f)));
     io.out.write(removed.length ? `Removed ${removed.join(', ')}\n` : 'Nothing to clean\n');
   });
@@ -226,6 +245,7 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
     .option('--days <n>', 'how many days of history', (v) => parseInt(v, 10))
     .option('--no-color', 'no colour in the output')
     .action(async (f: { people?: number; days?: number; color?: boolean }) => {
+      const { demo } = await import('./demo.js');
       exitCode = await demo({ people: f.people, days: f.days, color: f.color !== false });
     });
 
@@ -262,6 +282,7 @@ async function runCommand(f: GlobalFlags & RunFlags, which: string, resourceType
     if (Number.isNaN(d.getTime())) throw new StrataError('usage', `${flag} '${v}' is not a date or timestamp`, { hint: 'for example 2024-01-31 or 2024-01-31T12:00:00' });
     return d;
   };
+  const api = await loadApi();
   const res = await api.run({
     ...options(f, r),
     threads: f.threads,

@@ -1,10 +1,10 @@
 /**
  * The PostgreSQL engine: its dialect, driver and introspector, registered under the
- * profile type `postgres` (dbt-postgres profiles are read unchanged).
+ * profile type `postgres` (dbt-postgres profiles are read unchanged). The driver and the
+ * `pg` client are imported only when a connection is opened.
  */
 import type { AdapterOptions, Dialect, Driver, Engine, Introspector, TargetConfig } from '../adapter.js';
 import { PostgresDialect } from './postgres-dialect.js';
-import { openPostgresDriver } from './postgres-driver.js';
 import { PostgresIntrospector } from './postgres-introspector.js';
 
 /** Creates PostgreSQL's collaborators. */
@@ -13,7 +13,8 @@ export const postgresEngine: Engine = {
   createDialect(): Dialect {
     return new PostgresDialect();
   },
-  createDriver(target: TargetConfig, opts: AdapterOptions, dialect: Dialect): Promise<Driver> {
+  async createDriver(target: TargetConfig, opts: AdapterOptions, dialect: Dialect): Promise<Driver> {
+    const { openPostgresDriver } = await import('./postgres-driver.js');
     return openPostgresDriver(target, opts, dialect);
   },
   createIntrospector(dialect: Dialect): Introspector {
