@@ -12,9 +12,10 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { StrataError } from './errors.js';
 import { select as selectNodes, type GraphNode } from './graph/index.js';
-import { secretValues } from './project/index.js';
+import { scrubSecrets, secretValues } from './project/index.js';
 import { writeManifest, type ManifestNode } from './parse/manifest.js';
 import { parseProject, toGraphNode, type ParsedProject } from './parse/parser.js';
+import { writeFingerprint } from './parse/fingerprint.js';
 import { Reporter, type LogFormat } from './report/reporter.js';
 import { Compiler } from './runner/compile.js';
 import { databaseServices } from './runner/database.js';
@@ -75,9 +76,16 @@ export async function parse(o: CommonOptions & { flags?: Record<string, unknown>
   reporter.addSecrets(secretValues(parsed.project.profile, process.env));
   for (const n of parsed.project.notices) reporter.info(n);
   for (const w of parsed.warnings) reporter.warn(w);
-  writeManifest(parsed.project.targetPath, parsed.manifest);
+  const file = writeManifest(parsed.project.targetPath, parsed.manifest, parsed.takeManifestJson());
+  if (parsed.inputs) {
+    const secrets = secretValues(parsed.project.profile, process.env);
+    const scrub = (lines: string[]) => lines.map((l) => scrubSecrets(l, secrets));
+    writeFingerprint(parsed.project.targetPath, parsed.inputs, file, { notices: scrub(parsed.project.notices), warnings: scrub(parsed.warnings), summary: countNodes(parsed), env: process.env });
+  }
   return parsed;
 }
+
+export { parseCommand, type ParseCommandResult } from './parse/parse-command.js';
 
 /** The unique ids a command's selection picks, among `resourceTypes`. */
 export function selectIds(parsed: ParsedProject, o: CommonOptions, resourceTypes?: string[]): Set<string> {

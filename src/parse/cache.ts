@@ -83,6 +83,13 @@ export class ParseCache {
     return true;
   }
 
+  /** The env vars read by the renders this parse used or made, with the digest each saw. */
+  envRead(): Map<string, string | null> {
+    const out = new Map<string, string | null>();
+    for (const e of Object.values(this.fresh)) for (const [k, v] of Object.entries(e.env)) out.set(k, v);
+    return out;
+  }
+
   /** Carry every entry over unchanged (when the whole last result is reused). */
   keepAll(): void {
     Object.assign(this.fresh, this.entries);
@@ -111,13 +118,25 @@ export class ParseCache {
     this.fresh[id] = entry;
   }
 
-  /** Write the entries used or made in this parse (atomically: temp file, then rename). */
-  save(targetPath: string): void {
+  /**
+   * Write the entries used or made in this parse (atomically: temp file, then rename).
+   * `manifestJson`, when given, is the state's manifest already serialized (it is spliced
+   * in rather than serialized a second time).
+   */
+  save(targetPath: string, manifestJson?: string): void {
     mkdirSync(targetPath, { recursive: true });
     const file = join(targetPath, CACHE_FILE);
     const tmp = `${file}.${process.pid}.tmp`;
-    const data: CacheFile = { format: 'strata-parse-cache', version: 2, key: this.key, entries: this.fresh, state: this.nextState };
-    writeFileSync(tmp, JSON.stringify(data));
+    const state = this.nextState;
+    const head: Omit<CacheFile, 'state'> = { format: 'strata-parse-cache', version: 2, key: this.key, entries: this.fresh };
+    let text: string;
+    if (state && manifestJson !== undefined) {
+      const { manifest: _m, ...rest } = state;
+      text = `${JSON.stringify(head).slice(0, -1)},"state":${JSON.stringify(rest).slice(0, -1)},"manifest":${manifestJson}}}`;
+    } else {
+      text = JSON.stringify({ ...head, state });
+    }
+    writeFileSync(tmp, text);
     renameSync(tmp, file);
   }
 }

@@ -215,9 +215,9 @@ export function emptyManifest(projectName: string, adapterType: string, invocati
 }
 
 /** Write `target/manifest.json`. */
-export function writeManifest(targetPath: string, manifest: Manifest): string {
+export function writeManifest(targetPath: string, manifest: Manifest, json?: string): string {
   const file = join(targetPath, 'manifest.json');
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(manifest));
+  writeFileSync(file, json ?? JSON.stringify(manifest));
   return file;
 }

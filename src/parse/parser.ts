@@ -9,7 +9,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Environment, type Template } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
-import { loadProject, configFor, mergeConfig, resolveVar } from '../project/index.js';
+import { loadProject, configFor, mergeConfig, resolveVar, InputLog, recordInputs, readInput, noteFolder } from '../project/index.js';
 import type { LoadProjectOptions, PackageProject, Project, ProjectFile, NodeProperties, ColumnProperties } from '../project/types.js';
 import { buildGraph, suggest, type Graph, type GraphNode } from '../graph/index.js';
 import { bindArgs } from '../context/args.js';
@@ -20,6 +20,7 @@ import { doubleQuote, relation } from '../context/relation.js';
 import { addGenericTests, attachTests } from './generic-tests.js';
 import type { UnitTestEntry } from '../runner/unit-test.js';
 import { CACHE_FILE, ParseCache, envDigest, isJsonSafe, sha256, type ParseState } from './cache.js';
+import { BUILD_STAMP, fingerprintKey, recordingEnv, type ParseInputs } from './fingerprint.js';
 import { emptyManifest, STRATA_VERSION, type ColumnEntry, type Manifest, type ManifestNode, type SourceEntry } from './manifest.js';
 
 /** The folder that holds Strata's `packages/` (two levels above this file, in src/ or dist/). */
@@ -67,6 +68,14 @@ export interface ParsedProject {
   /** How much of the last parse was reused: all of it, all but the changed SQL files, or none. */
   cacheStats: { hits: number; misses: number; mode: 'full' | 'partial' | 'reuse' };
   warnings: string[];
+  /** What this parse read (absent when the cache is off), for the fingerprint `strata parse` writes. */
+  inputs?: ParseInputs;
+  /**
+   * The manifest as this parse serialized it for the cache, once (later calls: undefined;
+   * stale if the manifest was changed since), so that `strata parse` writes it without
+   * serializing it again.
+   */
+  takeManifestJson(): string | undefined;
   /** Compile a node's code (cached by the engine). */
   template(uniqueId: string): Template;
 }
@@ -113,17 +122,32 @@ function displayPath(rootDir: string, abs: string): string {
 
 /** Parse the project at `options.projectDir`. */
 export async function parseProject(options: ParseOptions): Promise<ParsedProject> {
-  const env = options.env ?? process.env;
-  const invocationId = randomUUID();
-  const runStartedAt = new Date();
-  const warnings: string[] = [];
-  const log = options.log ?? ((m: string) => process.stdout.write(m + '\n'));
-  const flags = options.flags ?? {};
-  const jinja = new Environment({ blockTags: { ...BLOCK_TAGS }, filters: DBT_FILTERS });
+  if (options.cache === false) return (await parseWith(options, options.env ?? process.env)).parsed;
+  const startedAt = Date.now();
+  const recording = recordingEnv(options.env ?? process.env);
+  const log = new InputLog();
+  const { parsed, envRead } = await recordInputs(log, () => parseWith(options, recording.env));
+  // The env vars renders read in earlier parses, whose results this one reused, count too.
+  const env = new Map(recording.read);
+  for (const [k, v] of envRead) env.set(k, v);
+  parsed.inputs = { key: fingerprintKey(options), log, env, envEnumerated: recording.enumerated(), startedAt };
+  return parsed;
+}
 
-  // YAML values with Jinja: env_var and the command line's vars only, as dbt renders them.
+/**
+ * How YAML values with Jinja are rendered: env_var and the command line's vars only, as
+ * dbt renders them; a package's property files see that package's vars.
+ */
+function yamlRenderHook(
+  env: NodeJS.ProcessEnv,
+  cliVars: Record<string, unknown>,
+  flags: Record<string, unknown>,
+  log: (message: string, info: boolean) => void,
+  invocationId: string,
+  runStartedAt: Date,
+): NonNullable<LoadProjectOptions['render']> {
+  const jinja = new Environment({ blockTags: { ...BLOCK_TAGS }, filters: DBT_FILTERS });
   const yamlBase = createBaseContext({ target: {}, env, invocationId, runStartedAt, flags, log });
-  const cliVars = options.vars ?? {};
   const yamlContext = Object.assign(Object.create(yamlBase), {
     var: (name: unknown, dflt?: unknown) => (String(name) in cliVars ? cliVars[String(name)] : dflt ?? null),
   });
@@ -147,6 +171,18 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     }
     return t.render(yamlContext);
   };
+  return renderHook;
+}
+
+async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise<{ parsed: ParsedProject; envRead: Map<string, string | null> }> {
+  const invocationId = randomUUID();
+  const runStartedAt = new Date();
+  const warnings: string[] = [];
+  const log = options.log ?? ((m: string) => process.stdout.write(m + '\n'));
+  const flags = options.flags ?? {};
+  const jinja = new Environment({ blockTags: { ...BLOCK_TAGS }, filters: DBT_FILTERS });
+  const cliVars = options.vars ?? {};
+  const renderHook = yamlRenderHook(env, cliVars, flags, log, invocationId, runStartedAt);
   const project = await loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, target: options.target, vars: cliVars, strataRoot: STRATA_ROOT, render: renderHook, env });
   const rootDir = project.root.dir;
   const adapterType = project.profile?.type ?? 'duckdb';
@@ -157,10 +193,12 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
   const registry = new MacroRegistry(rootName);
   const macroFiles: { pkg: string; file: { path: string; absPath: string; contents: string; hash: string } }[] = [];
   const internalDir = join(STRATA_ROOT, 'packages', 'dbt_internal', 'macros');
-  for (const name of readdirSync(internalDir).filter((n) => n.endsWith('.sql')).sort()) {
+  const internalNames = readdirSync(internalDir);
+  noteFolder(internalDir, internalNames);
+  for (const name of internalNames.filter((n) => n.endsWith('.sql')).sort()) {
     const absPath = join(internalDir, name);
-    const contents = readFileSync(absPath, 'utf8');
-    macroFiles.push({ pkg: INTERNAL_PACKAGE, file: { path: `macros/${name}`, absPath, contents, hash: sha256(contents) } });
+    const { contents, hash } = readInput(absPath);
+    macroFiles.push({ pkg: INTERNAL_PACKAGE, file: { path: `macros/${name}`, absPath, contents, hash } });
   }
   for (const pkg of project.packages) {
     for (const f of pkg.files) if (f.kind === 'macro' || f.kind === 'generic_test') macroFiles.push({ pkg: pkg.name, file: f });
@@ -211,6 +249,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
   const cacheKey = sha256(
     JSON.stringify([
       STRATA_VERSION,
+      BUILD_STAMP,
       rootDir, // a copied or moved project must not trust a cache that names other paths
       adapterType,
       target.name,
@@ -561,6 +600,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
   } catch (e) {
     throw placeCycle(e, manifest, sources);
   }
+  let manifestJson: string | undefined;
   if (mode !== 'reuse') {
     manifest.parent_map = {};
     manifest.child_map = {};
@@ -573,11 +613,12 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
       return [id, raw === src.code ? ({ ...src, code: undefined } as unknown as NodeSource) : src];
     });
     cache.setState({ structure, sqlFiles, manifest, sources: slim });
-    cache.save(project.targetPath);
+    manifestJson = JSON.stringify(manifest);
+    cache.save(project.targetPath, manifestJson);
   }
   for (const w of project.warnings) warnings.push(w.position ? `${w.position.file}:${w.position.line}: ${w.message}` : w.message);
 
-  return {
+  const parsed: ParsedProject = {
     project,
     manifest,
     graph,
@@ -592,12 +633,18 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
     baseContext,
     cacheStats: { hits: cache.hits, misses: cache.misses, mode },
     warnings,
+    takeManifestJson() {
+      const json = manifestJson;
+      manifestJson = undefined;
+      return json;
+    },
     template(uniqueId: string) {
       const s = sources.get(uniqueId);
       if (!s) throw new StrataError('unknown-node', `no code for ${uniqueId}`);
       return jinja.compile(s.code, s.templateName, { lineOffset: s.lineOffset, columnOffset: s.columnOffset });
     },
   };
+  return { parsed, envRead: cache.envRead() };
 }
 
 /** Checks that need the whole manifest: generic tests name a known test macro, snapshots have a strategy. */

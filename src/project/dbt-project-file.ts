@@ -2,11 +2,11 @@
  * Reading dbt_project.yml into a typed {@link DbtProjectConfig}, with dbt's defaults.
  * Hooks (`on-run-start`, `on-run-end`, `pre-hook`, `post-hook`) are kept unrendered.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StrataError } from '../errors.js';
 import { displayPath } from './display-path.js';
 import type { DbtProjectConfig, DispatchConfig, HookEntry, HookSource, RenderHook } from './types.js';
+import { readInput } from './input-log.js';
 import { isRecord, YamlFile } from './yaml-file.js';
 
 const HOOK_KEYS = new Set(['pre-hook', 'post-hook', '+pre-hook', '+post-hook', 'pre_hook', 'post_hook', '+pre_hook', '+post_hook']);
@@ -32,7 +32,7 @@ export async function readDbtProject(dir: string, rootDir: string, render?: Rend
   const file = displayPath(rootDir, abs);
   let source: string;
   try {
-    source = await readFile(abs, 'utf8');
+    source = readInput(abs).contents;
   } catch {
     throw new StrataError('project-not-found', `No dbt_project.yml found in ${dir}`, {
       position: { file },

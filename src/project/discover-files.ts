@@ -2,11 +2,11 @@
  * Finding a package's files under its configured paths (walking folders in parallel) and reading them.
  * Each file gets a kind from the path it sits under and its extension, and a sha256.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { toPosix } from './display-path.js';
+import { noteFolder, readInput } from './input-log.js';
 import type { DbtProjectConfig, ProjectFile, ProjectFileKind } from './types.js';
 
 type PathKey = 'model-paths' | 'analysis-paths' | 'macro-paths' | 'seed-paths' | 'snapshot-paths' | 'test-paths';
@@ -58,14 +58,9 @@ export async function discoverFiles(dir: string, config: DbtProjectConfig, unsup
   // 10,000 files (85 ms against 550 ms), since each async read costs several thread-pool
   // round trips. Directory walking stays asynchronous and parallel.
   return entries.map(([absPath, { kind, rel }]) => {
-    const contents = readFileSync(absPath, 'utf8');
-    return { kind, path: rel, absPath, contents, hash: sha256(contents) };
+    const { contents, hash } = readInput(absPath);
+    return { kind, path: rel, absPath, contents, hash };
   });
-}
-
-/** sha256 of a string, hex. */
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 function isUnderGeneric(relToTestPath: string): boolean {
@@ -80,8 +75,10 @@ async function walk(root: string, skip: Set<string>): Promise<string[]> {
     try {
       entries = await readdir(d, { withFileTypes: true });
     } catch {
+      noteFolder(d, null);
       return;
     }
+    noteFolder(d, entries.map((e) => e.name));
     const subdirs: Promise<void>[] = [];
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;

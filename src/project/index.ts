@@ -20,6 +20,7 @@ export { readPackagesFile, type PackageDependency } from './packages-file.js';
 export { readPropertyFile, rendersInPropertyFile } from './property-file.js';
 export { readSelectorsFile, parseSelectors } from './selectors-file.js';
 export { scanDocBlocks } from './docs-blocks.js';
-export { discoverFiles, sha256 } from './discover-files.js';
+export { discoverFiles } from './discover-files.js';
+export { InputLog, recordInputs, readInput, inputExists, noteFolder, sha256, type FileStamp } from './input-log.js';
 export { YamlFile, isRecord, type RenderFilter } from './yaml-file.js';
 export { displayPath, toPosix } from './display-path.js';

@@ -3,12 +3,11 @@
  * (`local: <path>`) and Strata's shipped packages (`package: strata/<name>`) resolve to a
  * folder; hub, git, tarball and private packages are not supported yet and say so.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { StrataError } from '../errors.js';
 import { displayPath } from './display-path.js';
 import type { Position, RenderHook } from './types.js';
+import { inputExists, readInput } from './input-log.js';
 import { isRecord, YamlFile } from './yaml-file.js';
 
 /** One resolved dependency. */
@@ -22,7 +21,7 @@ export interface PackageDependency {
 
 /** Read the dependencies of the project in `dir`; an empty list when it has no packages file. */
 export async function readPackagesFile(dir: string, rootDir: string, strataRoot: string, render?: RenderHook): Promise<PackageDependency[]> {
-  const candidates = ['packages.yml', 'dependencies.yml'].map((n) => join(dir, n)).filter((f) => existsSync(f));
+  const candidates = ['packages.yml', 'dependencies.yml'].map((n) => join(dir, n)).filter((f) => inputExists(f));
   if (candidates.length === 0) return [];
   if (candidates.length === 2) {
     throw new StrataError('packages-invalid', `Both packages.yml and dependencies.yml exist in ${displayPath(rootDir, dir) || '.'}`, {
@@ -32,7 +31,7 @@ export async function readPackagesFile(dir: string, rootDir: string, strataRoot:
   }
   const abs = candidates[0]!;
   const file = displayPath(rootDir, abs);
-  const yaml = new YamlFile(file, await readFile(abs, 'utf8'));
+  const yaml = new YamlFile(file, readInput(abs).contents);
   await yaml.render(render, 'packages');
   const doc = yaml.value;
   if (doc === null || doc === undefined) return [];
@@ -48,7 +47,7 @@ export async function readPackagesFile(dir: string, rootDir: string, strataRoot:
     if (!isRecord(entry)) throw yaml.error('packages-invalid', `Each package in ${file} must be a mapping such as \`- local: ../my_pkg\``, position);
     if (typeof entry['local'] === 'string') {
       const pkgDir = resolve(dir, entry['local']);
-      if (!existsSync(join(pkgDir, 'dbt_project.yml'))) {
+      if (!inputExists(join(pkgDir, 'dbt_project.yml'))) {
         throw yaml.error('package-not-found', `Local package "${entry['local']}" has no dbt_project.yml (looked in ${pkgDir})`, position, 'A local path is relative to the project folder.');
       }
       return { dir: pkgDir, source: 'local' as const, position };
@@ -58,7 +57,7 @@ export async function readPackagesFile(dir: string, rootDir: string, strataRoot:
       const m = /^strata\/([A-Za-z0-9_]+)$/.exec(name);
       if (m) {
         const pkgDir = join(strataRoot, 'packages', m[1]!);
-        if (!existsSync(join(pkgDir, 'dbt_project.yml'))) {
+        if (!inputExists(join(pkgDir, 'dbt_project.yml'))) {
           throw yaml.error('package-not-found', `Strata has no shipped package "${m[1]}"`, position, `Shipped packages live in ${join(strataRoot, 'packages')}.`);
         }
         return { dir: pkgDir, source: 'strata' as const, position };

@@ -3,13 +3,12 @@
  * fields are secrets. Order of places: `--profiles-dir`, `STRATA_PROFILES_DIR`,
  * `DBT_PROFILES_DIR`, the project folder, `~/.dbt`.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { StrataError } from '../errors.js';
 import { displayPath } from './display-path.js';
 import type { RenderHook, ResolvedTarget } from './types.js';
+import { inputExists, readInput } from './input-log.js';
 import { isRecord, YamlFile } from './yaml-file.js';
 
 /** Where profiles.yml was found and why. */
@@ -33,7 +32,7 @@ export function findProfiles(projectDir: string, profilesDir: string | undefined
   for (const [via, dir] of explicit) {
     if (!dir) continue;
     const file = join(resolve(projectDir, dir), 'profiles.yml');
-    if (!existsSync(file)) {
+    if (!inputExists(file)) {
       throw new StrataError('profiles-not-found', `No profiles.yml in ${resolve(projectDir, dir)} (from ${via === 'profiles-dir' ? '--profiles-dir' : via})`, {
         hint: 'Point it at the folder that holds profiles.yml, or unset it to use the project folder or ~/.dbt.',
       });
@@ -41,10 +40,10 @@ export function findProfiles(projectDir: string, profilesDir: string | undefined
     return { file, via };
   }
   const inProject = join(projectDir, 'profiles.yml');
-  if (existsSync(inProject)) return { file: inProject, via: 'project' };
+  if (inputExists(inProject)) return { file: inProject, via: 'project' };
   const home = env['HOME'] || env['USERPROFILE'] || homedir();
   const inHome = join(home, '.dbt', 'profiles.yml');
-  if (existsSync(inHome)) return { file: inHome, via: 'home' };
+  if (inputExists(inHome)) return { file: inHome, via: 'home' };
   return null;
 }
 
@@ -74,7 +73,7 @@ export async function resolveProfile(
   render?: RenderHook,
 ): Promise<ResolveProfileResult> {
   const file = displayPath(rootDir, location.file);
-  const source = await readFile(location.file, 'utf8');
+  const source = readInput(location.file).contents;
   const yaml = new YamlFile(file, source);
   const rawDoc = structuredClone(yaml.value);
   // Only the chosen profile's `target:` and then the chosen target's fields are rendered,
@@ -144,10 +143,12 @@ export async function resolveProfile(
 
 /** Dotted paths of `fields` that are secrets: by name, or from a `DBT_ENV_SECRET_*` env var. */
 export function findSecrets(fields: Record<string, unknown>, rawFields: Record<string, unknown>, env: NodeJS.ProcessEnv): string[] {
+  // Names first, then only those values: the parse fingerprint records exactly what is read.
   const secretValues = new Set(
-    Object.entries(env)
-      .filter(([k, v]) => k.startsWith('DBT_ENV_SECRET_') && v)
-      .map(([, v]) => v as string),
+    Object.keys(env)
+      .filter((k) => k.startsWith('DBT_ENV_SECRET_'))
+      .map((k) => env[k])
+      .filter((v): v is string => Boolean(v)),
   );
   const out: string[] = [];
   const walk = (value: unknown, raw: unknown, path: string, name: string): void => {

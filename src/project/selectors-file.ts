@@ -3,11 +3,10 @@
  * method mapping (`{method, value, parents, children, …}` or the short `{tag: x}`), or a
  * `union`/`intersection` list that may hold `{exclude: […]}`.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { displayPath } from './display-path.js';
 import type { IndirectSelection, Position, RenderHook, SelectorDefinition, SelectorExpr } from './types.js';
+import { inputExists, readInput } from './input-log.js';
 import { isRecord, YamlFile } from './yaml-file.js';
 
 const METHOD_KEYS = new Set(['method', 'value', 'parents', 'children', 'parents_depth', 'children_depth', 'childrens_parents', 'indirect_selection', 'description']);
@@ -16,8 +15,8 @@ const INDIRECT = new Set(['eager', 'cautious', 'buildable', 'empty']);
 /** Read `<dir>/selectors.yml`; no file means no selectors. */
 export async function readSelectorsFile(dir: string, rootDir: string, render?: RenderHook): Promise<SelectorDefinition[]> {
   const abs = join(dir, 'selectors.yml');
-  if (!existsSync(abs)) return [];
-  const yaml = new YamlFile(displayPath(rootDir, abs), await readFile(abs, 'utf8'));
+  if (!inputExists(abs)) return [];
+  const yaml = new YamlFile(displayPath(rootDir, abs), readInput(abs).contents);
   await yaml.render(render, 'project');
   return parseSelectors(yaml);
 }

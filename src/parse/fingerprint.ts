@@ -1,0 +1,224 @@
+/**
+ * The parse fingerprint (`target/partial_parse.strata.inputs.json`): what the last
+ * `strata parse` read — every file with its size, modification time and hash, every file
+ * it looked for and did not find, every folder it listed, every environment variable it
+ * read (as a hash) — and the manifest it wrote.
+ *
+ * When none of that changed, the manifest on disk is what a parse would write, so
+ * `strata parse` checks the fingerprint with `stat` calls and stops there. A file whose
+ * time changed but whose contents did not still counts as unchanged (its hash is
+ * compared), and a file changed within the file system's timestamp granularity of being
+ * read is always re-hashed, so an edit can never hide behind an equal time stamp.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sha256, type InputLog } from '../project/input-log.js';
+import { envDigest } from './cache.js';
+import { STRATA_VERSION } from './manifest.js';
+
+export const FINGERPRINT_FILE = 'partial_parse.strata.inputs.json';
+
+/**
+ * When this build of the parser was made (the newest of the parsing modules' times): a
+ * rebuilt Strata never trusts a cache or fingerprint an older build wrote.
+ */
+export const BUILD_STAMP = (() => {
+  const here = fileURLToPath(import.meta.url);
+  const ext = extname(here);
+  return Math.max(...['fingerprint', 'parser', 'cache', 'manifest', 'generic-tests'].map((m) => statSync(join(here, '..', m + ext), { throwIfNoEntry: false })?.mtimeMs ?? 0));
+})();
+
+/** The options of a parse that are not files or env vars. */
+export interface ParseKeyOptions {
+  projectDir: string;
+  profilesDir?: string;
+  target?: string;
+  vars?: Record<string, unknown>;
+  flags?: Record<string, unknown>;
+}
+
+/** Everything besides files and env vars that a parse depends on, as one digest. */
+export function fingerprintKey(o: ParseKeyOptions): string {
+  return sha256(JSON.stringify([STRATA_VERSION, BUILD_STAMP, resolve(o.projectDir), o.profilesDir ?? null, o.target ?? null, o.vars ?? {}, o.flags ?? {}]));
+}
+
+/** Files changed less than this before a parse started are re-hashed at every check. */
+const TIMESTAMP_GRANULARITY_MS = 2000;
+
+interface FingerprintFile {
+  format: 'strata-parse-inputs';
+  version: 1;
+  key: string;
+  /** [absolute path, size, mtimeMs (-1: verify by hash), sha256]. */
+  files: [string, number, number, string][];
+  absent: string[];
+  folders: [string, string[] | null][];
+  /** Environment variables read, with the digest of the value seen (null: unset). */
+  env: [string, string | null][];
+  /** Set when the environment's names were listed: a digest of the DBT_ENV_SECRET_* names. */
+  envAll: string | null;
+  manifest: { file: string; size: number };
+  notices: string[];
+  warnings: string[];
+  /** What the parse found ("12 models, 30 tests, …"). */
+  summary: string;
+}
+
+/** What a parse read, to be written as the fingerprint once its manifest is on disk. */
+export interface ParseInputs {
+  key: string;
+  log: InputLog;
+  /** Environment variables read, with the digest of the value seen. */
+  env: Map<string, string | null>;
+  envEnumerated: boolean;
+  /** When the project load began (ms since the epoch). */
+  startedAt: number;
+}
+
+/** The answer of {@link checkFingerprint}. */
+export type FingerprintCheck =
+  | { current: true; manifestFile: string; notices: string[]; warnings: string[]; summary: string; files: number }
+  | { current: false; reason: string };
+
+/**
+ * An environment that records which variables are read (and whether their names were
+ * listed), for the fingerprint. Strata lists the environment's names only to find the
+ * `DBT_ENV_SECRET_*` variables (whose values it then reads one by one), so a listing is
+ * fingerprinted as the list of those names.
+ */
+export function recordingEnv(env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; read: Map<string, string | null>; enumerated: () => boolean } {
+  const read = new Map<string, string | null>();
+  let enumerated = false;
+  const proxy = new Proxy(env, {
+    get(target, key) {
+      const v = Reflect.get(target, key) as string | undefined;
+      if (typeof key === 'string') read.set(key, envDigest(v));
+      return v;
+    },
+    has(target, key) {
+      if (typeof key === 'string') read.set(key, envDigest(Reflect.get(target, key) as string | undefined));
+      return Reflect.has(target, key);
+    },
+    ownKeys(target) {
+      enumerated = true;
+      return Reflect.ownKeys(target);
+    },
+  });
+  return { env: proxy, read, enumerated: () => enumerated };
+}
+
+function secretNamesDigest(env: NodeJS.ProcessEnv): string {
+  return sha256(JSON.stringify(Object.keys(env).filter((k) => k.startsWith('DBT_ENV_SECRET_')).sort()));
+}
+
+/** Write the fingerprint of a parse whose manifest was just written to `manifestFile`. */
+export function writeFingerprint(
+  targetPath: string,
+  inputs: ParseInputs,
+  manifestFile: string,
+  extra: { notices: string[]; warnings: string[]; summary: string; env: NodeJS.ProcessEnv },
+): void {
+  const racyAfter = inputs.startedAt - TIMESTAMP_GRANULARITY_MS;
+  const data: FingerprintFile = {
+    format: 'strata-parse-inputs',
+    version: 1,
+    key: inputs.key,
+    files: [...inputs.log.files].map(([abs, s]) => [abs, s.size, s.mtimeMs >= racyAfter ? -1 : s.mtimeMs, s.hash]),
+    absent: [...inputs.log.absent],
+    folders: [...inputs.log.folders],
+    env: [...inputs.env],
+    envAll: inputs.envEnumerated ? secretNamesDigest(extra.env) : null,
+    manifest: { file: manifestFile, size: statSync(manifestFile).size },
+    notices: extra.notices,
+    warnings: extra.warnings,
+    summary: extra.summary,
+  };
+  mkdirSync(targetPath, { recursive: true });
+  const file = join(targetPath, FINGERPRINT_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(data));
+  renameSync(tmp, file);
+}
+
+/**
+ * Whether the manifest of the last `strata parse` of the project in `o.projectDir` is still
+ * what a parse would make. The fingerprint is looked for in the folder dbt_project.yml
+ * names as `target-path` when it is written plainly (a templated one is left to a full
+ * parse): a fingerprint whose inputs all match is valid wherever it was found, since
+ * dbt_project.yml and every env var it read are among those inputs.
+ */
+export function checkParseCurrent(o: ParseKeyOptions, env: NodeJS.ProcessEnv): FingerprintCheck {
+  const rootDir = resolve(o.projectDir);
+  let text: string;
+  try {
+    text = readFileSync(join(rootDir, 'dbt_project.yml'), 'utf8');
+  } catch {
+    return { current: false, reason: 'no dbt_project.yml' };
+  }
+  const line = /^target-path\s*:(.*)$/m.exec(text);
+  let targetPath = 'target';
+  if (line) {
+    const value = /^\s*(["']?)([\w./-]+)\1\s*(#.*)?$/.exec(line[1]!);
+    if (!value) return { current: false, reason: 'target-path is not a plain path' };
+    targetPath = value[2]!;
+  }
+  return checkFingerprint(resolve(rootDir, targetPath), fingerprintKey(o), env);
+}
+
+/**
+ * Whether nothing the last parse read has changed (same key, files, folders, absences and
+ * environment) and its manifest is still on disk. Any doubt answers "not current".
+ */
+export function checkFingerprint(targetPath: string, key: string, env: NodeJS.ProcessEnv): FingerprintCheck {
+  let data: FingerprintFile;
+  try {
+    data = JSON.parse(readFileSync(join(targetPath, FINGERPRINT_FILE), 'utf8')) as FingerprintFile;
+  } catch {
+    return { current: false, reason: 'no fingerprint' };
+  }
+  if (data.format !== 'strata-parse-inputs' || data.version !== 1 || !Array.isArray(data.files)) return { current: false, reason: 'unknown fingerprint format' };
+  if (data.key !== key) return { current: false, reason: 'options, version or build changed' };
+  for (const [name, digest] of data.env) if (envDigest(env[name]) !== digest) return { current: false, reason: `env var ${name} changed` };
+  if (data.envAll !== null && data.envAll !== secretNamesDigest(env)) return { current: false, reason: 'the environment changed' };
+  for (const abs of data.absent) if (existsSync(abs)) return { current: false, reason: `${abs} appeared` };
+  for (const [dir, entries] of data.folders) {
+    let now: string[] | null;
+    try {
+      now = readdirSync(dir).filter((n) => !n.startsWith('.')).sort();
+    } catch {
+      now = null;
+    }
+    if (now === null || entries === null ? now !== entries : now.length !== entries.length || now.some((n, i) => n !== entries[i])) {
+      return { current: false, reason: `${dir} changed` };
+    }
+  }
+  for (const [abs, size, mtimeMs, hash] of data.files) {
+    const st = statSync(abs, { throwIfNoEntry: false });
+    if (!st || st.size !== size) return { current: false, reason: `${abs} changed` };
+    if (st.mtimeMs !== mtimeMs && sha256(readFileSync(abs, 'utf8')) !== hash) return { current: false, reason: `${abs} changed` };
+  }
+  const m = statSync(data.manifest.file, { throwIfNoEntry: false });
+  if (!m || m.size !== data.manifest.size) return { current: false, reason: 'manifest.json changed' };
+  return { current: true, manifestFile: data.manifest.file, notices: data.notices, warnings: data.warnings, summary: data.summary, files: data.files.length };
+}
+
+/**
+ * Give a current manifest this invocation's id and time, in place: both values are of
+ * fixed length and sit in the metadata at the start of the file. Nothing is written when
+ * they are not found there.
+ */
+export function restampManifest(manifestFile: string, invocationId: string, generatedAt: string): void {
+  const fd = openSync(manifestFile, 'r+');
+  try {
+    const head = Buffer.alloc(4096);
+    const n = readSync(fd, head, 0, head.length, 0);
+    let text = head.subarray(0, n).toString('latin1');
+    const before = text;
+    text = text.replace(/("invocation_id":")([0-9a-f-]{36})(")/, (_, a: string, _b: string, c: string) => a + invocationId + c);
+    text = text.replace(/("generated_at":")(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)(")/, (_, a: string, _b: string, c: string) => a + generatedAt + c);
+    if (text !== before && text.length === before.length) writeSync(fd, Buffer.from(text, 'latin1'), 0, n, 0);
+  } finally {
+    closeSync(fd);
+  }
+}

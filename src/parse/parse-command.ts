@@ -1,0 +1,33 @@
+/**
+ * `strata parse`: when nothing the last `strata parse` read has changed (files, folders,
+ * env vars, options; checked with `stat`, see `fingerprint.ts`), its manifest is current
+ * and only gets this invocation's id and time. Otherwise the project is parsed (reusing
+ * the parse cache) and the manifest and fingerprint written. This module imports the rest
+ * of Strata only when it has to parse, so a check with nothing to do starts quickly.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { CommonOptions } from '../api.js';
+import type { ParsedProject } from './parser.js';
+import { checkParseCurrent, restampManifest } from './fingerprint.js';
+import { Reporter } from '../report/reporter.js';
+
+/** What `strata parse` did: nothing (the manifest on disk is current), or a parse. */
+export type ParseCommandResult = { current: true; manifestFile: string; summary: string; files: number } | { current: false; parsed: ParsedProject };
+
+/** Run `strata parse` with the CLI's options. */
+export async function parseCommand(o: CommonOptions & { flags?: Record<string, unknown> } = {}): Promise<ParseCommandResult> {
+  if (o.partialParse !== false) {
+    const vars = typeof o.vars === 'string' ? (await import('../api.js')).parseVars(o.vars) : (o.vars ?? {});
+    const check = checkParseCurrent({ projectDir: resolve(o.projectDir ?? '.'), profilesDir: o.profilesDir, target: o.target, vars, flags: o.flags }, process.env);
+    if (check.current) {
+      restampManifest(check.manifestFile, randomUUID(), new Date().toISOString());
+      const reporter = o.reporter ?? new Reporter({ format: o.logFormat, color: o.color });
+      for (const n of check.notices) reporter.info(n);
+      for (const w of check.warnings) reporter.warn(w);
+      return { current: true, manifestFile: check.manifestFile, summary: check.summary, files: check.files };
+    }
+  }
+  const { parse } = await import('../api.js');
+  return { current: false, parsed: await parse(o) };
+}

@@ -1,0 +1,70 @@
+/**
+ * The inputs of a project load: every file read (with its size, modification time and
+ * hash), every file looked for and not found, and every folder listed. A parse records
+ * them so that the next one can tell, from `stat` calls alone, that nothing changed
+ * (see `src/parse/fingerprint.ts`).
+ *
+ * Reading goes through {@link readInput}/{@link inputExists}/{@link noteFolder}; they record
+ * into the log of the load that is running (an AsyncLocalStorage), and just read when
+ * none is.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
+
+/** What a file was when it was read. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  /** sha256 of the contents, hex. */
+  hash: string;
+}
+
+/** The inputs of one load. */
+export class InputLog {
+  readonly files = new Map<string, FileStamp>();
+  readonly absent = new Set<string>();
+  /** Folder → its visible entries (sorted), or null when it could not be listed. */
+  readonly folders = new Map<string, string[] | null>();
+}
+
+const current = new AsyncLocalStorage<InputLog>();
+
+/** Run `fn` with reads recorded into `log`. */
+export function recordInputs<T>(log: InputLog, fn: () => Promise<T>): Promise<T> {
+  return current.run(log, fn);
+}
+
+/**
+ * Read a text file (UTF-8) and its sha256. The stamp is taken before the contents are
+ * read, so a change made while reading shows as a changed stamp next time.
+ */
+export function readInput(absPath: string): { contents: string; hash: string } {
+  const fd = openSync(absPath, 'r');
+  try {
+    const st = fstatSync(fd);
+    const contents = readFileSync(fd, 'utf8');
+    const hash = sha256(contents);
+    current.getStore()?.files.set(absPath, { size: st.size, mtimeMs: st.mtimeMs, hash });
+    return { contents, hash };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether a file exists; an absence is recorded (a file appearing there changes the project). */
+export function inputExists(absPath: string): boolean {
+  const found = existsSync(absPath);
+  if (!found) current.getStore()?.absent.add(absPath);
+  return found;
+}
+
+/** Record a folder's visible entries, hidden ones left out (null: it does not exist or cannot be read). */
+export function noteFolder(absPath: string, entries: string[] | null): void {
+  current.getStore()?.folders.set(absPath, entries && entries.filter((n) => !n.startsWith('.')).sort());
+}
+
+/** sha256 of a string, hex. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
