@@ -10,6 +10,7 @@ import { Compiler } from '../runner/compile.js';
 import { databaseServices } from '../runner/database.js';
 import { openAdapter } from '../runner/run.js';
 import { buildCatalog, readCatalogTables, type Catalog } from './catalog.js';
+import { documentedColumnsMissing } from './column-check.js';
 import { buildSiteData } from './site-data.js';
 import { writeSite } from './site-files.js';
 
@@ -61,6 +62,7 @@ export async function generateDocs(options: GenerateDocsOptions = {}): Promise<G
     }
     const tables = adapter && options.emptyCatalog !== true ? await readCatalogTables(adapter, manifest) : [];
     catalog = buildCatalog(manifest, tables, { invocationId: parsed.invocationId });
+    warnings.push(...documentedColumnsMissing(parsed.project, catalog));
   } finally {
     await adapter?.close();
   }

@@ -10,7 +10,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 
 /** What a file was when it was read. */
 export interface FileStamp {
@@ -40,16 +40,12 @@ export function recordInputs<T>(log: InputLog, fn: () => Promise<T>): Promise<T>
  * read, so a change made while reading shows as a changed stamp next time.
  */
 export function readInput(absPath: string): { contents: string; hash: string } {
-  const fd = openSync(absPath, 'r');
-  try {
-    const st = fstatSync(fd);
-    const contents = readFileSync(fd, 'utf8');
-    const hash = sha256(contents);
-    current.getStore()?.files.set(absPath, { size: st.size, mtimeMs: st.mtimeMs, hash });
-    return { contents, hash };
-  } finally {
-    closeSync(fd);
-  }
+  const log = current.getStore();
+  const st = log && statSync(absPath);
+  const contents = readFileSync(absPath, 'utf8');
+  const hash = sha256(contents);
+  if (log && st) log.files.set(absPath, { size: st.size, mtimeMs: st.mtimeMs, hash });
+  return { contents, hash };
 }
 
 /** Whether a file exists; an absence is recorded (a file appearing there changes the project). */

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { docsCommand } from '../../src/cli/docs.js';
 import { Command } from 'commander';
@@ -77,4 +77,12 @@ test('docs generate --empty-catalog --no-compile through the CLI', async () => {
   assert.deepEqual(catalog.nodes, {});
   const data = readSiteData<DocsData>(readFileSync(join(dir, 'target', 'strata-docs-data.js'), 'utf8'));
   assert.equal(data.nodes.find((n) => n.id === 'model.shop.kind_counts')!.compiledSql, null);
+});
+
+test('a column documented in YAML that the built relation lacks is a warning with its file and line', async () => {
+  const dir = await builtShop();
+  const yml = join(dir, 'models', 'marts', '_marts.yml');
+  writeFileSync(yml, readFileSync(yml, 'utf8').replace('      - name: events\n', '      - name: events\n      - name: evnets\n        description: A typo.\n'));
+  const r = await generateDocs({ projectDir: dir, profilesDir: dir, color: false, logFormat: 'text' });
+  assert.deepEqual(r.warnings, [`models/marts/_marts.yml:14: column 'evnets' of model 'kind_counts' is documented, but shop.main_marts.kind_counts has no such column`]);
 });
