@@ -84,6 +84,8 @@ export interface CompileOptions {
   lineOffset?: number;
   /** Added to column numbers of the first line. */
   columnOffset?: number;
+  /** Keep the compiled template for the next compile of the same text (default true). */
+  cache?: boolean;
 }
 
 function wrapHost(fn: (value: unknown, ...args: unknown[]) => unknown): BuiltinFilter {
@@ -218,11 +220,13 @@ export class Environment implements RuntimeEnv {
 
   /**
    * Compile a template. Cached by (source hash, name, options), so compiling the same
-   * text twice is a map lookup. Throws {@link TemplateSyntaxError}. Synchronous.
+   * text twice is a map lookup, unless `options.cache` is false (a template used once).
+   * Throws {@link TemplateSyntaxError}. Synchronous.
    */
   compile(source: string, name = '<template>', options: CompileOptions = {}): Template {
-    const key = `${name}\0${options.lineOffset ?? 0}:${options.columnOffset ?? 0}\0${hash(source)}`;
-    const hit = this.cache.get(key);
+    const keep = options.cache !== false;
+    const key = keep ? `${name}\0${options.lineOffset ?? 0}:${options.columnOffset ?? 0}\0${hash(source)}` : '';
+    const hit = keep ? this.cache.get(key) : undefined;
     if (hit && hit.source === source) return hit.template;
     const tokens = tokenize(source, name, {
       trimBlocks: this.options.trimBlocks,
@@ -235,7 +239,7 @@ export class Environment implements RuntimeEnv {
     const tree = parse(tokens, name, source, { macroTags: this.macroTags });
     const compiled = compileTemplate(tree, name, source, this);
     const template = new Template(this, name, compiled);
-    this.cache.set(key, { source, template });
+    if (keep) this.cache.set(key, { source, template });
     return template;
   }
 

@@ -316,7 +316,9 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
       });
       currentEnv = new Map();
       try {
-        const tpl = jinja.compile(spec.code, templateName, { lineOffset: spec.lineOffset, columnOffset: spec.columnOffset });
+        // Not kept in the engine's cache: a run compiles only the nodes it builds, and ten
+        // thousand kept templates cost more in garbage collection than compiling again.
+        const tpl = jinja.compile(spec.code, templateName, { lineOffset: spec.lineOffset, columnOffset: spec.columnOffset, cache: false });
         await tpl.render(ctx);
       } finally {
         rec = { hash: codeHash, env: Object.fromEntries([...currentEnv].map(([k, v]) => [k, envDigest(v)])), refs: record.refs, sources: record.sources, configCalls: record.configCalls, macros: [...record.macrosUsed].sort() };
