@@ -115,9 +115,18 @@ export function duckdbCatalogName(path: string): string {
   return basename(path).replace(/\.[^.]*$/, '');
 }
 
+const displayPaths = new Map<string, string>();
+
+/** How a file is named to users: relative to the root project when inside it (memoized: it is asked for per node). */
 function displayPath(rootDir: string, abs: string): string {
-  const r = relative(rootDir, abs);
-  return (r.startsWith('..') ? abs : r).split(sep).join('/');
+  const key = `${rootDir}\0${abs}`;
+  let shown = displayPaths.get(key);
+  if (shown === undefined) {
+    const r = relative(rootDir, abs);
+    shown = (r.startsWith('..') ? abs : r).split(sep).join('/');
+    displayPaths.set(key, shown);
+  }
+  return shown;
 }
 
 /** Parse the project at `options.projectDir`. */
@@ -301,7 +310,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     const projectConfig = configFor(project, spec.configTree, spec.fqn);
     const yamlConfig = spec.props?.config ?? {};
     let config = mergeConfig(projectConfig, yamlConfig);
-    const codeHash = sha256(spec.code);
+    const codeHash = spec.code === file.contents ? file.hash : sha256(spec.code);
     let rec = cache.get(spec.cacheId, codeHash, env);
     if (!rec) {
       const record: ParseRecord = { refs: [], sources: [], configCalls: [], macrosUsed: new Set() };
