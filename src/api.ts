@@ -80,7 +80,7 @@ export async function parse(o: CommonOptions & { flags?: Record<string, unknown>
   if (parsed.inputs) {
     const secrets = secretValues(parsed.project.profile, process.env);
     const scrub = (lines: string[]) => lines.map((l) => scrubSecrets(l, secrets));
-    writeFingerprint(parsed.project.targetPath, parsed.inputs, file, { notices: scrub(parsed.project.notices), warnings: scrub(parsed.warnings), summary: countNodes(parsed), env: process.env });
+    writeFingerprint(parsed.project.targetPath, parsed.inputs, file, { rootDir: parsed.project.root.dir, notices: scrub(parsed.project.notices), warnings: scrub(parsed.warnings), summary: countNodes(parsed), env: process.env });
   }
   return parsed;
 }

@@ -11,7 +11,7 @@
  * read is always re-hashed, so an edit can never hide behind an equal time stamp.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256, type InputLog } from '../project/input-log.js';
 import { envDigest } from './cache.js';
@@ -46,11 +46,16 @@ export function fingerprintKey(o: ParseKeyOptions): string {
 /** Files changed less than this before a parse started are re-hashed at every check. */
 const TIMESTAMP_GRANULARITY_MS = 2000;
 
+/** Hex digits of a file's sha256 kept (128 bits). */
+const HASH_DIGITS = 32;
+
 interface FingerprintFile {
   format: 'strata-parse-inputs';
   version: 1;
   key: string;
-  /** [absolute path, size, mtimeMs (-1: verify by hash), sha256]. */
+  /** The project folder; paths inside it are kept relative to it. */
+  root: string;
+  /** [path, size, mtimeMs (-1: verify by hash), the first 32 hex digits of the sha256]. */
   files: [string, number, number, string][];
   absent: string[];
   folders: [string, string[] | null][];
@@ -117,16 +122,21 @@ export function writeFingerprint(
   targetPath: string,
   inputs: ParseInputs,
   manifestFile: string,
-  extra: { notices: string[]; warnings: string[]; summary: string; env: NodeJS.ProcessEnv },
+  extra: { rootDir: string; notices: string[]; warnings: string[]; summary: string; env: NodeJS.ProcessEnv },
 ): void {
   const racyAfter = inputs.startedAt - TIMESTAMP_GRANULARITY_MS;
+  const short = (abs: string) => {
+    const r = relative(extra.rootDir, abs);
+    return r.startsWith('..') || isAbsolute(r) ? abs : r;
+  };
   const data: FingerprintFile = {
     format: 'strata-parse-inputs',
     version: 1,
     key: inputs.key,
-    files: [...inputs.log.files].map(([abs, s]) => [abs, s.size, s.mtimeMs >= racyAfter ? -1 : s.mtimeMs, s.hash]),
-    absent: [...inputs.log.absent],
-    folders: [...inputs.log.folders],
+    root: extra.rootDir,
+    files: [...inputs.log.files].map(([abs, s]) => [short(abs), s.size, s.mtimeMs >= racyAfter ? -1 : s.mtimeMs, s.hash.slice(0, HASH_DIGITS)]),
+    absent: [...inputs.log.absent].map(short),
+    folders: [...inputs.log.folders].map(([abs, entries]) => [short(abs), entries]),
     env: [...inputs.env],
     envAll: inputs.envEnumerated ? secretNamesDigest(extra.env) : null,
     manifest: { file: manifestFile, size: statSync(manifestFile).size },
@@ -177,15 +187,16 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
   } catch {
     return { current: false, reason: 'no fingerprint' };
   }
-  if (data.format !== 'strata-parse-inputs' || data.version !== 1 || !Array.isArray(data.files)) return { current: false, reason: 'unknown fingerprint format' };
+  if (data.format !== 'strata-parse-inputs' || data.version !== 1 || !Array.isArray(data.files) || typeof data.root !== 'string') return { current: false, reason: 'unknown fingerprint format' };
+  const full = (p: string) => (isAbsolute(p) ? p : join(data.root, p));
   if (data.key !== key) return { current: false, reason: 'options, version or build changed' };
   for (const [name, digest] of data.env) if (envDigest(env[name]) !== digest) return { current: false, reason: `env var ${name} changed` };
   if (data.envAll !== null && data.envAll !== secretNamesDigest(env)) return { current: false, reason: 'the environment changed' };
-  for (const abs of data.absent) if (existsSync(abs)) return { current: false, reason: `${abs} appeared` };
+  for (const p of data.absent) if (existsSync(full(p))) return { current: false, reason: `${p} appeared` };
   for (const [dir, entries] of data.folders) {
     let now: string[] | null;
     try {
-      now = readdirSync(dir).filter((n) => !n.startsWith('.')).sort();
+      now = readdirSync(full(dir)).filter((n) => !n.startsWith('.')).sort();
     } catch {
       now = null;
     }
@@ -193,10 +204,11 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
       return { current: false, reason: `${dir} changed` };
     }
   }
-  for (const [abs, size, mtimeMs, hash] of data.files) {
+  for (const [p, size, mtimeMs, hash] of data.files) {
+    const abs = full(p);
     const st = statSync(abs, { throwIfNoEntry: false });
-    if (!st || st.size !== size) return { current: false, reason: `${abs} changed` };
-    if (st.mtimeMs !== mtimeMs && sha256(readFileSync(abs, 'utf8')) !== hash) return { current: false, reason: `${abs} changed` };
+    if (!st || st.size !== size) return { current: false, reason: `${p} changed` };
+    if (st.mtimeMs !== mtimeMs && sha256(readFileSync(abs, 'utf8')).slice(0, HASH_DIGITS) !== hash) return { current: false, reason: `${p} changed` };
   }
   const m = statSync(data.manifest.file, { throwIfNoEntry: false });
   if (!m || m.size !== data.manifest.size) return { current: false, reason: 'manifest.json changed' };
