@@ -1,15 +1,15 @@
 /**
- * A block of simulated people as packed numbers: for each staging table, its rows laid
- * end to end in one Float64Array (NULL as NaN), ready to be handed from a worker thread
- * to the thread that appends them (the buffers are transferred, not copied). Simulating
- * a block depends only on the seed and the people in it, so blocks can be simulated in
- * any thread and in any order, and appended in block order for the same tables.
+ * A block of simulated people as staging columns: for each staging table, one
+ * Float64Array per column (NULL as NaN), ready to be appended to DuckDB or handed from a
+ * worker thread to the thread that appends them (the buffers are transferred, not
+ * copied). Simulating a block depends only on the seed and the people in it, so blocks
+ * can be simulated in any thread and in any order, and appended in block order for the
+ * same tables.
  */
-import type { ChunkTableSpec, ChunkValue } from './chunk-writer.js';
-import { simulatePerson, type PersonSettings } from './profiles-sync-person.js';
-import { STAGING_TABLES } from './profiles-sync-staging.js';
+import { PersonSimulator, stagingBuffers, type PersonSettings } from './profiles-sync-person.js';
+import type { StagingRows } from './staging-rows.js';
 
-/** The rows of one block: per staging table (in STAGING_TABLES order), rows × columns numbers. */
+/** The rows of one block: per staging table (in STAGING_TABLES order), its columns. */
 export interface SimulatedBlock {
   /** Index of the block (people from `block * size`). */
   block: number;
@@ -17,42 +17,46 @@ export interface SimulatedBlock {
   merges: number;
   /** Number of rows per staging table. */
   rows: number[];
-  /** Packed rows per staging table; a row is `columns.length` numbers. */
-  data: Float64Array[];
+  /** Columns per staging table; only the first `rows[t]` entries of table t's columns are rows. */
+  columns: Float64Array[][];
 }
 
-const TABLE_INDEX = new Map<ChunkTableSpec, number>(STAGING_TABLES.map((spec, i) => [spec, i]));
+/**
+ * Simulates blocks of people with one reusable simulator. The block it returns shares the
+ * simulator's buffers: consume it before simulating the next one, or {@link detach} it.
+ */
+export class BlockSimulator {
+  private readonly tables: StagingRows[];
+  private readonly simulator: PersonSimulator;
 
-/** Simulates people [from, to) and packs their staging rows. */
-export function simulateBlock(settings: PersonSettings, block: number, from: number, to: number): SimulatedBlock {
-  const widths = STAGING_TABLES.map((spec) => spec.columns.length);
-  const data = widths.map((w) => new Float64Array(w * 256));
-  const used = widths.map(() => 0);
-  const emit = (spec: ChunkTableSpec, row: ChunkValue[]): void => {
-    const t = TABLE_INDEX.get(spec)!;
-    const w = widths[t]!;
-    let buffer = data[t]!;
-    const at = used[t]!;
-    if (at + w > buffer.length) {
-      const grown = new Float64Array(buffer.length * 2);
-      grown.set(buffer);
-      data[t] = buffer = grown;
-    }
-    for (let c = 0; c < w; c++) buffer[at + c] = row[c] ?? Number.NaN;
-    used[t] = at + w;
-  };
-  let profiles = 0;
-  let merges = 0;
-  for (let person = from; person < to; person++) {
-    const stats = simulatePerson(settings, person, emit);
-    profiles += stats.profiles;
-    merges += stats.merges;
+  constructor(settings: PersonSettings) {
+    this.tables = stagingBuffers();
+    this.simulator = new PersonSimulator(settings, this.tables);
   }
-  return {
-    block,
-    profiles,
-    merges,
-    rows: used.map((u, t) => u / widths[t]!),
-    data: data.map((d, t) => d.slice(0, used[t])),
-  };
+
+  /** Simulates people [from, to) as block number `block`. */
+  simulate(block: number, from: number, to: number): SimulatedBlock {
+    const sim = this.simulator;
+    const profiles = sim.profiles;
+    const merges = sim.merges;
+    for (const table of this.tables) table.rows = 0;
+    for (let person = from; person < to; person++) sim.simulate(person);
+    return {
+      block,
+      profiles: sim.profiles - profiles,
+      merges: sim.merges - merges,
+      rows: this.tables.map((t) => t.rows),
+      columns: this.tables.map((t) => t.columns),
+    };
+  }
+}
+
+/** A copy of `block` that owns its (trimmed) buffers, to be transferred to another thread. */
+export function detach(block: SimulatedBlock): SimulatedBlock {
+  return { ...block, columns: block.columns.map((cols, t) => cols.map((c) => c.slice(0, block.rows[t]))) };
+}
+
+/** The buffers of a detached block, for a transfer list. */
+export function blockBuffers(block: SimulatedBlock): ArrayBuffer[] {
+  return block.columns.flatMap((cols) => cols.map((c) => c.buffer as ArrayBuffer));
 }

@@ -1,13 +1,13 @@
 /**
  * Runs the simulation of all people in blocks, in this thread or in worker threads, and
- * hands the blocks to the caller strictly in block order. Blocks depend only on the seed
- * and their people, and are delivered in the same order whatever the threads' timing, so
- * the staging tables receive the same rows in the same order with any number of workers.
+ * yields the blocks strictly in block order. Blocks depend only on the seed and their
+ * people, and are delivered in the same order whatever the threads' timing, so the
+ * staging tables receive the same rows in the same order with any number of workers.
  * At most a few blocks per worker wait in memory, so memory stays flat.
  */
 import { Worker } from 'node:worker_threads';
 import type { PersonSettings } from './profiles-sync-person.js';
-import { simulateBlock, type SimulatedBlock } from './profiles-sync-block.js';
+import { BlockSimulator, type SimulatedBlock } from './profiles-sync-block.js';
 import type { BlockRequest } from './profiles-sync-worker.js';
 
 /** People per block. */
@@ -15,85 +15,73 @@ export const BLOCK_PEOPLE = 1024;
 /** Blocks each worker may run ahead of the next block to deliver. */
 const AHEAD_PER_WORKER = 3;
 
-/** Totals of a simulation. */
-export interface SimulationTotals {
-  profiles: number;
-  merges: number;
-}
-
 /**
- * Simulates people [0, people) and calls `onBlock` with each block in order. With
- * `workers` > 1 the blocks are simulated in that many worker threads.
+ * Simulates people [0, people) and yields each block in order. With `workers` > 1 the
+ * blocks are simulated in that many worker threads. In this thread, a block shares the
+ * simulator's buffers: it is valid until the consumer asks for the next one.
  */
-export async function simulatePeople(
-  settings: PersonSettings,
-  people: number,
-  workers: number,
-  onBlock: (block: SimulatedBlock) => void,
-): Promise<SimulationTotals> {
+export async function* simulateBlocks(settings: PersonSettings, people: number, workers: number): AsyncGenerator<SimulatedBlock> {
   const blocks = Math.ceil(people / BLOCK_PEOPLE);
   const range = (b: number): [number, number] => [b * BLOCK_PEOPLE, Math.min(people, (b + 1) * BLOCK_PEOPLE)];
-  const totals: SimulationTotals = { profiles: 0, merges: 0 };
-  const deliver = (block: SimulatedBlock): void => {
-    totals.profiles += block.profiles;
-    totals.merges += block.merges;
-    onBlock(block);
-  };
   if (workers <= 1 || blocks <= 1) {
-    for (let b = 0; b < blocks; b++) {
-      deliver(simulateBlock(settings, b, ...range(b)));
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    return totals;
+    const simulator = new BlockSimulator(settings);
+    for (let b = 0; b < blocks; b++) yield simulator.simulate(b, ...range(b));
+    return;
   }
 
   const pool = Array.from({ length: Math.min(workers, blocks) }, () => startWorker(settings));
+  const waiting = new Map<number, SimulatedBlock>();
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  let nextToSend = 0;
+  let nextToDeliver = 0;
+  const idle: Worker[] = [];
+  const feed = (worker: Worker): void => {
+    if (nextToSend < blocks && nextToSend < nextToDeliver + AHEAD_PER_WORKER * pool.length) {
+      const [from, to] = range(nextToSend);
+      worker.postMessage({ block: nextToSend, from, to } satisfies BlockRequest);
+      nextToSend++;
+    } else {
+      idle.push(worker);
+    }
+  };
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
   try {
-    await new Promise<void>((resolve, reject) => {
-      const waiting = new Map<number, SimulatedBlock>();
-      const idle: Worker[] = [];
-      let nextToSend = 0;
-      let nextToDeliver = 0;
-      const feed = (worker: Worker): void => {
-        if (nextToSend < blocks && nextToSend < nextToDeliver + AHEAD_PER_WORKER * pool.length) {
-          const [from, to] = range(nextToSend);
-          worker.postMessage({ block: nextToSend, from, to } satisfies BlockRequest);
-          nextToSend++;
-        } else {
-          idle.push(worker);
-        }
-      };
-      for (const worker of pool) {
-        worker.on('error', reject);
-        worker.on('exit', (code) => {
-          if (nextToDeliver < blocks) reject(new Error(`a generator worker stopped early (exit code ${code})`));
-        });
-        worker.on('message', (block: SimulatedBlock) => {
-          try {
-            waiting.set(block.block, block);
-            while (waiting.has(nextToDeliver)) {
-              const next = waiting.get(nextToDeliver)!;
-              waiting.delete(nextToDeliver);
-              nextToDeliver++;
-              deliver(next);
-            }
-            if (nextToDeliver === blocks) {
-              resolve();
-              return;
-            }
-            feed(worker);
-            for (let n = idle.length; n > 0; n--) feed(idle.shift()!);
-          } catch (e) {
-            reject(e);
-          }
-        });
+    for (const worker of pool) {
+      worker.on('error', (e) => {
+        failure ??= e;
+        notify();
+      });
+      worker.on('exit', (code) => {
+        if (nextToDeliver < blocks) failure ??= new Error(`a generator worker stopped early (exit code ${code})`);
+        notify();
+      });
+      worker.on('message', (block: SimulatedBlock) => {
+        waiting.set(block.block, block);
         feed(worker);
+        notify();
+      });
+      feed(worker);
+    }
+    while (nextToDeliver < blocks) {
+      const next = waiting.get(nextToDeliver);
+      if (next === undefined) {
+        if (failure !== undefined) throw failure;
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
       }
-    });
+      waiting.delete(nextToDeliver);
+      nextToDeliver++;
+      for (let n = idle.length; n > 0; n--) feed(idle.shift()!);
+      yield next;
+    }
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  return totals;
 }
 
 /**

@@ -15,6 +15,7 @@ import { quoteIdent } from './chunk-writer.js';
 export const STG_ID_GRAPH: ChunkTableSpec = {
   name: 'stg_id_graph',
   columns: ['person', 'segment', 'canonical', 'event_type', 'event_no', 'ts', 'load'],
+  doubles: ['ts', 'load'],
 };
 /** Column index of `load` in {@link STG_ID_GRAPH}. */
 export const STG_ID_GRAPH_LOAD = 6;
@@ -23,6 +24,7 @@ export const STG_ID_GRAPH_LOAD = 6;
 export const STG_EXTERNAL_IDS: ChunkTableSpec = {
   name: 'stg_external_ids',
   columns: ['person', 'type', 'variant', 'segment', 'event_no', 'event_type', 'source', 'ts', 'load'],
+  doubles: ['ts', 'load'],
 };
 /** Column index of `load` in {@link STG_EXTERNAL_IDS}. */
 export const STG_EXTERNAL_IDS_LOAD = 8;
@@ -34,6 +36,8 @@ export const STG_TRAITS: ChunkTableSpec = {
     'person', 'event_no', 'segment', 'device', 'source', 'duplicate', 'ts', 'load',
     'email', 'name', 'plan', 'company', 'city', 'logins', 'lifetime_value', 'is_subscribed',
   ],
+  doubles: ['ts', 'load'],
+  nullable: ['email', 'name', 'plan', 'company', 'city', 'logins', 'lifetime_value', 'is_subscribed'],
 };
 /** Column index of `load` in {@link STG_TRAITS}. */
 export const STG_TRAITS_LOAD = 7;
@@ -44,12 +48,14 @@ export const STG_TRAITS_DUPLICATE = 5;
 export const STG_PAGES: ChunkTableSpec = {
   name: 'stg_pages',
   columns: ['person', 'event_no', 'segment', 'device', 'identified', 'source', 'path', 'referred', 'ts', 'load'],
+  doubles: ['ts', 'load'],
 };
 
 /** Staging rows of tracks. */
 export const STG_TRACKS: ChunkTableSpec = {
   name: 'stg_tracks',
   columns: ['person', 'event_no', 'segment', 'device', 'identified', 'source', 'event', 'ts', 'load'],
+  doubles: ['ts', 'load'],
 };
 
 /** Staging rows of truth_id_graph. */
@@ -62,6 +68,7 @@ export const STG_TRUTH_ID_GRAPH: ChunkTableSpec = {
 export const STG_TRUTH_PROFILE_TRAITS: ChunkTableSpec = {
   name: 'stg_truth_profile_traits',
   columns: ['person', 'segment', 'merged_to', 'email', 'name', 'plan', 'company', 'city', 'logins', 'lifetime_value', 'is_subscribed'],
+  nullable: ['merged_to', 'email', 'name', 'plan', 'company', 'city', 'logins', 'lifetime_value', 'is_subscribed'],
 };
 
 /** Staging rows of truth_external_id_mapping. */
@@ -95,16 +102,32 @@ const list = (items: readonly string[]): string => `[${items.map((s) => `'${s.re
 const at = (items: readonly string[], index: string): string => `(${list(items)})[cast(${index} as integer) + 1]`;
 const big = (col: string): string => `cast(${col} as bigint)`;
 const ts = (col: string, plusMs = 0): string => `epoch_ms(${big(col)}${plusMs ? ` + ${plusMs}` : ''})`;
-/** A profile number as a Segment-like id (a bijection on 32 bits, so ids stay unique). */
-const segmentId = (col: string): string => `'use_' || cast((${big(col)} * 2654435761) % 4294967296 + 4294967296 as varchar)`;
-const eventId = `'evt_' || cast(${big('person')} as varchar) || '_' || cast(${big('event_no')} as varchar)`;
-const userId = `'user-' || cast(${big('person')} as varchar)`;
-const anonymousId = `'anon-' || cast(${big('person')} as varchar) || '-' || cast(${big('device')} as varchar)`;
+/**
+ * `concat` of SQL expressions, adjacent string literals merged: one allocation per value
+ * instead of one per `||`. Its arguments are never NULL where it is used (concat would
+ * skip a NULL where `||` gives NULL). Integers print as with a cast to varchar.
+ */
+const cat = (...parts: string[]): string => {
+  const merged: string[] = [];
+  for (const part of parts) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && /^'[^']*'$/.test(last) && /^'[^']*'$/.test(part)) merged[merged.length - 1] = `${last.slice(0, -1)}${part.slice(1)}`;
+    else merged.push(part);
+  }
+  return `concat(${merged.join(', ')})`;
+};
+/** A profile number as a Segment-like id (a bijection on 32 bits, so ids stay unique): its parts. */
+const segmentIdParts = (col: string): string[] => [`'use_'`, `(${big(col)} * 2654435761) % 4294967296 + 4294967296`];
+const segmentId = (col: string): string => cat(...segmentIdParts(col));
+const eventIdParts = [`'evt_'`, 'person', `'_'`, 'event_no'];
+const eventId = cat(...eventIdParts);
+const userId = cat(`'user-'`, 'person');
+const anonymousId = cat(`'anon-'`, 'person', `'-'`, 'device');
 const email = (variant: string): string =>
-  `case when ${variant} is null then null when ${variant} = 0 then lower(${at(FIRST_NAMES, `${big('person')} % ${FIRST_NAMES.length}`)}) || '.' || cast(${big('person')} as varchar) || '@example.com' else cast(${big('person')} as varchar) || '.' || cast(${big(variant)} as varchar) || '@example.org' end`;
+  `case when ${variant} is null then null when ${variant} = 0 then ${cat(at(FIRST_NAMES.map((n) => n.toLowerCase()), `person % ${FIRST_NAMES.length}`), `'.'`, 'person', `'@example.com'`)} else ${cat('person', `'.'`, big(variant), `'@example.org'`)} end`;
 const traitsSql = (): string => [
   `${email('email')} as email`,
-  `case when name is not null then ${at(FIRST_NAMES, `${big('name')} // ${LAST_NAMES.length}`)} || ' ' || ${at(LAST_NAMES, `${big('name')} % ${LAST_NAMES.length}`)} end as name`,
+  `case when name is not null then ${cat(at(FIRST_NAMES, `${big('name')} // ${LAST_NAMES.length}`), `' '`, at(LAST_NAMES, `${big('name')} % ${LAST_NAMES.length}`))} end as name`,
   `${at(PLANS, 'plan')} as plan`,
   `${at(COMPANIES, 'company')} as company`,
   `${at(CITIES, 'city')} as city`,
@@ -113,31 +136,40 @@ const traitsSql = (): string => [
   `cast(is_subscribed as boolean) as is_subscribed`,
 ].join(', ');
 const externalType = `(['anonymous_id', 'user_id', 'email'])[cast(type as integer) + 1]`;
-const externalValue = `case cast(type as integer) when 0 then 'anon-' || cast(${big('person')} as varchar) || '-' || cast(${big('variant')} as varchar) when 1 then ${userId} else ${email('variant')} end`;
+const externalValue = `case cast(type as integer) when 0 then ${cat(`'anon-'`, 'person', `'-'`, 'variant')} when 1 then ${userId} else ${email('variant')} end`;
 const eventType = `(['page', 'identify'])[cast(event_type as integer) + 1]`;
 
+/** An INSERT … SELECT that formats the rows of one staging table into an output table. */
+export interface LoadStatement {
+  /** The staging table it reads. */
+  reads: string;
+  sql: string;
+}
+
 /**
- * Statements that build the landing tables in `schema` and the truth tables in
- * `truthSchema` from the staging tables in `staging`. `events` adds pages, tracks and
- * identifies.
+ * Statements that add the rows of the staging tables in `staging` (a schema, in the
+ * database `stagingCatalog` when given) to the landing tables in `schema` and the truth
+ * tables in `truthSchema`, which exist. `events` adds pages, tracks and identifies.
+ * Each statement reads one staging table.
  */
-export function finalizeStatements(staging: string, schema: string, truthSchema: string, events: boolean): string[] {
-  const s = (name: string): string => `${quoteIdent(staging)}.${quoteIdent(name)}`;
+export function insertStatements(staging: string, schema: string, truthSchema: string, events: boolean, stagingCatalog?: string): LoadStatement[] {
+  const prefix = stagingCatalog === undefined ? quoteIdent(staging) : `${quoteIdent(stagingCatalog)}.${quoteIdent(staging)}`;
+  const s = (name: string): string => `${prefix}.${quoteIdent(name)}`;
   const out = (name: string): string => `${quoteIdent(schema)}.${quoteIdent(name)}`;
   const truth = (name: string): string => `${quoteIdent(truthSchema)}.${quoteIdent(name)}`;
   const sourceIds = SOURCES.map((x) => x.id);
-  const statements = [
-    `create or replace table ${out('id_graph_updates')} as select
-       'ig_' || ${eventId} || '_' || ${segmentId('segment')} as id, ${segmentId('segment')} as segment_id,
+  const statements: LoadStatement[] = [
+    { reads: STG_ID_GRAPH.name, sql: `insert into ${out('id_graph_updates')} by name select
+       ${cat(`'ig_'`, ...eventIdParts, `'_'`, ...segmentIdParts('segment'))} as id, ${segmentId('segment')} as segment_id,
        ${segmentId('canonical')} as canonical_segment_id, ${eventType} as triggering_event_type, ${eventId} as triggering_event_id,
        ${ts('ts')} as "timestamp", ${big('ts')} as seq, ${ts('ts', 500)} as received_at, ${ts('load')} as uuid_ts
-     from ${s(STG_ID_GRAPH.name)}`,
-    `create or replace table ${out('external_id_mapping_updates')} as
+     from ${s(STG_ID_GRAPH.name)}` },
+    { reads: STG_EXTERNAL_IDS.name, sql: `insert into ${out('external_id_mapping_updates')} by name
      with typed as (
        select *, ${externalType} as type_name, ${externalValue} as value_text from ${s(STG_EXTERNAL_IDS.name)}
      )
      select
-       'ex_' || ${eventId} || '_' || type_name as id, substr(md5(type_name || ':' || value_text), 1, 16) as external_id_hash,
+       ${cat(`'ex_'`, ...eventIdParts, `'_'`, 'type_name')} as id, substr(md5(type_name || ':' || value_text), 1, 16) as external_id_hash,
        type_name as external_id_type, value_text as external_id_value, ${segmentId('segment')} as segment_id,
        ${big('ts')} as seq, ${ts('ts')} as "timestamp", ${eventId} as triggering_event_id,
        case when event_type = 1 then 'Identify' else 'Page Viewed' end as triggering_event_name,
@@ -145,48 +177,48 @@ export function finalizeStatements(staging: string, schema: string, truthSchema:
        ${at(SOURCES.map((x) => x.name), 'source')} as triggering_event_source_name,
        ${at(SOURCES.map((x) => x.slug), 'source')} as triggering_event_source_slug,
        ${ts('ts', 500)} as received_at, ${ts('load')} as uuid_ts
-     from typed`,
-    `create or replace table ${out('profile_traits_updates')} as select
-       'pt_' || ${eventId} as id, ${segmentId('segment')} as segment_id, ${big('ts')} as seq, ${ts('ts')} as "timestamp",
+     from typed` },
+    { reads: STG_TRAITS.name, sql: `insert into ${out('profile_traits_updates')} by name select
+       ${cat(`'pt_'`, ...eventIdParts)} as id, ${segmentId('segment')} as segment_id, ${big('ts')} as seq, ${ts('ts')} as "timestamp",
        ${ts('ts', 500)} as received_at, ${ts('load')} as uuid_ts, ${userId} as user_id, ${traitsSql()}
-     from ${s(STG_TRAITS.name)}`,
-    `create or replace table ${truth('truth_id_graph')} as select
+     from ${s(STG_TRAITS.name)}` },
+    { reads: STG_TRUTH_ID_GRAPH.name, sql: `insert into ${truth('truth_id_graph')} by name select
        ${segmentId('segment')} as segment_id, ${segmentId('canonical')} as canonical_segment_id, ${big('person')} as person_id
-     from ${s(STG_TRUTH_ID_GRAPH.name)}`,
-    `create or replace table ${truth('truth_profile_traits')} as select
-       ${segmentId('segment')} as canonical_segment_id, ${segmentId('merged_to')} as merged_to, ${big('person')} as person_id, ${traitsSql()}
-     from ${s(STG_TRUTH_PROFILE_TRAITS.name)}`,
-    `create or replace table ${truth('truth_external_id_mapping')} as
+     from ${s(STG_TRUTH_ID_GRAPH.name)}` },
+    { reads: STG_TRUTH_PROFILE_TRAITS.name, sql: `insert into ${truth('truth_profile_traits')} by name select
+       ${segmentId('segment')} as canonical_segment_id, case when merged_to is not null then ${segmentId('merged_to')} end as merged_to, ${big('person')} as person_id, ${traitsSql()}
+     from ${s(STG_TRUTH_PROFILE_TRAITS.name)}` },
+    { reads: STG_TRUTH_EXTERNAL_IDS.name, sql: `insert into ${truth('truth_external_id_mapping')} by name
      with typed as (
        select *, ${externalType} as type_name, ${externalValue} as value_text from ${s(STG_TRUTH_EXTERNAL_IDS.name)}
      )
      select
        substr(md5(type_name || ':' || value_text), 1, 16) as external_id_hash, type_name as external_id_type,
        value_text as external_id_value, ${segmentId('canonical')} as canonical_segment_id
-     from typed`,
+     from typed` },
   ];
   if (events) {
     statements.push(
-      `create or replace table ${out('identifies')} as select
+      { reads: STG_TRAITS.name, sql: `insert into ${out('identifies')} by name select
          ${eventId} as id, ${segmentId('segment')} as segment_id, ${at(sourceIds, 'source')} as event_source_id,
          ${anonymousId} as anonymous_id, ${userId} as user_id,
          ${ts('ts')} as "timestamp", ${ts('ts', -200)} as sent_at, ${ts('ts', 500)} as received_at, ${ts('load')} as uuid_ts,
          ${at(SOURCES.map((x) => x.library), 'source')} as context_library_name, ${traitsSql()}
-       from ${s(STG_TRAITS.name)} where duplicate = 0`,
-      `create or replace table ${out('pages')} as select
+       from ${s(STG_TRAITS.name)} where duplicate = 0` },
+      { reads: STG_PAGES.name, sql: `insert into ${out('pages')} by name select
          ${eventId} as id, ${segmentId('segment')} as segment_id, ${at(sourceIds, 'source')} as event_source_id,
          ${anonymousId} as anonymous_id, case when identified = 1 then ${userId} end as user_id,
          ${ts('ts')} as "timestamp", ${ts('ts', 500)} as received_at, ${ts('load')} as uuid_ts,
-         ${at(PATHS, 'path')} as path, 'https://www.example.com' || ${at(PATHS, 'path')} as url,
-         case when path = 0 then 'Home' else substr(${at(PATHS, 'path')}, 2) end as title,
+         ${at(PATHS, 'path')} as path, ${at(PATHS.map((p) => `https://www.example.com${p}`), 'path')} as url,
+         ${at(PATHS.map((p) => (p === '/' ? 'Home' : p.slice(1))), 'path')} as title,
          case when referred = 1 then 'https://www.google.com/' end as referrer
-       from ${s(STG_PAGES.name)}`,
-      `create or replace table ${out('tracks')} as select
+       from ${s(STG_PAGES.name)}` },
+      { reads: STG_TRACKS.name, sql: `insert into ${out('tracks')} by name select
          ${eventId} as id, ${segmentId('segment')} as segment_id, ${at(sourceIds, 'source')} as event_source_id,
          ${anonymousId} as anonymous_id, case when identified = 1 then ${userId} end as user_id,
-         lower(replace(${at(TRACK_EVENTS, 'event')}, ' ', '_')) as event, ${at(TRACK_EVENTS, 'event')} as event_text,
+         ${at(TRACK_EVENTS.map((e) => e.toLowerCase().replace(/ /g, '_')), 'event')} as event, ${at(TRACK_EVENTS, 'event')} as event_text,
          ${ts('ts')} as "timestamp", ${ts('ts', 500)} as received_at, ${ts('load')} as uuid_ts
-       from ${s(STG_TRACKS.name)}`,
+       from ${s(STG_TRACKS.name)}` },
     );
   }
   return statements;

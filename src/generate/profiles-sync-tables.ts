@@ -3,6 +3,7 @@
  * columns as Segment lands them) and the ground-truth tables tests compare models with.
  * profiles-sync-staging.ts builds exactly these columns; a test checks they agree.
  */
+import { quoteIdent } from './chunk-writer.js';
 
 /** Column types of the generated tables (DuckDB's names). */
 export type ColumnType = 'VARCHAR' | 'TIMESTAMP' | 'BIGINT' | 'DOUBLE' | 'BOOLEAN';
@@ -117,3 +118,8 @@ export const LANDING_TABLES: readonly TableSpec[] = [...UPDATE_TABLES, PAGES, TR
 
 /** Every ground-truth table. */
 export const TRUTH_TABLES: readonly TableSpec[] = [TRUTH_ID_GRAPH, TRUTH_PROFILE_TRAITS, TRUTH_EXTERNAL_ID_MAPPING];
+
+/** `create or replace table` for `spec` in `schema` (names double-quoted), empty. */
+export function createTableSql(schema: string, spec: TableSpec): string {
+  return `create or replace table ${quoteIdent(schema)}.${quoteIdent(spec.name)} (${spec.columns.map(([name, type]) => `${quoteIdent(name)} ${type}`).join(', ')})`;
+}

@@ -1,11 +1,11 @@
 /**
  * Worker-thread entry of the Profiles Sync generator: receives blocks of people to
- * simulate ({@link BlockRequest}) and answers each with its packed rows
+ * simulate ({@link BlockRequest}) and answers each with its staging columns
  * ({@link SimulatedBlock}, buffers transferred). A `null` request ends the worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PersonSettings } from './profiles-sync-person.js';
-import { simulateBlock } from './profiles-sync-block.js';
+import { BlockSimulator, blockBuffers, detach } from './profiles-sync-block.js';
 
 /** One block to simulate: people [from, to). */
 export interface BlockRequest {
@@ -14,7 +14,7 @@ export interface BlockRequest {
   to: number;
 }
 
-const settings = workerData as PersonSettings;
+const simulator = new BlockSimulator(workerData as PersonSettings);
 const port = parentPort;
 if (port) {
   port.on('message', (request: BlockRequest | null) => {
@@ -22,7 +22,7 @@ if (port) {
       port.close();
       return;
     }
-    const result = simulateBlock(settings, request.block, request.from, request.to);
-    port.postMessage(result, result.data.map((d) => d.buffer as ArrayBuffer));
+    const result = detach(simulator.simulate(request.block, request.from, request.to));
+    port.postMessage(result, blockBuffers(result));
   });
 }

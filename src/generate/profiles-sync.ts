@@ -2,18 +2,21 @@
  * `generateProfilesSync`: writes a realistic Segment Profiles Sync landing schema (the
  * four update tables the profiles_sync package reads, plus pages and tracks) and its
  * ground truth, for a number of people over a number of days. Deterministic for a seed;
- * streams person by person through DuckDB appenders, so memory does not grow with size.
+ * streams: people are simulated in blocks (profiles-sync-person.ts) whose numeric rows go
+ * to DuckDB in batches (staging-pipeline.ts) that SQL formats into the tables
+ * (profiles-sync-staging.ts), so memory does not grow with size.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { StrataError } from '../errors.js';
-import { ChunkWriter, quoteIdent, type ChunkTableSpec } from './chunk-writer.js';
+import { quoteIdent } from './chunk-writer.js';
 import type { PersonSettings } from './profiles-sync-person.js';
-import { simulatePeople } from './profiles-sync-simulation.js';
-import { STAGING_TABLES, finalizeStatements } from './profiles-sync-staging.js';
-import { LANDING_TABLES, TRUTH_TABLES, UPDATE_TABLES } from './profiles-sync-tables.js';
+import { simulateBlocks } from './profiles-sync-simulation.js';
+import { STAGING_TABLES, insertStatements } from './profiles-sync-staging.js';
+import { LANDING_TABLES, TRUTH_TABLES, UPDATE_TABLES, createTableSql, type TableSpec } from './profiles-sync-tables.js';
+import { StagingPipeline } from './staging-pipeline.js';
 
 /** Where the generated tables go. */
 export type GenerateOutput =
@@ -40,8 +43,17 @@ export interface GenerateProfilesSyncOptions {
   events?: boolean;
   /** Longest delay of a late-loaded row in hours (default 20; keep it below etl_overlap). */
   maxLateHours?: number;
-  /** DuckDB's memory limit while generating (default '1GB'); it spills to disk beyond it. */
+  /**
+   * DuckDB's memory limit while generating (default '512MB'). The process stays around
+   * this plus a few hundred MB whatever the size: DuckDB evicts written blocks beyond it.
+   */
   memoryLimit?: string;
+  /**
+   * Rows of a staging table loaded into the output tables at once (default two DuckDB
+   * row groups, 245,760). Smaller batches hold less memory but cost more CPU: DuckDB
+   * compresses an INSERT of less than a row group again at every checkpoint.
+   */
+  batchRows?: number;
   /**
    * Worker threads simulating people (1 = simulate in the calling thread; default 2 from
    * 20,000 people on a machine with at least 4 cores, else 1). The rows are the same, and
@@ -71,6 +83,25 @@ export interface GenerateSummary {
 }
 
 const DEFAULT_START = Date.UTC(2024, 0, 1);
+/** The event tables, written only with `events`. */
+const EVENT_TABLES = ['pages', 'tracks', 'identifies'];
+
+/**
+ * The DuckDB settings the generator writes its tables with (exported for the benchmark's
+ * baseline, which writes the same tables with the same settings).
+ */
+export function loadSettings(memoryLimit: string): string[] {
+  return [
+    // Row order of the landing tables does not matter; letting DuckDB write in parallel does.
+    'set preserve_insertion_order = false',
+    // Bounded memory whatever the size: DuckDB evicts written blocks beyond this.
+    `set memory_limit = '${memoryLimit}'`,
+    // Text columns are compressed with FSST only: DuckDB's dictionary analysis of every
+    // string costs about 15 % of the generator's CPU, for files about 14 % smaller
+    // (measured at 2 M update rows; reading them back costs the same).
+    `set disabled_compression_methods = 'dictionary,dict_fsst'`,
+  ];
+}
 
 /** Generates the Profiles Sync landing schema and its ground truth (see the module doc). */
 export async function generateProfilesSync(options: GenerateProfilesSyncOptions): Promise<GenerateSummary> {
@@ -84,23 +115,19 @@ export async function generateProfilesSync(options: GenerateProfilesSyncOptions)
 
   const instance = await DuckDBInstance.create(dbPath);
   const connection = await instance.connect();
+  let pipeline: StagingPipeline | undefined;
   try {
-    // Row order of the landing tables does not matter; letting DuckDB write in parallel does.
-    await connection.run('set preserve_insertion_order = false');
-    // Bounded memory whatever the size: DuckDB spills to disk beyond this.
-    await connection.run(`set memory_limit = '${options.memoryLimit ?? '1GB'}'`);
-    const staging = `${truthSchema}_staging`;
+    for (const sql of loadSettings(options.memoryLimit ?? '512MB')) await connection.run(sql);
     const events = options.events ?? true;
-    for (const s of [schema, truthSchema, staging]) {
+    for (const s of [schema, truthSchema]) {
       await connection.run(`create schema if not exists ${quoteIdent(s)}`);
     }
     // Replace a previous sample completely (the event tables too when they are not written).
-    for (const spec of [...LANDING_TABLES, ...TRUTH_TABLES]) {
-      const s = TRUTH_TABLES.includes(spec) ? truthSchema : schema;
-      await connection.run(`drop table if exists ${quoteIdent(s)}.${quoteIdent(spec.name)}`);
+    const written = (spec: TableSpec): boolean => events || !EVENT_TABLES.includes(spec.name);
+    for (const spec of LANDING_TABLES) {
+      await connection.run(written(spec) ? createTableSql(schema, spec) : `drop table if exists ${quoteIdent(schema)}.${quoteIdent(spec.name)}`);
     }
-    const writers = new Map<ChunkTableSpec, ChunkWriter>();
-    for (const spec of STAGING_TABLES) writers.set(spec, await ChunkWriter.open(connection, staging, spec));
+    for (const spec of TRUTH_TABLES) await connection.run(createTableSql(truthSchema, spec));
 
     const settings: PersonSettings = {
       seed: options.seed >>> 0,
@@ -109,32 +136,35 @@ export async function generateProfilesSync(options: GenerateProfilesSyncOptions)
       events,
       maxLateHours: options.maxLateHours ?? 20,
     };
-    let written = 0;
-    let nextReport = 100_000;
-    const ordered = STAGING_TABLES.map((spec) => writers.get(spec)!);
     const summary: GenerateSummary = {
       people: options.people, profiles: 0, merges: 0, updateRows: 0, tables: {},
       location: parquet ? (options.output as { dir: string }).dir : `${dbPath}:${schema}`,
       truthLocation: parquet ? join((options.output as { dir: string }).dir, 'truth') : `${dbPath}:${truthSchema}`,
       elapsedMs: 0,
     };
+    pipeline = await StagingPipeline.open(instance, connection, {
+      specs: STAGING_TABLES,
+      loadStatements: (catalog, staging) => insertStatements(staging, schema, truthSchema, events, catalog),
+      batchRows: options.batchRows,
+    });
+    let stagedRows = 0;
+    let nextReport = 100_000;
     // Worker threads pay off only with cores to spare: on 2 shared cores they cost CPU (see BENCHMARKS.md).
     const workers = options.workers ?? (options.people >= 20_000 && availableParallelism() >= 4 ? 2 : 1);
-    const totals = await simulatePeople(settings, options.people, workers, (block) => {
-      for (let t = 0; t < ordered.length; t++) ordered[t]!.writePacked(block.data[t]!, block.rows[t]!);
-      for (const n of block.rows) written += n;
-      while (written >= nextReport) {
+    for await (const block of simulateBlocks(settings, options.people, workers)) {
+      summary.profiles += block.profiles;
+      summary.merges += block.merges;
+      await pipeline.append(block.columns, block.rows);
+      for (const n of block.rows) stagedRows += n;
+      while (stagedRows >= nextReport) {
         options.onProgress?.(nextReport);
         nextReport += 100_000;
       }
-    });
-    summary.profiles = totals.profiles;
-    summary.merges = totals.merges;
-    for (const writer of writers.values()) writer.close();
-    for (const sql of finalizeStatements(staging, schema, truthSchema, events)) await connection.run(sql);
-    await connection.run(`drop schema ${quoteIdent(staging)} cascade`);
+    }
+    await pipeline.finish();
+    pipeline = undefined;
     const writtenTables = [
-      ...LANDING_TABLES.filter((t) => events || !['pages', 'tracks', 'identifies'].includes(t.name)).map((t) => [schema, t.name] as const),
+      ...LANDING_TABLES.filter(written).map((t) => [schema, t.name] as const),
       ...TRUTH_TABLES.map((t) => [truthSchema, t.name] as const),
     ];
     for (const [s, name] of writtenTables) {
@@ -143,9 +173,12 @@ export async function generateProfilesSync(options: GenerateProfilesSyncOptions)
     }
     summary.updateRows = UPDATE_TABLES.reduce((n, spec) => n + (summary.tables[spec.name] ?? 0), 0);
     if (parquet) await exportParquet(connection, (options.output as { dir: string }).dir, schema, truthSchema, events);
+    // Written to the database file before the time is taken (closing would do it otherwise).
+    else await connection.run('checkpoint');
     summary.elapsedMs = performance.now() - started;
     return summary;
   } finally {
+    await pipeline?.abandon();
     connection.closeSync();
     instance.closeSync();
     if (parquet) {
@@ -157,7 +190,7 @@ export async function generateProfilesSync(options: GenerateProfilesSyncOptions)
 
 async function exportParquet(connection: DuckDBConnection, dir: string, schema: string, truthSchema: string, events: boolean): Promise<void> {
   for (const spec of LANDING_TABLES) {
-    if (!events && ['pages', 'tracks', 'identifies'].includes(spec.name)) continue;
+    if (!events && EVENT_TABLES.includes(spec.name)) continue;
     await connection.run(`copy ${quoteIdent(schema)}.${quoteIdent(spec.name)} to '${sqlString(join(dir, `${spec.name}.parquet`))}' (format parquet)`);
   }
   for (const spec of TRUTH_TABLES) {
@@ -178,6 +211,7 @@ function validate(o: GenerateProfilesSyncOptions): void {
   if (!Number.isInteger(o.seed)) bad(`seed must be an integer, got ${o.seed}`, 'Any integer works; the same seed gives the same data.');
   if (o.start !== undefined && Number.isNaN(o.start.getTime())) bad('start is not a valid date', 'Use an ISO date such as 2024-01-01.');
   if (o.maxLateHours !== undefined && !(o.maxLateHours >= 1)) bad('maxLateHours must be at least 1', 'Keep it below the package var etl_overlap.');
+  if (o.batchRows !== undefined && !(Number.isInteger(o.batchRows) && o.batchRows >= 1)) bad(`batchRows must be a positive integer, got ${o.batchRows}`, 'Leave it out for the default (245,760).');
   if (o.workers !== undefined && !(Number.isInteger(o.workers) && o.workers >= 1)) bad(`workers must be a positive integer, got ${o.workers}`, 'Pass 1 to simulate in the calling thread, 2 for two worker threads.');
   if (o.memoryLimit !== undefined && !/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(o.memoryLimit)) {
     bad(`memoryLimit ${JSON.stringify(o.memoryLimit)} is not a size`, "Use a size such as '512MB' or '2GB'.");

@@ -20,6 +20,11 @@ export class Random {
     this.state = seed >>> 0;
   }
 
+  /** Starts over from `seed`, as a new generator with that seed would. */
+  reseed(seed: number): void {
+    this.state = seed >>> 0;
+  }
+
   /** The next number in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
