@@ -1,18 +1,29 @@
 {#-
   Common table expressions that follow merge chains to their end. `edges` names a
-  relation with one row per node (segment_id, direct_canonical_segment_id), where a
-  node that is not merged points at itself; `starts` names a relation of segment_id to
-  resolve. Produces `resolved` (start_id, canonical_segment_id, merge_depth). The walk
-  stops after `max_depth` hops, so a cycle in bad data ends the query; the test
-  `profiles_sync_resolves_to_root` then reports it. The caller opens `with recursive`.
+  relation with one row per node (segment_id, direct_canonical_segment_id, and uuid_ts
+  when `chain_column` is given), where a node that is not merged points at itself;
+  `starts` names a relation of segment_id to resolve. Produces `resolved` (start_id,
+  canonical_segment_id, merge_depth, chain_uuid_ts): chain_uuid_ts is the latest
+  `chain_column` of the nodes the walk left (the start and every node between it and the
+  canonical; NULL when not tracked). The walk stops after `max_depth` hops, so a cycle in
+  bad data ends the query; the test `profiles_sync_resolves_to_root` then reports it. The
+  caller opens `with recursive`.
 -#}
-{% macro profiles_sync_resolve_ctes(edges, starts, max_depth=none) %}
+{% macro profiles_sync_resolve_ctes(edges, starts, max_depth=none, chain_column=none) %}
   {%- set depth = max_depth if max_depth is not none else profiles_sync_setting('max_merge_depth', 50) | int -%}
-walk (start_id, current_id, merge_depth) as (
-    select segment_id, segment_id, 0
+walk (start_id, current_id, merge_depth, chain_uuid_ts) as (
+    select segment_id, segment_id, 0, cast(null as {{ dbt.type_timestamp() }})
     from {{ starts }}
     union all
-    select walk.start_id, e.direct_canonical_segment_id, walk.merge_depth + 1
+    select
+        walk.start_id,
+        e.direct_canonical_segment_id,
+        walk.merge_depth + 1,
+        {% if chain_column is not none -%}
+        {{ profiles_sync_later('walk.chain_uuid_ts', 'e.' ~ chain_column) }}
+        {%- else -%}
+        walk.chain_uuid_ts
+        {%- endif %}
     from walk
     join {{ edges }} as e on e.segment_id = walk.current_id
     where e.direct_canonical_segment_id <> e.segment_id
@@ -22,6 +33,11 @@ walk (start_id, current_id, merge_depth) as (
 resolved as (
     {{ profiles_sync_deepest_walk('walk') }}
 )
+{%- endmacro %}
+
+{#- The later of two timestamps, ignoring a NULL (greatest() treats NULLs differently per engine). -#}
+{% macro profiles_sync_later(a, b) -%}
+case when {{ a }} is null or {{ b }} > {{ a }} then {{ b }} else {{ a }} end
 {%- endmacro %}
 
 {#-
@@ -91,18 +107,19 @@ from (
 {% endmacro %}
 
 {#-
-  The end of each walk of `walk` (start_id, current_id, merge_depth): its deepest row, as
-  (start_id, canonical_segment_id, merge_depth). A walk is a path, so its depths differ.
+  The end of each walk of `walk` (start_id, current_id, merge_depth, chain_uuid_ts): its
+  deepest row, as (start_id, canonical_segment_id, merge_depth, chain_uuid_ts). A walk is
+  a path, so its depths differ; chain_uuid_ts only grows along it.
 -#}
 {% macro profiles_sync_deepest_walk(walk) %}
   {{- adapter.dispatch('profiles_sync_deepest_walk', 'profiles_sync')(walk) -}}
 {% endmacro %}
 
 {% macro default__profiles_sync_deepest_walk(walk) %}
-select start_id, current_id as canonical_segment_id, merge_depth
+select start_id, current_id as canonical_segment_id, merge_depth, chain_uuid_ts
 from (
     select
-        w.start_id, w.current_id, w.merge_depth,
+        w.start_id, w.current_id, w.merge_depth, w.chain_uuid_ts,
         row_number() over (partition by w.start_id order by w.merge_depth desc) as depth_rank
     from {{ walk }} as w
 ) as walk_ranked
@@ -110,7 +127,11 @@ where depth_rank = 1
 {% endmacro %}
 
 {% macro duckdb__profiles_sync_deepest_walk(walk) %}
-select w.start_id, arg_max(w.current_id, w.merge_depth) as canonical_segment_id, max(w.merge_depth) as merge_depth
+select
+    w.start_id,
+    arg_max(w.current_id, w.merge_depth) as canonical_segment_id,
+    max(w.merge_depth) as merge_depth,
+    max(w.chain_uuid_ts) as chain_uuid_ts
 from {{ walk }} as w
 group by w.start_id
 {% endmacro %}

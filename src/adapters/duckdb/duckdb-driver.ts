@@ -31,6 +31,17 @@ export interface DuckDBProfile {
   attach: DuckDBAttachment[];
 }
 
+/**
+ * DuckDB checkpoints automatically at the commit that takes its write-ahead log past
+ * `checkpoint_threshold` (16 MiB by default): with incremental models that commit a few
+ * MiB each, the whole database's checkpoint then lands inside whichever model's commit
+ * crosses the line, and a run pays for several. Unless the profile sets the threshold,
+ * Strata raises it so that a run usually checkpoints once, when it closes the database
+ * (DuckDB checkpoints on close); the log stays durable either way.
+ */
+export const DEFAULT_CHECKPOINT_THRESHOLD = '1GB';
+const CHECKPOINT_SETTINGS = new Set(['checkpoint_threshold', 'wal_autocheckpoint']);
+
 const STATEMENT_INSERT = 2;
 const STATEMENT_UPDATE = 3;
 const STATEMENT_DELETE = 5;
@@ -95,6 +106,7 @@ export class DuckDBDriver implements Driver {
     // every connection instead.
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(profile.settings)) config[k] = String(v);
+    if (!Object.keys(config).some((k) => CHECKPOINT_SETTINGS.has(k.toLowerCase()))) config.checkpoint_threshold = DEFAULT_CHECKPOINT_THRESHOLD;
     const perConnection = new Set<string>();
     let instance: DuckDBInstance | undefined;
     for (let attempt = 0; !instance; attempt++) {

@@ -81,6 +81,15 @@ for (const name of listCases()) {
           return snapshot(c);
         });
       const incremental = await check('incremental');
+      // A re-run on the same data changes nothing, and the models that compare their new
+      // rows with the stored ones write nothing at all.
+      assert.equal(await build(), 0, 'build again on the same data');
+      assert.deepEqual(await check('re-run'), incremental, 're-run equals the incremental result');
+      const rerun = JSON.parse(readFileSync(join(project, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; adapter_response?: { rows_affected?: number } }[] };
+      for (const model of ['profile_trait_values', 'external_id_mapping', 'profile_traits']) {
+        const r = rerun.results.find((x) => x.unique_id.endsWith(`.${model}`));
+        assert.equal(r?.adapter_response?.rows_affected, 0, `${model} writes no rows on a re-run`);
+      }
       for (const [mode, extra] of [['incremental', ['--full-refresh']], ['table', []], ['view', []]] as const) {
         writeProject(project, db, mode, settings);
         assert.equal(await build(...extra), 0, `${mode} build`);

@@ -4,8 +4,10 @@
   that profile resolves to today.
 
   Incremental runs fold the updates loaded since the last run minus `etl_overlap` hours
-  into the stored rows, and also re-point every stored identifier whose profile now
-  resolves to a different canonical in id_graph (after a merge).
+  into the stored rows, and also re-point every stored identifier whose profile may
+  resolve to a different canonical in id_graph (after a merge): those whose segment's
+  chain in id_graph changed since the last run (chain_uuid_ts, the id_graph clock this
+  model keeps beside its rows).
 -#}
 {{ config(unique_key='external_id_hash', incremental_strategy='delete+insert') }}
 
@@ -27,53 +29,90 @@ with updates as (
     {% endif %}
 ),
 
-graph as (
-    select segment_id, canonical_segment_id
+{% if is_incremental() %}
+{#-
+  A stored identifier may have moved when its profile's chain in id_graph changed since
+  this model last ran: id_graph's chain_uuid_ts is then at least as late as the change.
+  This model keeps the chain_uuid_ts it saw, so the latest of them, minus `etl_overlap`
+  hours, bounds the changes already folded in (the same reasoning as for update rows).
+-#}
+recent_chains as (
+    select segment_id, canonical_segment_id, chain_uuid_ts
     from {{ ref('id_graph') }}
+    where chain_uuid_ts >= {{ profiles_sync_watermark('chain_uuid_ts') }}
+),
+
+moved as (
+    -- of those, the stored identifiers whose canonical or chain differs from id_graph's
+    select stored.external_id_hash
+    from {{ this }} as stored
+    join recent_chains on recent_chains.segment_id = stored.segment_id
+    where stored.segment_id in (
+        select segment_id
+        from {{ ref('id_graph') }}
+        where chain_uuid_ts >= {{ profiles_sync_watermark('chain_uuid_ts') }}
+    )
+      and (recent_chains.canonical_segment_id <> stored.canonical_segment_id
+           or stored.chain_uuid_ts is null
+           or recent_chains.chain_uuid_ts <> stored.chain_uuid_ts)
+),
+
+stored as (
+    select *
+    from {{ this }} as t
+    where t.external_id_hash in (
+        select external_id_hash from updates
+        union
+        select external_id_hash from moved
+    )
 ),
 
 candidates as (
     select * from updates
-    {% if is_incremental() %}
     union all
     select
-        t.external_id_hash, t.external_id_type, t.external_id_value, t.segment_id,
-        t."timestamp", t.seq, t.first_seen_at, t.uuid_ts
-    from {{ this }} as t
-    where t.external_id_hash in (select external_id_hash from updates)
-       or t.external_id_hash in (
-            -- identifiers whose profile was merged since they were stored
-            select stored.external_id_hash
-            from {{ this }} as stored
-            join graph on graph.segment_id = stored.segment_id
-            where graph.canonical_segment_id <> stored.canonical_segment_id
-       )
-    {% endif %}
+        external_id_hash, external_id_type, external_id_value, segment_id,
+        "timestamp", seq, first_seen_at, uuid_ts
+    from stored
+),
+{% else %}
+candidates as (
+    select * from updates
+),
+{% endif %}
+
+latest as (
+    {{ profiles_sync_latest_external_ids('candidates') }}
 ),
 
-ranked as (
+final as (
     select
-        candidates.*,
-        min(first_seen_at) over (partition by external_id_hash) as earliest_seen_at,
-        max(uuid_ts) over (partition by external_id_hash) as latest_uuid_ts,
-        row_number() over (
-            partition by external_id_hash
-            order by "timestamp" desc nulls last, seq desc nulls last,
-                     segment_id desc, external_id_value desc nulls last
-        ) as row_rank
-    from candidates
+        latest.external_id_hash,
+        latest.external_id_type,
+        latest.external_id_value,
+        coalesce(graph.canonical_segment_id, latest.segment_id) as canonical_segment_id,
+        latest.segment_id,
+        latest."timestamp",
+        latest.seq,
+        latest.first_seen_at,
+        latest.uuid_ts,
+        graph.chain_uuid_ts
+    from latest
+    left join (
+        select segment_id, canonical_segment_id, chain_uuid_ts
+        from {{ ref('id_graph') }}
+        {% if is_incremental() %}
+        -- few identifiers change in a run: probe id_graph by their segments only
+        where segment_id in (select segment_id from latest)
+        {% endif %}
+    ) as graph on graph.segment_id = latest.segment_id
 )
 
-select
-    ranked.external_id_hash,
-    ranked.external_id_type,
-    ranked.external_id_value,
-    coalesce(graph.canonical_segment_id, ranked.segment_id) as canonical_segment_id,
-    ranked.segment_id,
-    ranked."timestamp",
-    ranked.seq,
-    ranked.earliest_seen_at as first_seen_at,
-    ranked.latest_uuid_ts as uuid_ts
-from ranked
-left join graph on graph.segment_id = ranked.segment_id
-where ranked.row_rank = 1
+select final.*
+from final
+{% if is_incremental() %}
+-- only the identifiers that changed: rows re-read inside the overlap leave the stored ones alone
+left join stored on stored.external_id_hash = final.external_id_hash
+where stored.external_id_hash is null
+   or {{ profiles_sync_differs('final', 'stored', ['external_id_type', 'external_id_value', 'canonical_segment_id', 'segment_id', 'timestamp', 'seq', 'first_seen_at', 'uuid_ts', 'chain_uuid_ts']) }}
+{% endif %}

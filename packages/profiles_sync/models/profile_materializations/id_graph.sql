@@ -9,7 +9,13 @@
   Incremental runs read the updates loaded since the last run minus `etl_overlap` hours,
   fold them into the stored direct mappings, and re-resolve only the segments whose
   chain may have changed: the changed segments themselves and every segment that
-  resolved to the same canonical as one of them.
+  resolved to the same canonical as one of them. Every other segment keeps its stored
+  row, and a walk that reaches one of them continues from its stored canonical.
+
+  chain_uuid_ts is the latest load time (uuid_ts) of the segment and of every segment on
+  its chain before the canonical: a segment whose canonical changed has a chain_uuid_ts
+  at least as late as the update that changed it, which lets external_id_mapping and
+  profile_traits find the segments that moved without comparing every stored row.
 -#}
 {{ config(unique_key='segment_id', incremental_strategy='delete+insert') }}
 
@@ -31,6 +37,15 @@ updates as (
     {% endif %}
 ),
 
+{% if is_incremental() %}
+stored_updated as (
+    -- the stored rows of the segments with new rows (one pass over the stored table)
+    select *
+    from {{ this }} as t
+    where t.segment_id in (select segment_id from updates)
+),
+{% endif %}
+
 candidates as (
     select * from updates
     {% if is_incremental() %}
@@ -39,9 +54,8 @@ candidates as (
     select
         t.segment_id, t.direct_canonical_segment_id, t."timestamp", t.seq,
         t.triggering_event_type, t.triggering_event_id, t.uuid_ts
-    from {{ this }} as t
+    from stored_updated as t
     where t.uuid_ts is not null
-      and t.segment_id in (select segment_id from updates)
     {% endif %}
 ),
 
@@ -63,52 +77,82 @@ changed as (
         cast(null as {{ dbt.type_string() }}), cast(null as {{ dbt.type_string() }}),
         cast(null as {{ dbt.type_timestamp() }})
     from updates as u
+    {% if is_incremental() %}
+    left join {{ this }} as known on known.segment_id = u.direct_canonical_segment_id
+    {% endif %}
     where u.direct_canonical_segment_id not in (select segment_id from updates)
     {% if is_incremental() %}
-      and u.direct_canonical_segment_id not in (select segment_id from {{ this }})
+      and known.segment_id is null
     {% endif %}
 ),
 
-nodes as (
+{% if is_incremental() %}
+{#-
+  Only the segments whose chain may have changed are resolved again: the changed nodes
+  and every stored segment that resolved to the same canonical as one of them. Any other
+  segment keeps its stored chain, so a walk that leaves this set ends at the stored
+  canonical of the node it reached (and adds that node's stored depth). Each pass over
+  the stored table is probed by a small set of keys.
+-#}
+start_nodes as (
     select * from changed
-    {% if is_incremental() %}
     union all
     select
-        segment_id, direct_canonical_segment_id, "timestamp", seq,
-        triggering_event_type, triggering_event_id, uuid_ts
-    from {{ this }}
-    where segment_id not in (select segment_id from changed)
-    {% endif %}
-),
-
-starts as (
-    {% if is_incremental() %}
-    select segment_id from changed
-    union
-    -- everything that resolved to the same place as a changed node may move with it
-    select t.segment_id
+        t.segment_id, t.direct_canonical_segment_id, t."timestamp", t.seq,
+        t.triggering_event_type, t.triggering_event_id, t.uuid_ts
     from {{ this }} as t
-    where t.canonical_segment_id in (
-        select before.canonical_segment_id
-        from {{ this }} as before
-        join changed on changed.segment_id = before.segment_id
-    )
-    {% else %}
-    select segment_id from nodes
-    {% endif %}
+    where t.canonical_segment_id in (select canonical_segment_id from stored_updated)
+      and t.segment_id not in (select segment_id from changed)
+),
+{% else %}
+start_nodes as (
+    select * from changed
+),
+{% endif %}
+
+merged_starts as (
+    -- a node that points at itself resolves to itself without a walk
+    select segment_id from start_nodes where direct_canonical_segment_id <> segment_id
 ),
 
-{{ profiles_sync_resolve_ctes('nodes', 'starts') }}
+{{ profiles_sync_resolve_ctes('start_nodes', 'merged_starts', chain_column='uuid_ts') }}
+
+{%- if is_incremental() %},
+
+exits as (
+    -- stored segments where a walk left the re-resolved set, with their stored chain
+    select t.segment_id, t.canonical_segment_id, t.merge_depth, t.chain_uuid_ts
+    from {{ this }} as t
+    where t.segment_id in (select canonical_segment_id from resolved)
+      and t.segment_id not in (select segment_id from start_nodes)
+)
+{%- endif %}
 
 select
     nodes.segment_id,
-    resolved.canonical_segment_id,
+    {% if is_incremental() -%}
+    coalesce(exits.canonical_segment_id, resolved.canonical_segment_id, nodes.segment_id) as canonical_segment_id,
+    {%- else -%}
+    coalesce(resolved.canonical_segment_id, nodes.segment_id) as canonical_segment_id,
+    {%- endif %}
     nodes.direct_canonical_segment_id,
-    resolved.merge_depth,
+    {% if is_incremental() -%}
+    coalesce(resolved.merge_depth, 0) + coalesce(exits.merge_depth, 0) as merge_depth,
+    {%- else -%}
+    coalesce(resolved.merge_depth, 0) as merge_depth,
+    {%- endif %}
     nodes."timestamp",
     nodes.seq,
     nodes.triggering_event_type,
     nodes.triggering_event_id,
-    nodes.uuid_ts
-from resolved
-join nodes on nodes.segment_id = resolved.start_id
+    nodes.uuid_ts,
+    {% if is_incremental() -%}
+    {{ profiles_sync_later(profiles_sync_later('resolved.chain_uuid_ts', 'exits.chain_uuid_ts'), 'nodes.uuid_ts') }} as chain_uuid_ts
+    {%- else -%}
+    {{ profiles_sync_later('resolved.chain_uuid_ts', 'nodes.uuid_ts') }} as chain_uuid_ts
+    {%- endif %}
+from start_nodes as nodes
+left join resolved on resolved.start_id = nodes.segment_id
+{% if is_incremental() -%}
+left join exits on exits.segment_id = resolved.canonical_segment_id
+{%- endif %}

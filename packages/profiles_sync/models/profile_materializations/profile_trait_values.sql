@@ -13,7 +13,7 @@
 {%- set traits = profiles_sync_trait_columns() -%}
 {%- set seq_column = 'seq' if profiles_sync_traits_has_column('seq') else 'cast(null as ' ~ dbt.type_bigint() ~ ')' -%}
 
-{#- Inlined in each branch rather than a CTE, so that each reads only its own columns. -#}
+{#- Inlined in each branch of the unpivot rather than a CTE, so that each reads only its own columns. -#}
 {%- set updates -%}
     select *
     from {{ profiles_sync_traits_relation() }}
@@ -24,43 +24,52 @@
 {%- endset %}
 
 with unpivoted as (
-    {% for trait in traits %}
-    select
-        segment_id,
-        cast('{{ trait.name }}' as {{ dbt.type_string() }}) as trait_name,
-        cast({{ adapter.quote(trait.name) }} as {{ dbt.type_string() }}) as trait_value,
-        "timestamp" as value_timestamp,
-        {{ seq_column }} as value_seq,
-        uuid_ts
-    from ({{ updates }}) as updates
-    where {{ adapter.quote(trait.name) }} is not null
-    {% if not loop.last %}union all{% endif %}
-    {% else %}
-    select
-        cast(null as {{ dbt.type_string() }}) as segment_id,
-        cast(null as {{ dbt.type_string() }}) as trait_name,
-        cast(null as {{ dbt.type_string() }}) as trait_value,
-        cast(null as {{ dbt.type_timestamp() }}) as value_timestamp,
-        cast(null as {{ dbt.type_bigint() }}) as value_seq,
-        cast(null as {{ dbt.type_timestamp() }}) as uuid_ts
-    where 1 = 0
-    {% endfor %}
+    {{ profiles_sync_unpivot_traits(updates, traits, seq_column) }}
 ),
 
-candidates as (
-    select * from unpivoted
-    {% if is_incremental() %}
-    union all
+{% if not is_incremental() %}
+
+picked as (
+    {{ profiles_sync_latest_trait_values('unpivoted') }}
+)
+
+select segment_id, trait_name, trait_value, value_timestamp, value_seq, uuid_ts
+from picked
+
+{% else %}
+
+stored as (
     select t.segment_id, t.trait_name, t.trait_value, t.value_timestamp, t.value_seq, t.uuid_ts
     from {{ this }} as t
     join (select distinct segment_id, trait_name from unpivoted) as k
       on k.segment_id = t.segment_id and k.trait_name = t.trait_name
-    {% endif %}
+    -- the same rows, also probed by segment alone, straight from the update table: an
+    -- engine that expects few keys can filter the scan of the stored rows with them
+    where t.segment_id in (
+        select segment_id
+        from {{ profiles_sync_traits_relation() }}
+        where uuid_ts >= {{ profiles_sync_watermark() }}
+    )
+),
+
+candidates as (
+    select * from unpivoted
+    union all
+    select * from stored
 ),
 
 picked as (
     {{ profiles_sync_latest_trait_values('candidates') }}
 )
 
-select segment_id, trait_name, trait_value, value_timestamp, value_seq, uuid_ts
+select
+    picked.segment_id, picked.trait_name, picked.trait_value,
+    picked.value_timestamp, picked.value_seq, picked.uuid_ts
 from picked
+-- only the values that changed: rows re-read inside the overlap leave the stored ones alone
+left join stored
+  on stored.segment_id = picked.segment_id and stored.trait_name = picked.trait_name
+where stored.segment_id is null
+   or {{ profiles_sync_differs('picked', 'stored', ['trait_value', 'value_timestamp', 'value_seq', 'uuid_ts']) }}
+
+{% endif %}

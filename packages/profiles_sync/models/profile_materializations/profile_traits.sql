@@ -15,38 +15,74 @@
 {{ config(unique_key='canonical_segment_id', incremental_strategy='delete+insert') }}
 
 {%- set traits = profiles_sync_trait_columns() -%}
+{#- The columns compared with the stored row, when the stored table has them all (a trait
+    column that just appeared is added after this query runs: then every row is written). -#}
+{%- set compared = ['merged_to'] -%}
+{%- for trait in traits %}{% do compared.append(trait.name) %}{% endfor -%}
+{%- do compared.append('uuid_ts') -%}
+{%- do compared.append('chain_uuid_ts') -%}
+{%- set compare_stored = false -%}
+{%- if execute and is_incremental() -%}
+  {%- set stored_names = [] -%}
+  {%- for col in adapter.get_columns_in_relation(this) %}{% do stored_names.append(col.name | lower) %}{% endfor -%}
+  {%- set missing = [] -%}
+  {%- for name in compared %}{% if name not in stored_names %}{% do missing.append(name) %}{% endif %}{% endfor -%}
+  {%- set compare_stored = missing | length == 0 -%}
+{%- endif %}
 
-with graph as (
-    select segment_id, canonical_segment_id
-    from {{ ref('id_graph') }}
-),
-
+with
 {% if is_incremental() %}
 {#-
-  Only the touched groups are read, so the run costs a pass over id_graph and this model
-  plus work proportional to the new data. Every profile of profile_trait_values is in
-  id_graph, already in this model, or has trait updates loaded since the last run.
+  Only the touched groups are read: profiles with trait values loaded since the last run
+  (minus `etl_overlap` hours), and profiles whose chain in id_graph changed since then,
+  found by id_graph's chain_uuid_ts against the latest one this model keeps (as in
+  external_id_mapping). Every profile of profile_trait_values is in id_graph, already in
+  this model, or has trait updates loaded since the last run.
 -#}
+recent_chains as (
+    -- segments of id_graph whose chain changed since this model last ran (or a little before)
+    select segment_id, canonical_segment_id, chain_uuid_ts
+    from {{ ref('id_graph') }}
+    where chain_uuid_ts >= {{ profiles_sync_watermark('chain_uuid_ts') }}
+),
+
 touched as (
     -- profiles with trait values loaded since the last run
-    select distinct segment_id
+    select segment_id
     from {{ profiles_sync_traits_relation() }}
     where segment_id is not null
       and uuid_ts >= {{ profiles_sync_watermark() }}
       and ({% for trait in traits %}{{ adapter.quote(trait.name) }} is not null{% if not loop.last %} or {% endif %}{% else %}1 = 0{% endfor %})
     union
-    -- profiles of id_graph that are new, or whose merge state changed
-    select graph.segment_id
-    from graph
-    left join {{ this }} as t on t.canonical_segment_id = graph.segment_id
-    where t.canonical_segment_id is null
-       or coalesce(t.merged_to, t.canonical_segment_id) <> graph.canonical_segment_id
+    -- profiles of id_graph that are new, or whose merge state or chain changed
+    select recent_chains.segment_id
+    from recent_chains
+    left join (
+        select canonical_segment_id, merged_to, chain_uuid_ts
+        from {{ this }}
+        where canonical_segment_id in (
+            select segment_id
+            from {{ ref('id_graph') }}
+            where chain_uuid_ts >= {{ profiles_sync_watermark('chain_uuid_ts') }}
+        )
+    ) as stored on stored.canonical_segment_id = recent_chains.segment_id
+    where stored.canonical_segment_id is null
+       or coalesce(stored.merged_to, stored.canonical_segment_id) <> recent_chains.canonical_segment_id
+       or stored.chain_uuid_ts is null
+       or stored.chain_uuid_ts <> recent_chains.chain_uuid_ts
 ),
 
 touched_membership as (
-    select touched.segment_id, coalesce(graph.canonical_segment_id, touched.segment_id) as root_segment_id
+    select
+        touched.segment_id,
+        coalesce(graph.canonical_segment_id, touched.segment_id) as root_segment_id,
+        graph.chain_uuid_ts
     from touched
-    left join graph on graph.segment_id = touched.segment_id
+    left join (
+        select segment_id, canonical_segment_id, chain_uuid_ts
+        from {{ ref('id_graph') }}
+        where segment_id in (select segment_id from touched)
+    ) as graph on graph.segment_id = touched.segment_id
 ),
 
 touched_roots as (
@@ -55,19 +91,24 @@ touched_roots as (
     -- the group a profile left must be recomputed without it
     select t.merged_to
     from {{ this }} as t
-    join touched on touched.segment_id = t.canonical_segment_id
-    where t.merged_to is not null
+    where t.canonical_segment_id in (select segment_id from touched)
+      and t.merged_to is not null
 ),
 
 scope as (
     -- every member of a touched group, and the touched profiles themselves
-    select graph.segment_id, graph.canonical_segment_id as root_segment_id
-    from graph
+    select graph.segment_id, graph.canonical_segment_id as root_segment_id, graph.chain_uuid_ts
+    from {{ ref('id_graph') }} as graph
     where graph.canonical_segment_id in (select root_segment_id from touched_roots)
     union
-    select segment_id, root_segment_id from touched_membership
+    select segment_id, root_segment_id, chain_uuid_ts from touched_membership
 ),
 {% else %}
+graph as (
+    select segment_id, canonical_segment_id, chain_uuid_ts
+    from {{ ref('id_graph') }}
+),
+
 profiles as (
     select segment_id from graph
     union
@@ -77,7 +118,8 @@ profiles as (
 scope as (
     select
         profiles.segment_id,
-        coalesce(graph.canonical_segment_id, profiles.segment_id) as root_segment_id
+        coalesce(graph.canonical_segment_id, profiles.segment_id) as root_segment_id,
+        graph.chain_uuid_ts
     from profiles
     left join graph on graph.segment_id = profiles.segment_id
 ),
@@ -104,34 +146,39 @@ group_values as (
     join trait_values on trait_values.segment_id = scope.segment_id
 ),
 
-group_latest as (
-    {{ profiles_sync_latest_trait_values('group_values') }}
-),
-
 group_traits as (
-    select
-        segment_id as root_segment_id
-        {%- for trait in traits %},
-        cast(max(case when trait_name = '{{ trait.name }}' then trait_value end) as {{ trait.data_type }}) as {{ adapter.quote(trait.name) }}
-        {%- endfor %}
-    from group_latest
-    group by segment_id
+    {{ profiles_sync_group_traits('group_values', traits) }}
 ),
 
 own_loads as (
-    select trait_values.segment_id, max(trait_values.uuid_ts) as uuid_ts
+    select segment_id, max(uuid_ts) as uuid_ts
     from trait_values
-    join scope on scope.segment_id = trait_values.segment_id
-    group by trait_values.segment_id
+    group by segment_id
+),
+
+final as (
+    select
+        scope.segment_id as canonical_segment_id,
+        case when scope.root_segment_id <> scope.segment_id then scope.root_segment_id end as merged_to
+        {%- for trait in traits %},
+        group_traits.{{ adapter.quote(trait.name) }}
+        {%- endfor %},
+        own_loads.uuid_ts,
+        scope.chain_uuid_ts
+    from scope
+    left join group_traits on group_traits.root_segment_id = scope.segment_id
+    left join own_loads on own_loads.segment_id = scope.segment_id
 )
 
-select
-    scope.segment_id as canonical_segment_id,
-    case when scope.root_segment_id <> scope.segment_id then scope.root_segment_id end as merged_to
-    {%- for trait in traits %},
-    group_traits.{{ adapter.quote(trait.name) }}
-    {%- endfor %},
-    own_loads.uuid_ts
-from scope
-left join group_traits on group_traits.root_segment_id = scope.segment_id
-left join own_loads on own_loads.segment_id = scope.segment_id
+select final.*
+from final
+{% if is_incremental() and compare_stored %}
+-- only the profiles that changed: groups re-read inside the overlap leave the stored rows alone
+left join (
+    select *
+    from {{ this }}
+    where canonical_segment_id in (select segment_id from scope)
+) as stored on stored.canonical_segment_id = final.canonical_segment_id
+where stored.canonical_segment_id is null
+   or {{ profiles_sync_differs('final', 'stored', compared) }}
+{% endif %}
