@@ -377,6 +377,18 @@ for (const r of results) {
     replays.push(`| ${fmtN(r.size)} | ${model} | ${fmtS(r.incremental.models[model] ?? 0)} | ${fmtS(t.select)} | ${fmtS(t.delete)} | ${fmtS(t.insert)} | ${fmtS(t.commit)} | ${fmtS(t.checkpoint)} |`);
   }
 }
+const met = (ok: boolean): string => (ok ? 'met' : 'not met');
+const fullRatios = results.map((r) => incSum(r.full) / sum(r.baselineMs));
+const incShares = results.map((r) => incSum(r.incremental) / incSum(r.full));
+const historyRatios = results.flatMap((r) => {
+  const big = results.find((x) => x.size === r.size * 10 && x.smallStep);
+  return big?.smallStep ? [incSum(big.smallStep.run) / incSum(r.incremental)] : [];
+});
+const verdict = [
+  `- Targets in this run: full build / baseline ${results.map((r, i) => `${fullRatios[i]!.toFixed(2)}× at ${fmtN(r.size)}`).join(', ')} (target 1.5×: ${met(fullRatios.every((x) => x <= 1.5))});`,
+  `  incremental / full ${results.map((r, i) => `${(100 * incShares[i]!).toFixed(1)} % at ${fmtN(r.size)}`).join(', ')} (target 10 %: ${met(incShares.every((x) => x < 0.1))});`,
+  historyRatios.length ? `  10× more history ${historyRatios.map((x) => `${x.toFixed(2)}×`).join(', ')} the time (target 1.5×: ${met(historyRatios.every((x) => x < 1.5))}).` : '  10× more history: not measured in this run.',
+].join('\n');
 const markdown = `## profiles_sync on DuckDB (\`bench/profiles-sync.ts\`)
 
 Generated Segment Profiles Sync data (\`generateProfilesSync\`, seed ${SEED}, ${DAYS_PER_MILLION} days per million update rows so
@@ -418,69 +430,46 @@ ${replays.join('\n')}
 
 Reading the figures:
 
-- Targets in this run: the full build is within 1.5× the baseline at 1 M (1.27×) but not at 10 M (1.65×);
-  the incremental run after 1 % new rows is 39.5 % and 31.5 % of the full build (target: under 10 %);
-  the same run with 10× more history took 23× the time (target: under 1.5×). None of the incremental
-  targets is met. The machine was busy during this run (load 3.3 to 5.8 on 2 cores): at 10 M the
-  baseline over all rows took 38 s, against 16 s for the same queries on 1 % fewer rows three minutes
-  earlier.
-- Full build: the package's models other than profile_trait_values (the baseline folds traits straight
-  into profile_traits and has no such table) take 0.95 s against the baseline's 1.03 s at 1 M and 17.4 s
-  against 15.6 s at 10 M (1.11×); profile_trait_values (one row per profile and trait, which the
-  incremental runs need) adds the rest, 0.37 s and 8.4 s. The DuckDB variants of the package's
-  dispatched macros pick rows with \`arg_max\` (no sort) for id_graph, external_id_mapping, profile_merges
-  and profile_trait_values, and pick every trait of a merged group in one aggregate with a filtered
-  \`arg_max\` per trait (\`profiles_sync_group_traits\`); id_graph walks chains only from merged
-  segments. Other engines keep the window-function versions.
-- What changed in the incremental runs: the watermark (latest \`uuid_ts\` minus \`etl_overlap\`) is
-  looked up when the model runs and written into the SQL as a literal, so DuckDB knows how few update
-  rows pass it and pushes a bloom filter of their keys into the scans of the stored tables; id_graph
-  re-resolves only the segments whose chain may have changed and continues a walk that leaves them from
-  the stored canonical of the segment it reached; id_graph carries \`chain_uuid_ts\` (the latest load time
-  on a segment's chain), which external_id_mapping and profile_traits keep beside their rows, so they
-  find the segments that moved by comparing clocks instead of joining all their rows with all of
-  id_graph; the incremental queries return only the rows that differ from the stored ones (at 10 M
-  after 1 % new rows, profile_trait_values wrote 77 thousand rows instead of 574 thousand,
-  external_id_mapping 45 thousand instead of 261 thousand, profile_traits 24 thousand instead of 219
-  thousand), and a re-run on the same data writes nothing. In the engine, DuckDB's automatic
-  checkpoint (when the write-ahead log passes 16 MiB) used to land inside whichever model's commit
-  crossed it (2.1 s at one commit in a traced 10 M run): the DuckDB driver now raises
-  \`checkpoint_threshold\` to 1 GB unless the profile sets it, so a run checkpoints once, when it closes
-  the database (inside "whole project", outside the model times). Rendering, the watermark lookups and
-  the column introspection take milliseconds; the rest of the gap between a model's time in the run
-  and its replayed statements was the checkpoint and CPU shared with other work.
-- After 1 % new rows the incremental run cannot get near 10 % of the full build on this data: the 1 %
-  (the newest 9 days at 10 M) plus the 28-hour overlap touch 574 thousand (profile, trait) pairs, 13 %
-  of profile_trait_values, and each must be compared with its stored value; the other models touch a
-  similar share of their keys. Measured the same day with the previous package (same data and seed),
-  the run took 0.61 s at 1 M and 7.3 s at 10 M; here 0.52 s and 8.1 s, the latter under more load.
-- Why the run with 10× more history still costs much more: every incremental model makes a few passes
-  over the key columns of its stored table and of id_graph (probing them with the new keys), and on
-  DuckDB a pass cannot skip data: the keys are random, so min/max zone maps skip nothing, and a bloom
-  filter only drops rows after they are read. Those passes grow with the history. Measured
-  alternatives: an ART index on profile_trait_values(segment_id) at 10 M took 16.7 s to create, and
-  looking up the 6,580 touched segments with an IN list took 1.2–1.3 s through the index against 0.4 s
-  by a table scan; raising \`dynamic_or_filter_threshold\` turns a join's keys into an IN filter on the
-  scan, but only an optional one used for zone maps, which skip nothing here. In a controlled
-  comparison of the 0.1 % step at 10 M (same data, the package before and after these changes, runs
-  alternating) the five models took 5.3, 8.1 and 8.2 s after against 7.6, 11.4 and 8.4 s before: no
-  slower, perhaps a little faster, within the noise. This run's 12.0 s for that step (5.8 s for the
-  previous package earlier the same day, a ratio of 9.5×) reflects the load more than the package.
-  Meeting "under 1.5×" needs lookups that do not read the whole key column: a keyed store (an index
-  the optimizer uses for joins, or tables partitioned by a hash of the key), which DuckDB 1.5 does not
+${verdict}
+- Full build: profile_trait_values (one row per profile and trait, which the incremental runs need) has
+  no counterpart in the baseline, which folds traits straight into profile_traits; without it the
+  package's models take ${results.map((r) => `${ratio(incSum(r.full) - (r.full.models['profile_trait_values'] ?? 0), sum(r.baselineMs))} the baseline at ${fmtN(r.size)}`).join(' and ')}.
+  The DuckDB variants of the package's dispatched macros pick rows with \`arg_max\` (no sort) for
+  id_graph, external_id_mapping, profile_merges and profile_trait_values, and every trait of a merged
+  group in one aggregate with a filtered \`arg_max\` per trait (\`profiles_sync_group_traits\`);
+  id_graph walks chains only from merged segments. Other engines keep the window-function versions.
+- The incremental models: the watermark (latest \`uuid_ts\` minus \`etl_overlap\`) is looked up when the
+  model runs and written into the SQL as a literal, so DuckDB knows how few update rows pass it and
+  pushes a filter of their keys into the scans of the stored tables; id_graph re-resolves only the
+  segments whose chain may have changed and continues a walk that leaves them from the stored canonical
+  of the segment it reached; id_graph carries \`chain_uuid_ts\` (the latest load time on a segment's
+  chain), which external_id_mapping and profile_traits keep beside their rows, so they find the
+  segments that moved by comparing clocks instead of joining all their rows with all of id_graph; the
+  incremental queries return only the rows that differ from the stored ones, so a re-run on the same
+  data writes nothing. The DuckDB driver raises \`checkpoint_threshold\` to 1 GB unless the profile
+  sets it: DuckDB's automatic checkpoint (write-ahead log over 16 MiB) used to land inside whichever
+  model's commit crossed it; a run now checkpoints once, when it closes the database (inside "whole
+  project", outside the model times).
+- Why the incremental run stays well above 10 % of the full build on this data: the newest 1 % plus the
+  28-hour overlap touch a large share of the keys (at 10 M, measured while developing these models: 574
+  thousand (profile, trait) pairs, 13 % of profile_trait_values), and each must be compared with its
+  stored value; the other models touch a similar share of theirs.
+- Why the run with 10× more history costs more: every incremental model makes a few passes over the
+  key columns of its stored table and of id_graph (probing them with the new keys), and on DuckDB such a
+  pass cannot skip data: the keys are random, so min/max zone maps skip nothing, and a pushed-down key
+  filter drops rows only after reading them. Those passes grow with the history. Alternatives measured
+  while developing (10 M, same day): an ART index on profile_trait_values(segment_id) took 16.7 s to
+  create, and looking up 6,580 touched segments with an IN list took 1.2–1.3 s through the index
+  against 0.4 s by a table scan; raising \`dynamic_or_filter_threshold\` turns a join's keys into an
+  IN filter on the scan, but only an optional one used for zone maps, which skip nothing here. Meeting
+  "under 1.5×" needs lookups that do not read the whole key column: a keyed store (an index the
+  optimizer uses for joins, or tables partitioned by a hash of the key), which DuckDB 1.5 does not
   offer for this shape of query.
 - The shared machine makes single runs noisy: full build and baseline are run twice, alternating, and
   the faster of each is reported; the incremental runs are single runs.
 - The identity_health models are plain tables rebuilt from everything on every run.
-- Generator (target: 10 M update rows well under a minute): the "CPU" column is the process's CPU time,
-  all threads. About a third of it is the simulation in JavaScript and two thirds DuckDB formatting the
-  ids, texts and hashes from the numeric staging tables and writing the compressed landing tables.
-  Writing NULLs as NaN (no validity masks) cut the staging appends from ~1.4 to ~0.8 s of CPU per
-  million rows. Two worker threads simulating blocks of people (delivered in block order, so the tables
-  are identical) were measured on this machine at about 1.5× the CPU and no faster on 2 shared cores;
-  the generator uses them by default only with 4 or more cores (\`workers\` option). Even with all its
-  CPU spread over both cores the generator needs ~40 s for 10 M rows here, so "well under a minute" is
-  met only on an idle machine with more cores.
+- The generator's own benchmark, against DuckDB writing the same tables, is the \`generate\` section
+  (\`bench/generate.ts\`); the "generate" column here is one run of it with a larger memory limit.
 
 Load average ${load0.toFixed(1)} at the start and ${load1.toFixed(1)} at the end (other work shares the 2 cores).`;
 console.log(`\n${markdown}\n`);
