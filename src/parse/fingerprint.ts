@@ -178,12 +178,16 @@ export function checkParseCurrent(o: ParseKeyOptions, env: NodeJS.ProcessEnv): F
 
 /**
  * Whether nothing the last parse read has changed (same key, files, folders, absences and
- * environment) and its manifest is still on disk. Any doubt answers "not current".
+ * environment) and its manifest is still on disk. Any doubt answers "not current". Files
+ * whose contents had to be read to be sure (a new time stamp, or one too close to the
+ * last parse) get their time stamp recorded, so the next check only stats them.
  */
 export function checkFingerprint(targetPath: string, key: string, env: NodeJS.ProcessEnv): FingerprintCheck {
+  const startedAt = Date.now();
+  const file = join(targetPath, FINGERPRINT_FILE);
   let data: FingerprintFile;
   try {
-    data = JSON.parse(readFileSync(join(targetPath, FINGERPRINT_FILE), 'utf8')) as FingerprintFile;
+    data = JSON.parse(readFileSync(file, 'utf8')) as FingerprintFile;
   } catch {
     return { current: false, reason: 'no fingerprint' };
   }
@@ -204,14 +208,28 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
       return { current: false, reason: `${dir} changed` };
     }
   }
-  for (const [p, size, mtimeMs, hash] of data.files) {
+  let restamped = false;
+  for (const entry of data.files) {
+    const [p, size, mtimeMs, hash] = entry;
     const abs = full(p);
     const st = statSync(abs, { throwIfNoEntry: false });
     if (!st || st.size !== size) return { current: false, reason: `${p} changed` };
-    if (st.mtimeMs !== mtimeMs && sha256(readFileSync(abs, 'utf8')).slice(0, HASH_DIGITS) !== hash) return { current: false, reason: `${p} changed` };
+    if (st.mtimeMs === mtimeMs) continue;
+    if (sha256(readFileSync(abs, 'utf8')).slice(0, HASH_DIGITS) !== hash) return { current: false, reason: `${p} changed` };
+    // Same contents under a new (or a too recent) time stamp: once that time is safely in
+    // the past, keep it, so that the next check need not read the file.
+    if (st.mtimeMs < startedAt - TIMESTAMP_GRANULARITY_MS) {
+      entry[2] = st.mtimeMs;
+      restamped = true;
+    }
   }
   const m = statSync(data.manifest.file, { throwIfNoEntry: false });
   if (!m || m.size !== data.manifest.size) return { current: false, reason: 'manifest.json changed' };
+  if (restamped) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(data));
+    renameSync(tmp, file);
+  }
   return { current: true, manifestFile: data.manifest.file, notices: data.notices, warnings: data.warnings, summary: data.summary, files: data.files.length };
 }
 
