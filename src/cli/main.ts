@@ -122,8 +122,8 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       return;
     }
     const parsed = done.parsed;
-    const api = await loadApi();
-    r.info(`Found ${api.countNodes(parsed)}`);
+    const { countNodes } = await import('../parse/parse-api.js');
+    r.info(`Found ${countNodes(parsed)}`);
     r.info(`Parsed in ${seconds}s (cache: ${parsed.cacheStats.hits} reused, ${parsed.cacheStats.misses} rendered); wrote ${join('target', 'manifest.json')}`);
   });
 

@@ -2,12 +2,12 @@
  * `strata parse`: when nothing the last `strata parse` read has changed (files, folders,
  * env vars, options; checked with `stat`, see `fingerprint.ts`), its manifest is current
  * and only gets this invocation's id and time. Otherwise the project is parsed (reusing
- * the parse cache) and the manifest and fingerprint written. This module imports the rest
- * of Strata only when it has to parse, so a check with nothing to do starts quickly.
+ * the parse cache) and the manifest and fingerprint written. This module imports the
+ * parser only when it has to parse, so a check with nothing to do starts quickly.
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { CommonOptions } from '../api.js';
+import type { CommonOptions } from './parse-api.js';
 import type { ParsedProject } from './parser.js';
 import { checkParseCurrent, restampManifest } from './fingerprint.js';
 import { Reporter } from '../report/reporter.js';
@@ -18,7 +18,7 @@ export type ParseCommandResult = { current: true; manifestFile: string; summary:
 /** Run `strata parse` with the CLI's options. */
 export async function parseCommand(o: CommonOptions & { flags?: Record<string, unknown> } = {}): Promise<ParseCommandResult> {
   if (o.partialParse !== false) {
-    const vars = typeof o.vars === 'string' ? (await import('../api.js')).parseVars(o.vars) : (o.vars ?? {});
+    const vars = typeof o.vars === 'string' ? (await import('./parse-api.js')).parseVars(o.vars) : (o.vars ?? {});
     const check = checkParseCurrent({ projectDir: resolve(o.projectDir ?? '.'), profilesDir: o.profilesDir, target: o.target, vars, flags: o.flags }, process.env);
     if (check.current) {
       restampManifest(check.manifestFile, randomUUID(), new Date().toISOString());
@@ -28,6 +28,6 @@ export async function parseCommand(o: CommonOptions & { flags?: Record<string, u
       return { current: true, manifestFile: check.manifestFile, summary: check.summary, files: check.files };
     }
   }
-  const { parse } = await import('../api.js');
+  const { parse } = await import('./parse-api.js');
   return { current: false, parsed: await parse(o) };
 }

@@ -1,0 +1,88 @@
+/**
+ * Parsing as the API and the CLI do it: the options every command shares, `--vars`, the
+ * reporter, and `parse` (parse the project, write the manifest and the fingerprint). Kept
+ * apart from the runner so that `strata parse` loads only what parsing needs.
+ */
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { StrataError } from '../errors.js';
+import { scrubSecrets, secretValues } from '../project/index.js';
+import { Reporter, type LogFormat } from '../report/reporter.js';
+import { writeFingerprint } from './fingerprint.js';
+import { writeManifest } from './manifest.js';
+import { parseProject, type ParsedProject } from './parser.js';
+
+/** The options every command takes (the CLI's global flags). */
+export interface CommonOptions {
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  /** `--vars`: an object, or YAML/JSON text. */
+  vars?: Record<string, unknown> | string;
+  select?: string[];
+  exclude?: string[];
+  selector?: string;
+  /** `--state`: a folder holding an older manifest.json (and run_results.json, sources.json), for `state:`, `result:`, `source_status:`. */
+  state?: string;
+  /** `--indirect-selection`: how tests follow the nodes they test. */
+  indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
+  logFormat?: LogFormat;
+  color?: boolean;
+  reporter?: Reporter;
+  /** Use the parse cache (default true). */
+  partialParse?: boolean;
+}
+
+/** `--vars` as an object: YAML or JSON text is parsed, and must be a mapping. */
+export function parseVars(v: CommonOptions['vars']): Record<string, unknown> {
+  if (v === undefined) return {};
+  if (typeof v !== 'string') return v;
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(v);
+  } catch (e) {
+    throw new StrataError('usage', `--vars is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`, { hint: `for example --vars '{"start_date": "2024-01-01"}'` });
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new StrataError('usage', '--vars must be a mapping of names to values', { hint: `for example --vars '{my_var: 1}'` });
+  return parsed as Record<string, unknown>;
+}
+
+/** The reporter a command prints through: the one given, or one for the options' format and colour. */
+export function reporterFor(o: CommonOptions): Reporter {
+  return o.reporter ?? new Reporter({ format: o.logFormat, color: o.color });
+}
+
+/** Parse the project and write `target/manifest.json`. */
+export async function parse(o: CommonOptions & { flags?: Record<string, unknown> } = {}): Promise<ParsedProject> {
+  const reporter = reporterFor(o);
+  reporter.addSecrets(secretValues(null, process.env));
+  const parsed = await parseProject({
+    projectDir: resolve(o.projectDir ?? '.'),
+    profilesDir: o.profilesDir,
+    target: o.target,
+    vars: parseVars(o.vars),
+    cache: o.partialParse !== false,
+    flags: o.flags,
+    log: (msg, info) => (info ? reporter.info(msg) : undefined),
+  });
+  reporter.addSecrets(secretValues(parsed.project.profile, process.env));
+  for (const n of parsed.project.notices) reporter.info(n);
+  for (const w of parsed.warnings) reporter.warn(w);
+  const file = writeManifest(parsed.project.targetPath, parsed.manifest, parsed.takeManifestJson());
+  if (parsed.inputs) {
+    const secrets = secretValues(parsed.project.profile, process.env);
+    const scrub = (lines: string[]) => lines.map((l) => scrubSecrets(l, secrets));
+    writeFingerprint(parsed.project.targetPath, parsed.inputs, file, { rootDir: parsed.project.root.dir, notices: scrub(parsed.project.notices), warnings: scrub(parsed.warnings), summary: countNodes(parsed), env: process.env });
+  }
+  return parsed;
+}
+
+/** What a parse found, as dbt prints it: "12 models, 30 tests, 2 sources, 90 macros". */
+export function countNodes(parsed: ParsedProject): string {
+  const by: Record<string, number> = {};
+  for (const n of Object.values(parsed.manifest.nodes)) by[n.resource_type] = (by[n.resource_type] ?? 0) + 1;
+  const parts = Object.entries(by).map(([k, v]) => `${v} ${k}${v === 1 ? '' : k === 'analysis' ? '' : 's'}`);
+  parts.push(`${Object.keys(parsed.manifest.sources).length} sources`, `${Object.keys(parsed.manifest.macros).length} macros`);
+  return parts.join(', ');
+}
