@@ -292,6 +292,11 @@ export interface Dialect {
   deleteWindow(target: Relation, eventTime: string, start: Date, end: Date, predicates: string[]): string;
   /** Upsert: update matched rows, insert the others. Only when `capabilities.merge`. */
   merge(spec: MergeSpec): string;
+  /**
+   * `CREATE [UNIQUE] INDEX name ON relation [USING type] (columns)`, for dbt-postgres's
+   * `indexes` config; absent on engines where that config is ignored.
+   */
+  createIndex?(relation: Relation, name: string, index: { columns: string[]; unique: boolean; type?: string }): string;
 }
 
 /** A catalog reader for one engine, running its queries on a session. */

@@ -8,13 +8,14 @@
  * process dies; a killed run leaves nothing behind but, on an engine without
  * transactional DDL, a temporary relation that the next build drops. When nothing
  * exists yet and there are no hooks, a single `CREATE TABLE … AS` (atomic by itself) is
- * enough.
+ * enough. The `indexes` config (PostgreSQL) is created on the staged table before the swap.
  */
 import type { Relation } from '../adapters/relation.js';
 import type { MaterializationContext, MaterializationResult } from './context.js';
 import { StatementLog, trimModelSql } from './statement-log.js';
 import { lookupTarget, recordBuilt } from './target.js';
 import { buildId } from './temp-names.js';
+import { indexSpecs, indexStatements } from './indexes.js';
 
 /** Build a table. */
 export async function buildTable(ctx: MaterializationContext): Promise<MaterializationResult> {
@@ -24,7 +25,7 @@ export async function buildTable(ctx: MaterializationContext): Promise<Materiali
     const existing = await lookupTarget(ctx, session, log.statements);
     const dialect = ctx.adapter.dialect;
     const noHooks = !ctx.hooks.pre.some((h) => h.trim()) && !ctx.hooks.post.some((h) => h.trim());
-    if (!existing && noHooks && dialect.capabilities.transactionalDdl) {
+    if (!existing && noHooks && indexSpecs(ctx).length === 0 && dialect.capabilities.transactionalDdl) {
       // Nothing to replace: one CREATE TABLE AS is atomic by itself (it commits whole or not at all).
       const target = ctx.node.relation.withType('table');
       const r = await log.runModel(dialect.createTableAs(target, sql), sql, ctx.node.compiledPath);
@@ -56,6 +57,7 @@ export async function replaceWithTable(
   const rows = await log.transaction(async () => {
     await log.hooks(ctx.hooks.pre);
     const n = await fill(staged);
+    for (const s of indexStatements(ctx, staged, id)) await log.run(s);
     for (const s of dialect.swapStatements(staged, target, existing, backup)) await log.run(s);
     await log.hooks(ctx.hooks.post);
     return n;

@@ -194,7 +194,8 @@ ${parts.map((x) => `  {{ dbt.datediff("${a}", "${b}", "${x}") }} as diff_${x},\n
     // The dbt context's catalog functions.
     writeFileSync(
       join(src, 'models', 'introspect.sql'),
-      `{% set rel = adapter.get_relation(database=target.database, schema=target.schema, identifier='set_ops') %}
+      `-- depends_on: {{ ref('set_ops') }} (it looks set_ops up, so it must be built after it)
+{% set rel = adapter.get_relation(database=target.database, schema=target.schema, identifier='set_ops') %}
 {% set missing = adapter.get_relation(database=target.database, schema=target.schema, identifier='no_such') %}
 {% set cols = adapter.get_columns_in_relation(ref('macros_out')) %}
 select '{{ rel.identifier if rel else "none" }}' as found, '{{ missing is none }}' as missing_is_none,

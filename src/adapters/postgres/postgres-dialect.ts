@@ -165,4 +165,8 @@ $strata$`;
     const c = this.quote(column);
     return `ALTER TABLE ${relation.render()} ALTER COLUMN ${c} TYPE ${type} USING ${c}::${type}`;
   }
+
+  createIndex(relation: Relation, name: string, index: { columns: string[]; unique: boolean; type?: string }): string {
+    return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${this.quote(name)} ON ${relation.render()}${index.type ? ` USING ${index.type}` : ''} (${index.columns.join(', ')})`;
+  }
 }
