@@ -147,3 +147,13 @@ export async function modelColumns(c: DuckDBConnection, model: string): Promise<
   const reader = await c.runAndReadAll(`select column_name from information_schema.columns where table_schema = 'main' and table_name = ${lit(model)} order by column_name`);
   return reader.getRows().map((r) => String(r[0]));
 }
+
+/** Every model in `models`, as its columns then its rows sorted, for comparing whole builds. */
+export async function snapshotModels(c: DuckDBConnection, models: readonly string[]): Promise<Record<string, string[][]>> {
+  const out: Record<string, string[][]> = {};
+  for (const m of models) {
+    const cols = await modelColumns(c, m);
+    out[m] = [cols, ...(await readModel(c, m, cols))];
+  }
+  return out;
+}

@@ -10,10 +10,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { withDuckDb } from '../../helpers/duckdb.js';
 import {
-  createTables, listCases, loadBatch, modelColumns, readCase, readExpected, readModel, writeProject,
+  createTables, listCases, loadBatch, modelColumns, readCase, readExpected, readModel, snapshotModels, writeProject,
 } from './fixture-case.js';
 
 const MODELS = ['id_graph', 'external_id_mapping', 'profile_traits', 'profile_trait_values', 'profile_merges',
@@ -23,16 +22,7 @@ type Main = (argv: string[]) => Promise<number>;
 // Imported by URL so that this file typechecks whatever the CLI's module graph looks like.
 const cliUrl = pathToFileURL(join(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'main.js')).href;
 
-const withDb = withDuckDb;
 
-async function snapshot(c: DuckDBConnection): Promise<Record<string, string[][]>> {
-  const out: Record<string, string[][]> = {};
-  for (const m of MODELS) {
-    const cols = await modelColumns(c, m);
-    out[m] = [cols, ...(await readModel(c, m, cols))];
-  }
-  return out;
-}
 
 for (const name of listCases()) {
   test(`profiles_sync fixture ${name}`, async () => {
@@ -54,10 +44,10 @@ for (const name of listCases()) {
         const code = await main(['run', ...extra, ...flags]);
         return code !== 0 ? code : main(['test', ...flags]);
       };
-      await withDb(db, (c) => createTables(c, 'landing', tables));
+      await withDuckDb(db, (c) => createTables(c, 'landing', tables));
       writeProject(project, db, 'incremental', settings);
       for (let batch = 1; batch <= settings.batches; batch++) {
-        await withDb(db, (c) => loadBatch(c, 'landing', tables, batch));
+        await withDuckDb(db, (c) => loadBatch(c, 'landing', tables, batch));
         const code = await build();
         if (settings.expectFailingTest !== undefined) {
           assert.notEqual(code, 0, `the ${settings.expectFailingTest} test must fail the build`);
@@ -70,7 +60,7 @@ for (const name of listCases()) {
       }
       const expected = readExpected(name);
       const check = async (label: string): Promise<Record<string, string[][]>> =>
-        withDb(db, async (c) => {
+        withDuckDb(db, async (c) => {
           for (const [model, { header, rows }] of expected) {
             assert.deepEqual(await readModel(c, model, header), rows, `${label}: ${model}`);
           }
@@ -78,7 +68,7 @@ for (const name of listCases()) {
             const present = await modelColumns(c, model);
             for (const col of cols) assert.ok(!present.includes(col), `${label}: ${model} must not have column ${col}`);
           }
-          return snapshot(c);
+          return snapshotModels(c, MODELS);
         });
       const incremental = await check('incremental');
       // A re-run on the same data changes nothing, and the models that compare their new

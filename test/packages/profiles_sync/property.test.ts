@@ -16,7 +16,7 @@ import { withDuckDb } from '../../helpers/duckdb.js';
 import { generateProfilesSync } from '../../../src/generate/profiles-sync.js';
 import { batchCount, loadBatchSql, randomLoadSchedule } from '../../../src/generate/load-schedule.js';
 import { LANDING_TABLES } from '../../../src/generate/profiles-sync-tables.js';
-import { modelColumns, readModel, writeProject } from './fixture-case.js';
+import { snapshotModels, writeProject } from './fixture-case.js';
 
 type Main = (argv: string[]) => Promise<number>;
 const cliUrl = pathToFileURL(join(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'main.js')).href;
@@ -33,7 +33,6 @@ const TRUTH: Record<string, [string, string]> = {
   ],
 };
 
-const withDb = withDuckDb;
 
 async function count(c: DuckDBConnection, sql: string): Promise<number> {
   return Number((await c.runAndReadAll(sql)).getRows()[0]![0]);
@@ -49,14 +48,6 @@ async function truthDifferences(c: DuckDBConnection): Promise<string[]> {
   return out;
 }
 
-async function snapshot(c: DuckDBConnection): Promise<Record<string, string[][]>> {
-  const out: Record<string, string[][]> = {};
-  for (const m of MODELS) {
-    const cols = await modelColumns(c, m);
-    out[m] = [cols, ...(await readModel(c, m, cols))];
-  }
-  return out;
-}
 
 test(`incremental runs over ${SCHEDULES} random load schedules equal the full build and the truth`, async () => {
   const { main } = (await import(cliUrl)) as { main: Main };
@@ -71,30 +62,30 @@ test(`incremental runs over ${SCHEDULES} random load schedules equal the full bu
     // The full build on all the data is the reference.
     writeProject(project, db, 'incremental', { etlOverlap: OVERLAP, traitsSource: 'profile_traits_updates' }, 'complete');
     assert.equal(await main(['build', '--full-refresh', ...flags]), 0, 'full build');
-    const { full, from, to } = await withDb(db, async (c) => {
+    const { full, from, to } = await withDuckDb(db, async (c) => {
       assert.deepEqual(await truthDifferences(c), [], 'full build equals the truth');
       const [lo, hi] = (await c.runAndReadAll('select min(uuid_ts), max(uuid_ts) from complete.id_graph_updates')).getRows()[0]!;
       await c.run('create schema landing');
       for (const t of LANDING_TABLES) await c.run(`create table landing.${t.name} as select * from complete.${t.name} limit 0`);
-      return { full: await snapshot(c), from: new Date(String(lo) + 'Z'), to: new Date(String(hi) + 'Z') };
+      return { full: await snapshotModels(c, MODELS), from: new Date(String(lo) + 'Z'), to: new Date(String(hi) + 'Z') };
     });
 
     writeProject(project, db, 'incremental', { etlOverlap: OVERLAP, traitsSource: 'profile_traits_updates' }, 'landing');
     for (let s = 0; s < SCHEDULES; s++) {
       const schedule = randomLoadSchedule(1000 + s, from, to, { lateHours: OVERLAP - 4 });
-      await withDb(db, async (c) => {
+      await withDuckDb(db, async (c) => {
         for (const t of LANDING_TABLES) await c.run(`delete from landing.${t.name}`);
       });
       for (let batch = 1; batch <= batchCount(schedule); batch++) {
-        await withDb(db, async (c) => {
+        await withDuckDb(db, async (c) => {
           for (const t of LANDING_TABLES) await c.run(loadBatchSql(schedule, batch, t.name, 'complete', 'landing'));
         });
         assert.equal(await main(['run', ...(batch === 1 ? ['--full-refresh'] : []), ...flags]), 0, `schedule ${s} batch ${batch}`);
       }
-      await withDb(db, async (c) => {
+      await withDuckDb(db, async (c) => {
         assert.equal(await count(c, 'select count(*) from landing.id_graph_updates'), await count(c, 'select count(*) from complete.id_graph_updates'), 'every row loaded');
         assert.deepEqual(await truthDifferences(c), [], `schedule ${s} (${JSON.stringify(schedule)}) equals the truth`);
-        assert.deepEqual(await snapshot(c), full, `schedule ${s} equals the full build`);
+        assert.deepEqual(await snapshotModels(c, MODELS), full, `schedule ${s} equals the full build`);
       });
     }
   } finally {
