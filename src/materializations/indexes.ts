@@ -6,9 +6,9 @@
  * dialect has no `createIndex` ignore the config, as dbt-duckdb does.
  */
 import { createHash } from 'node:crypto';
-import { StrataError } from '../errors.js';
 import type { Relation } from '../adapters/relation.js';
 import type { MaterializationContext } from './context.js';
+import { configError } from './node-config.js';
 
 /** One entry of the `indexes` config. */
 export interface IndexSpec {
@@ -23,8 +23,7 @@ export interface IndexSpec {
 export function indexSpecs(ctx: MaterializationContext): IndexSpec[] {
   const v = ctx.node.config.indexes;
   if (v === undefined || v === null) return [];
-  const bad = (what: string) =>
-    new StrataError('config-error', `Model ${ctx.node.name}: indexes${what.startsWith('[') ? '' : ' '}${what}`, { hint: "for example indexes=[{'columns': ['id'], 'unique': True}]" });
+  const bad = (what: string) => configError(ctx, `indexes${what.startsWith('[') ? '' : ' '}${what}`, "for example indexes=[{'columns': ['id'], 'unique': True}]");
   if (!Array.isArray(v)) throw bad('must be a list');
   return v.map((entry, i) => {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw bad(`[${i}] must be a mapping with columns`);

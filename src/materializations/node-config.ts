@@ -12,7 +12,8 @@ export type IncrementalStrategy = 'append' | 'merge' | 'delete+insert' | 'microb
 /** Microbatch sizes. */
 export type BatchSize = 'hour' | 'day' | 'month' | 'year';
 
-function configError(ctx: MaterializationContext, message: string, hint?: string): StrataError {
+/** A config error naming the model. */
+export function configError(ctx: MaterializationContext, message: string, hint?: string): StrataError {
   return new StrataError('config-error', `Model ${ctx.node.name}: ${message}`, { hint });
 }
 
