@@ -1,16 +1,18 @@
 /**
- * Parsing as the API and the CLI do it: the options every command shares, `--vars`, the
- * reporter, and `parse` (parse the project, write the manifest and the fingerprint). Kept
+ * Parsing as the API and the CLI do it: the options every command shares, `--vars`, and
+ * `parse` (parse the project, write the manifest and the fingerprint). Kept
  * apart from the runner so that `strata parse` loads only what parsing needs.
  */
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { StrataError } from '../errors.js';
 import { scrubSecrets, secretValues } from '../project/index.js';
-import { Reporter, type LogFormat } from '../report/reporter.js';
+import { reporterFor, type LogFormat, type Reporter } from '../report/reporter.js';
 import { writeFingerprint } from './fingerprint.js';
 import { writeManifest } from './manifest.js';
 import { parseProject, type ParsedProject } from './parser.js';
+
+export { reporterFor };
 
 /** The options every command takes (the CLI's global flags). */
 export interface CommonOptions {
@@ -48,11 +50,6 @@ export function parseVars(v: CommonOptions['vars']): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** The reporter a command prints through: the one given, or one for the options' format and colour. */
-export function reporterFor(o: CommonOptions): Reporter {
-  return o.reporter ?? new Reporter({ format: o.logFormat, color: o.color });
-}
-
 /** Parse the project and write `target/manifest.json`. */
 export async function parse(o: CommonOptions & { flags?: Record<string, unknown> } = {}): Promise<ParsedProject> {
   const reporter = reporterFor(o);
@@ -64,14 +61,15 @@ export async function parse(o: CommonOptions & { flags?: Record<string, unknown>
     vars: parseVars(o.vars),
     cache: o.partialParse !== false,
     flags: o.flags,
+    keepManifestJson: true,
     log: (msg, info) => (info ? reporter.info(msg) : undefined),
   });
-  reporter.addSecrets(secretValues(parsed.project.profile, process.env));
+  const secrets = secretValues(parsed.project.profile, process.env);
+  reporter.addSecrets(secrets);
   for (const n of parsed.project.notices) reporter.info(n);
   for (const w of parsed.warnings) reporter.warn(w);
   const file = writeManifest(parsed.project.targetPath, parsed.manifest, parsed.takeManifestJson());
   if (parsed.inputs) {
-    const secrets = secretValues(parsed.project.profile, process.env);
     const scrub = (lines: string[]) => lines.map((l) => scrubSecrets(l, secrets));
     writeFingerprint(parsed.project.targetPath, parsed.inputs, file, { rootDir: parsed.project.root.dir, notices: scrub(parsed.project.notices), warnings: scrub(parsed.warnings), summary: countNodes(parsed), env: process.env });
   }

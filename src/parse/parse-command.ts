@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import type { CommonOptions } from './parse-api.js';
 import type { ParsedProject } from './parser.js';
 import { checkParseCurrent, restampManifest } from './fingerprint.js';
-import { Reporter } from '../report/reporter.js';
+import { reporterFor } from '../report/reporter.js';
 
 /** What `strata parse` did: nothing (the manifest on disk is current), or a parse. */
 export type ParseCommandResult = { current: true; manifestFile: string; summary: string; files: number } | { current: false; parsed: ParsedProject };
@@ -22,7 +22,7 @@ export async function parseCommand(o: CommonOptions & { flags?: Record<string, u
     const check = checkParseCurrent({ projectDir: resolve(o.projectDir ?? '.'), profilesDir: o.profilesDir, target: o.target, vars, flags: o.flags }, process.env);
     if (check.current) {
       restampManifest(check.manifestFile, randomUUID(), new Date().toISOString());
-      const reporter = o.reporter ?? new Reporter({ format: o.logFormat, color: o.color });
+      const reporter = reporterFor(o);
       for (const n of check.notices) reporter.info(n);
       for (const w of check.warnings) reporter.warn(w);
       return { current: true, manifestFile: check.manifestFile, summary: check.summary, files: check.files };

@@ -37,6 +37,8 @@ export interface ParseOptions {
   /** Receives `log()`/`print()` output from templates. */
   log?: (message: string, info: boolean) => void;
   flags?: Record<string, unknown>;
+  /** Keep the manifest as serialized for the cache, for `takeManifestJson` (strata parse writes it as manifest.json). */
+  keepManifestJson?: boolean;
 }
 
 /** Where a node's code lives, for rendering it again and for pointing at errors. */
@@ -71,9 +73,9 @@ export interface ParsedProject {
   /** What this parse read (absent when the cache is off), for the fingerprint `strata parse` writes. */
   inputs?: ParseInputs;
   /**
-   * The manifest as this parse serialized it for the cache, once (later calls: undefined;
-   * stale if the manifest was changed since), so that `strata parse` writes it without
-   * serializing it again.
+   * The manifest as this parse serialized it for the cache, once, when the options asked
+   * to keep it (otherwise, and on later calls: undefined; stale if the manifest was changed
+   * since), so that `strata parse` writes it without serializing it again.
    */
   takeManifestJson(): string | undefined;
   /** Compile a node's code (cached by the engine). */
@@ -624,8 +626,9 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
       return [id, raw === src.code ? ({ ...src, code: undefined } as unknown as NodeSource) : src];
     });
     cache.setState({ structure, sqlFiles, manifest, sources: slim });
-    manifestJson = JSON.stringify(manifest);
-    cache.save(project.targetPath, manifestJson);
+    const json = JSON.stringify(manifest);
+    cache.save(project.targetPath, json);
+    if (options.keepManifestJson) manifestJson = json;
   }
   for (const w of project.warnings) warnings.push(w.position ? `${w.position.file}:${w.position.line}: ${w.message}` : w.message);
 

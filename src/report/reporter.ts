@@ -184,3 +184,8 @@ export function formatDuration(seconds: number): string {
   const s = seconds % 60;
   return `${h} hours ${m} minutes and ${s.toFixed(2)} seconds`;
 }
+
+/** The reporter a command prints through: the one given, or one for the options' format and colour. */
+export function reporterFor(o: { reporter?: Reporter; logFormat?: LogFormat; color?: boolean }): Reporter {
+  return o.reporter ?? new Reporter({ format: o.logFormat, color: o.color });
+}
