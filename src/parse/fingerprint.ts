@@ -10,7 +10,7 @@
  * compared), and a file changed within the file system's timestamp granularity of being
  * read is always re-hashed, so an edit can never hide behind an equal time stamp.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256, type InputLog } from '../project/input-log.js';
@@ -144,11 +144,24 @@ export function writeFingerprint(
     warnings: extra.warnings,
     summary: extra.summary,
   };
-  mkdirSync(targetPath, { recursive: true });
   const file = join(targetPath, FINGERPRINT_FILE);
+  // Best effort, like any cache: when it cannot be written, none is left to be trusted.
+  try {
+    mkdirSync(targetPath, { recursive: true });
+    writeAtomically(file, JSON.stringify(data));
+  } catch {
+    rmSync(file, { force: true });
+  }
+}
+
+function writeAtomically(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(data));
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
 /**
@@ -226,9 +239,11 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
   const m = statSync(data.manifest.file, { throwIfNoEntry: false });
   if (!m || m.size !== data.manifest.size) return { current: false, reason: 'manifest.json changed' };
   if (restamped) {
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(data));
-    renameSync(tmp, file);
+    try {
+      writeAtomically(file, JSON.stringify(data));
+    } catch {
+      // the stamps are kept next time instead; the fingerprint as it was stays valid
+    }
   }
   return { current: true, manifestFile: data.manifest.file, notices: data.notices, warnings: data.warnings, summary: data.summary, files: data.files.length };
 }
@@ -236,10 +251,15 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
 /**
  * Give a current manifest this invocation's id and time, in place: both values are of
  * fixed length and sit in the metadata at the start of the file. Nothing is written when
- * they are not found there.
+ * they are not found there, or when the file cannot be written.
  */
 export function restampManifest(manifestFile: string, invocationId: string, generatedAt: string): void {
-  const fd = openSync(manifestFile, 'r+');
+  let fd: number;
+  try {
+    fd = openSync(manifestFile, 'r+');
+  } catch {
+    return; // a read-only manifest stays as it is: its contents are current
+  }
   try {
     const head = Buffer.alloc(4096);
     const n = readSync(fd, head, 0, head.length, 0);
