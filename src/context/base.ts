@@ -3,11 +3,14 @@
  * same for every node of one invocation (target, env_var, modules, fromjson, return, …).
  */
 import { createHash } from 'node:crypto';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { MacroReturn, toJS } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
 import { bindArgs, splitArgs } from './args.js';
 import { datetimeModule, PyDatetime, reModule } from './modules.js';
+
+/** The `yaml` library, loaded when a template first calls fromyaml/toyaml (it slows every command's start-up). */
+const yamlLib = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 /** Callbacks through which the context reaches the outside world. */
 export interface BaseContextOptions {
@@ -96,7 +99,7 @@ export function createBaseContext(o: BaseContextOptions): Record<string, unknown
     fromyaml(...args: unknown[]) {
       const a = bindArgs('fromyaml', args, ['value', 'default'], { default: null });
       try {
-        return parseYaml(String(a.value)) ?? null;
+        return yamlLib().parse(String(a.value)) ?? null;
       } catch {
         return a.default;
       }
@@ -104,7 +107,7 @@ export function createBaseContext(o: BaseContextOptions): Record<string, unknown
     toyaml(...args: unknown[]) {
       const a = bindArgs('toyaml', args, ['value', 'default', 'sort_keys'], { default: null, sort_keys: false });
       try {
-        return stringifyYaml(toJS(a.value), { sortMapEntries: Boolean(a.sort_keys) });
+        return yamlLib().stringify(toJS(a.value), { sortMapEntries: Boolean(a.sort_keys) });
       } catch {
         return a.default;
       }

@@ -4,11 +4,18 @@
  * in side tables, so typed readers can work on plain values and still point at the line.
  * Templated strings (`{{`, `{%`) are collected and handed to a {@link RenderHook}.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode, ScalarTag } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node as YamlNode, ScalarTag } from 'yaml';
 import { StrataError } from '../errors.js';
 import { fastParse, Unsupported } from './fast-yaml.js';
 import type { Position, RenderHook, RenderKind } from './types.js';
+
+/**
+ * The `yaml` library, loaded the first time a file needs it (most property files are read
+ * by the fast reader, and loading the library costs a command's start-up ~30 ms).
+ */
+let yamlLib: typeof import('yaml') | undefined;
+const lib = (): typeof import('yaml') => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 /** `yes/no/on/off` (any common case) are booleans, as PyYAML (and so dbt) reads them. */
 const PYYAML_BOOL: ScalarTag = {
@@ -39,7 +46,7 @@ export class YamlFile {
   private nodePos = new WeakMap<object, Position>();
   private keyPos = new WeakMap<object, Map<string | number, Position>>();
   private readonly pending: PendingRender[] = [];
-  private readonly lineCounter = new LineCounter();
+  private lineCounter!: LineCounter;
   private doc: Document.Parsed | undefined;
 
   /**
@@ -66,6 +73,8 @@ export class YamlFile {
         this.pending.length = 0;
       }
     }
+    const { LineCounter, parseDocument } = lib();
+    this.lineCounter = new LineCounter();
     this.doc = parseDocument(source, { lineCounter: this.lineCounter, merge: true, uniqueKeys: true, prettyErrors: false, customTags: [PYYAML_BOOL] });
     const err = this.doc.errors[0];
     if (err) {
@@ -178,6 +187,7 @@ export class YamlFile {
 
   private convert(node: YamlNode | null, path: (string | number)[], filter: RenderFilter): unknown {
     if (node === null || node === undefined) return null;
+    const { isAlias, isMap, isPair, isScalar, isSeq } = lib();
     if (isAlias(node)) {
       const target = node.resolve(this.doc!);
       return target ? this.convert(target as YamlNode, path, filter) : null;
@@ -238,7 +248,7 @@ export class YamlFile {
     path: (string | number)[],
     filter: RenderFilter,
   ): void {
-    if (!isScalar(node) || typeof node.value !== 'string') return;
+    if (!lib().isScalar(node) || typeof node.value !== 'string') return;
     const text = node.value;
     if (!text.includes('{{') && !text.includes('{%')) return;
     if (!filter(path)) return;
