@@ -6,7 +6,7 @@
  * file is unreadable or of another shape, the cache is ignored and rebuilt.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface CachedParse {
@@ -118,27 +118,42 @@ export class ParseCache {
     this.fresh[id] = entry;
   }
 
+  /** The entry this parse used or made for `id`. */
+  entry(id: string): CachedParse | undefined {
+    return this.fresh[id];
+  }
+
   /**
    * Write the entries used or made in this parse (atomically: temp file, then rename).
-   * `manifestJson`, when given, is the state's manifest already serialized (it is spliced
-   * in rather than serialized a second time).
+   * `manifestJson`, when given, is the state's manifest already serialized as UTF-8 (it
+   * is spliced in rather than serialized a second time).
    */
-  save(targetPath: string, manifestJson?: string): void {
+  save(targetPath: string, manifestJson?: Buffer): void {
     mkdirSync(targetPath, { recursive: true });
     const file = join(targetPath, CACHE_FILE);
     const tmp = `${file}.${process.pid}.tmp`;
     const state = this.nextState;
     const head: Omit<CacheFile, 'state'> = { format: 'strata-parse-cache', version: 2, key: this.key, entries: this.fresh };
-    let text: string;
     if (state && manifestJson !== undefined) {
       const { manifest: _m, ...rest } = state;
-      text = `${JSON.stringify(head).slice(0, -1)},"state":${JSON.stringify(rest).slice(0, -1)},"manifest":${manifestJson}}}`;
+      const fd = openSync(tmp, 'w');
+      try {
+        writeAll(fd, Buffer.from(`${JSON.stringify(head).slice(0, -1)},"state":${JSON.stringify(rest).slice(0, -1)},"manifest":`));
+        writeAll(fd, manifestJson);
+        writeAll(fd, Buffer.from('}}'));
+      } finally {
+        closeSync(fd);
+      }
     } else {
-      text = JSON.stringify({ ...head, state });
+      writeFileSync(tmp, JSON.stringify({ ...head, state }));
     }
-    writeFileSync(tmp, text);
     renameSync(tmp, file);
   }
+}
+
+/** Write all of `data` at the file's current position. */
+function writeAll(fd: number, data: Buffer): void {
+  for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
 }
 
 /** How an env var's value is kept in the cache: a hash (null when unset). */

@@ -215,9 +215,54 @@ export function emptyManifest(projectName: string, adapterType: string, invocati
 }
 
 /** Write `target/manifest.json`. */
-export function writeManifest(targetPath: string, manifest: Manifest, json?: string): string {
+/** A manifest as the bytes of manifest.json, with where each node's value sits in them. */
+export interface SerializedManifest {
+  bytes: Buffer;
+  /** Byte offsets [start, end) of each entry of `nodes` (its value, after the key). */
+  nodeRanges: Map<string, [number, number]>;
+}
+
+/**
+ * Serialize a manifest exactly as `JSON.stringify` does, noting the byte range of every
+ * node, so that one node can later be replaced in the file without serializing the rest
+ * (see `patch.ts`).
+ */
+export function serializeManifest(manifest: Manifest): SerializedManifest {
+  const chunks: Buffer[] = [];
+  const nodeRanges = new Map<string, [number, number]>();
+  let at = 0;
+  const push = (text: string) => {
+    const b = Buffer.from(text);
+    chunks.push(b);
+    at += b.length;
+  };
+  let sep = '{';
+  for (const [key, value] of Object.entries(manifest)) {
+    if (value === undefined) continue;
+    push(`${sep}${JSON.stringify(key)}:`);
+    sep = ',';
+    if (key !== 'nodes') {
+      push(JSON.stringify(value));
+      continue;
+    }
+    let nodeSep = '{';
+    for (const [id, node] of Object.entries(value as Manifest['nodes'])) {
+      push(`${nodeSep}${JSON.stringify(id)}:`);
+      nodeSep = ',';
+      const start = at;
+      push(JSON.stringify(node));
+      nodeRanges.set(id, [start, at]);
+    }
+    push(nodeSep === '{' ? '{}' : '}');
+  }
+  push(sep === '{' ? '{}' : '}');
+  return { bytes: Buffer.concat(chunks, at), nodeRanges };
+}
+
+/** Write target/manifest.json (from `serialized` when the manifest was serialized already); returns its path. */
+export function writeManifest(targetPath: string, manifest: Manifest, serialized?: SerializedManifest): string {
   const file = join(targetPath, 'manifest.json');
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, json ?? JSON.stringify(manifest));
+  writeFileSync(file, serialized ? serialized.bytes : JSON.stringify(manifest));
   return file;
 }

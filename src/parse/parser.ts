@@ -19,9 +19,10 @@ import { createNodeContext, type ContextServices, type ParseRecord } from '../co
 import { doubleQuote, relation } from '../context/relation.js';
 import { addGenericTests, attachTests } from './generic-tests.js';
 import type { UnitTestEntry } from '../runner/unit-test.js';
-import { CACHE_FILE, ParseCache, envDigest, isJsonSafe, sha256, type ParseState } from './cache.js';
+import { CACHE_FILE, ParseCache, envDigest, isJsonSafe, sha256, type CachedParse, type ParseState } from './cache.js';
 import { BUILD_STAMP, fingerprintKey, recordingEnv, type ParseInputs } from './fingerprint.js';
-import { emptyManifest, STRATA_VERSION, type ColumnEntry, type Manifest, type ManifestNode, type SourceEntry } from './manifest.js';
+import { emptyManifest, serializeManifest, STRATA_VERSION, type ColumnEntry, type Manifest, type ManifestNode, type SerializedManifest, type SourceEntry } from './manifest.js';
+import type { PatchEntry } from './patch.js';
 
 /** The folder that holds Strata's `packages/` (two levels above this file, in src/ or dist/). */
 export const STRATA_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -37,8 +38,8 @@ export interface ParseOptions {
   /** Receives `log()`/`print()` output from templates. */
   log?: (message: string, info: boolean) => void;
   flags?: Record<string, unknown>;
-  /** Keep the manifest as serialized for the cache, for `takeManifestJson` (strata parse writes it as manifest.json). */
-  keepManifestJson?: boolean;
+  /** Keep the manifest as serialized for the cache, for `takeManifest` (strata parse writes it as manifest.json). */
+  keepManifest?: boolean;
 }
 
 /** Where a node's code lives, for rendering it again and for pointing at errors. */
@@ -77,7 +78,9 @@ export interface ParsedProject {
    * to keep it (otherwise, and on later calls: undefined; stale if the manifest was changed
    * since), so that `strata parse` writes it without serializing it again.
    */
-  takeManifestJson(): string | undefined;
+  takeManifest(): SerializedManifest | undefined;
+  /** The nodes that a later `strata parse` may re-render alone when only their file changed (see `patch.ts`). */
+  patchEntries(): PatchEntry[];
   /** Compile a node's code (cached by the engine). */
   template(uniqueId: string): Template;
 }
@@ -185,24 +188,45 @@ function yamlRenderHook(
   return renderHook;
 }
 
-async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise<{ parsed: ParsedProject; envRead: Map<string, string | null> }> {
+/** What rendering nodes in parse mode needs: the project, its macros and the context services. */
+export interface ParseSetup {
+  project: Project;
+  jinja: Environment;
+  registry: MacroRegistry;
+  services: ContextServices;
+  protoFor(pkg: string): object;
+  baseContext: Record<string, unknown>;
+  target: Record<string, unknown>;
+  adapterType: string;
+  adapterPrefixes: string[];
+  rootDir: string;
+  macroFiles: { pkg: string; file: { path: string; absPath: string; contents: string; hash: string } }[];
+  invocationId: string;
+  runStartedAt: Date;
+  /** The env vars read by the render under way (see {@link renderForParse}). */
+  envReads: Map<string, string | null> | null;
+}
+
+/**
+ * Read the project and compile its macros (with `macrosOnly`, the project's other files
+ * are not read: enough to render a node whose file is known, see `patch.ts`).
+ */
+export async function setupParse(options: ParseOptions, env: NodeJS.ProcessEnv, macrosOnly = false): Promise<ParseSetup> {
   const invocationId = randomUUID();
   const runStartedAt = new Date();
-  const warnings: string[] = [];
   const log = options.log ?? ((m: string) => process.stdout.write(m + '\n'));
   const flags = options.flags ?? {};
   const jinja = new Environment({ blockTags: { ...BLOCK_TAGS }, filters: DBT_FILTERS });
   const cliVars = options.vars ?? {};
   const renderHook = yamlRenderHook(env, cliVars, flags, log, invocationId, runStartedAt);
-  const project = await loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, target: options.target, vars: cliVars, strataRoot: STRATA_ROOT, render: renderHook, env });
+  const project = await loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, target: options.target, vars: cliVars, strataRoot: STRATA_ROOT, render: renderHook, env, macrosOnly });
   const rootDir = project.root.dir;
   const adapterType = project.profile?.type ?? 'duckdb';
   const target = targetContext(project);
-  const rootName = project.root.name;
 
   // Macros: Strata's internal `dbt` package, then every package's macro and generic-test files.
-  const registry = new MacroRegistry(rootName);
-  const macroFiles: { pkg: string; file: { path: string; absPath: string; contents: string; hash: string } }[] = [];
+  const registry = new MacroRegistry(project.root.name);
+  const macroFiles: ParseSetup['macroFiles'] = [];
   const internalDir = join(STRATA_ROOT, 'packages', 'dbt_internal', 'macros');
   const internalNames = readdirSync(internalDir);
   noteFolder(internalDir, internalNames);
@@ -234,16 +258,29 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
   }
 
   const adapterPrefixes = [adapterType, 'default'];
-  const baseContext = createBaseContext({ target, env, invocationId, runStartedAt, flags, log, onEnvVar: (n, v) => currentEnv?.set(n, v ?? null) });
-  let currentEnv: Map<string, string | null> | null = null;
+  const setup: ParseSetup = {
+    project,
+    jinja,
+    registry,
+    services: undefined as unknown as ContextServices,
+    protoFor: undefined as unknown as ParseSetup['protoFor'],
+    baseContext: createBaseContext({ target, env, invocationId, runStartedAt, flags, log, onEnvVar: (n, v) => setup.envReads?.set(n, v ?? null) }),
+    target,
+    adapterType,
+    adapterPrefixes,
+    rootDir,
+    macroFiles,
+    invocationId,
+    runStartedAt,
+    envReads: null,
+  };
   const prototypes = new Map<string, object>();
-  const protoFor = (pkg: string) => {
+  setup.protoFor = (pkg: string) => {
     let p = prototypes.get(pkg);
-    if (!p) prototypes.set(pkg, (p = macroPrototype(registry, pkg, baseContext)));
+    if (!p) prototypes.set(pkg, (p = macroPrototype(registry, pkg, setup.baseContext)));
     return p;
   };
-  let manifest = emptyManifest(rootName, adapterType, invocationId, sha256(rootName).slice(0, 32));
-  const services: ContextServices = {
+  setup.services = {
     mode: 'parse',
     registry,
     adapterType,
@@ -255,6 +292,84 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     graph: () => EMPTY_GRAPH,
     flags,
   };
+  return setup;
+}
+
+/** A node as `addNode` takes it: where it comes from and how it is named and configured. */
+export interface NodeSpec {
+  resourceType: ManifestNode['resource_type'];
+  name: string;
+  fqn: string[];
+  path: string;
+  code: string;
+  lineOffset: number;
+  columnOffset: number;
+  cacheId: string;
+  configTree: Parameters<typeof configFor>[1];
+  props?: NodeProperties;
+}
+
+/**
+ * Render a node's code in parse mode with `config` (its project and YAML config) and
+ * return what it asked for: refs, sources, config calls, macros and env vars read.
+ */
+export async function renderForParse(setup: ParseSetup, pkg: PackageProject, file: ProjectFile, spec: NodeSpec, config: Record<string, unknown>, codeHash: string): Promise<CachedParse> {
+  const uniqueId = `${spec.resourceType}.${pkg.name}.${spec.name}`;
+  const record: ParseRecord = { refs: [], sources: [], configCalls: [], macrosUsed: new Set() };
+  const self = relation({ database: setup.target.database as string | null, schema: String(setup.target.schema), identifier: spec.name }, doubleQuote);
+  const workingConfig = { ...config };
+  const ctx = createNodeContext(setup.services, setup.protoFor(pkg.name), {
+    node: { uniqueId, name: spec.name, packageName: pkg.name, resourceType: spec.resourceType, originalFilePath: file.path },
+    self,
+    config: workingConfig,
+    model: { unique_id: uniqueId, name: spec.name, package_name: pkg.name, resource_type: spec.resourceType, config: workingConfig, original_file_path: file.path, fqn: spec.fqn },
+    record,
+  });
+  const envReads = (setup.envReads = new Map<string, string | null>());
+  try {
+    // Not kept in the engine's cache: a run compiles only the nodes it builds, and ten
+    // thousand kept templates cost more in garbage collection than compiling again.
+    const tpl = setup.jinja.compile(spec.code, displayPath(setup.rootDir, file.absPath), { lineOffset: spec.lineOffset, columnOffset: spec.columnOffset, cache: false });
+    await tpl.render(ctx);
+  } finally {
+    setup.envReads = null;
+  }
+  return { hash: codeHash, env: Object.fromEntries([...envReads].map(([k, v]) => [k, envDigest(v)])), refs: record.refs, sources: record.sources, configCalls: record.configCalls, macros: [...record.macrosUsed].sort() };
+}
+
+/** The config a node has before its code runs: the project's config tree, then its YAML. */
+export function configBeforeRender(project: Project, spec: Pick<NodeSpec, 'configTree' | 'fqn' | 'props'>): Record<string, unknown> {
+  return mergeConfig(configFor(project, spec.configTree, spec.fqn), spec.props?.config ?? {});
+}
+
+/** The node of a model, analysis or singular test file (one per file). */
+export function sqlFileSpec(pkg: PackageProject, file: ProjectFile, yamlProps: Map<string, NodeProperties>): NodeSpec {
+  const base = file.kind === 'model' ? pkg.config['model-paths'] : file.kind === 'analysis' ? pkg.config['analysis-paths'] : pkg.config['test-paths'];
+  const rel = stripRoot(file.path, base);
+  const name = basename(rel).replace(/\.sql$/, '');
+  const dirs = rel.split('/').slice(0, -1);
+  const resourceType = file.kind === 'model' ? 'model' : file.kind === 'analysis' ? 'analysis' : 'test';
+  return {
+    resourceType,
+    name,
+    fqn: [pkg.name, ...dirs, name],
+    path: rel,
+    code: file.contents,
+    lineOffset: 0,
+    columnOffset: 0,
+    cacheId: file.absPath,
+    configTree: file.kind === 'model' ? 'models' : file.kind === 'analysis' ? 'analyses' : 'tests',
+    props: yamlProps.get(`${pkg.name}:${file.kind === 'model' ? 'models' : 'analyses'}:${name}`),
+  };
+}
+
+async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise<{ parsed: ParsedProject; envRead: Map<string, string | null> }> {
+  const warnings: string[] = [];
+  const cliVars = options.vars ?? {};
+  const setup = await setupParse(options, env);
+  const { project, jinja, registry, services, protoFor, baseContext, target, adapterType, adapterPrefixes, rootDir, macroFiles, invocationId, runStartedAt } = setup;
+  const rootName = project.root.name;
+  let manifest = emptyManifest(rootName, adapterType, invocationId, sha256(rootName).slice(0, 32));
 
   // The cache key: everything that can change every render.
   const cacheKey = sha256(
@@ -295,46 +410,14 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
   const changedSql = reusable ? Object.keys(sqlFiles).filter((f) => saved.sqlFiles[f] !== sqlFiles[f]) : [];
   const mode: 'full' | 'partial' | 'reuse' = !reusable ? 'full' : changedSql.length === 0 ? 'reuse' : 'partial';
 
-  const addNode = async (pkg: PackageProject, file: ProjectFile, spec: {
-    resourceType: ManifestNode['resource_type'];
-    name: string;
-    fqn: string[];
-    path: string;
-    code: string;
-    lineOffset: number;
-    columnOffset: number;
-    cacheId: string;
-    configTree: Parameters<typeof configFor>[1];
-    props?: NodeProperties;
-  }) => {
+  const addNode = async (pkg: PackageProject, file: ProjectFile, spec: NodeSpec) => {
     const uniqueId = `${spec.resourceType}.${pkg.name}.${spec.name}`;
     const templateName = displayPath(rootDir, file.absPath);
-    const projectConfig = configFor(project, spec.configTree, spec.fqn);
-    const yamlConfig = spec.props?.config ?? {};
-    let config = mergeConfig(projectConfig, yamlConfig);
+    let config = configBeforeRender(project, spec);
     const codeHash = spec.code === file.contents ? file.hash : sha256(spec.code);
     let rec = cache.get(spec.cacheId, codeHash, env);
     if (!rec) {
-      const record: ParseRecord = { refs: [], sources: [], configCalls: [], macrosUsed: new Set() };
-      const self = relation({ database: target.database as string | null, schema: String(target.schema), identifier: spec.name }, doubleQuote);
-      const workingConfig = { ...config };
-      const ctx = createNodeContext(services, protoFor(pkg.name), {
-        node: { uniqueId, name: spec.name, packageName: pkg.name, resourceType: spec.resourceType, originalFilePath: file.path },
-        self,
-        config: workingConfig,
-        model: { unique_id: uniqueId, name: spec.name, package_name: pkg.name, resource_type: spec.resourceType, config: workingConfig, original_file_path: file.path, fqn: spec.fqn },
-        record,
-      });
-      currentEnv = new Map();
-      try {
-        // Not kept in the engine's cache: a run compiles only the nodes it builds, and ten
-        // thousand kept templates cost more in garbage collection than compiling again.
-        const tpl = jinja.compile(spec.code, templateName, { lineOffset: spec.lineOffset, columnOffset: spec.columnOffset, cache: false });
-        await tpl.render(ctx);
-      } finally {
-        rec = { hash: codeHash, env: Object.fromEntries([...currentEnv].map(([k, v]) => [k, envDigest(v)])), refs: record.refs, sources: record.sources, configCalls: record.configCalls, macros: [...record.macrosUsed].sort() };
-        currentEnv = null;
-      }
+      rec = await renderForParse(setup, pkg, file, spec, config, codeHash);
       if (rec.configCalls.every(isJsonSafe)) cache.set(spec.cacheId, rec);
     }
     for (const c of rec.configCalls) config = mergeConfig(config, c);
@@ -387,23 +470,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
   /** Add the node(s) a file defines. */
   async function addFile(pkg: PackageProject, file: ProjectFile): Promise<void> {
     if (file.kind === 'model' || file.kind === 'analysis' || file.kind === 'singular_test') {
-      const base = file.kind === 'model' ? pkg.config['model-paths'] : file.kind === 'analysis' ? pkg.config['analysis-paths'] : pkg.config['test-paths'];
-      const rel = stripRoot(file.path, base);
-      const name = basename(rel).replace(/\.sql$/, '');
-      const dirs = rel.split('/').slice(0, -1);
-      const resourceType = file.kind === 'model' ? 'model' : file.kind === 'analysis' ? 'analysis' : 'test';
-      await addNode(pkg, file, {
-        resourceType,
-        name,
-        fqn: [pkg.name, ...dirs, name],
-        path: rel,
-        code: file.contents,
-        lineOffset: 0,
-        columnOffset: 0,
-        cacheId: file.absPath,
-        configTree: file.kind === 'model' ? 'models' : file.kind === 'analysis' ? 'analyses' : 'tests',
-        props: yamlProps.get(`${pkg.name}:${file.kind === 'model' ? 'models' : 'analyses'}:${name}`),
-      });
+      await addNode(pkg, file, sqlFileSpec(pkg, file, yamlProps));
     } else if (file.kind === 'snapshot') {
       const tpl = jinja.compile(file.contents, displayPath(rootDir, file.absPath));
       const rel = stripRoot(file.path, pkg.config['snapshot-paths']);
@@ -613,7 +680,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
   } catch (e) {
     throw placeCycle(e, manifest, sources);
   }
-  let manifestJson: string | undefined;
+  let serialized: SerializedManifest | undefined;
   if (mode !== 'reuse') {
     manifest.parent_map = {};
     manifest.child_map = {};
@@ -626,9 +693,9 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
       return [id, raw === src.code ? ({ ...src, code: undefined } as unknown as NodeSource) : src];
     });
     cache.setState({ structure, sqlFiles, manifest, sources: slim });
-    const json = JSON.stringify(manifest);
-    cache.save(project.targetPath, json);
-    if (options.keepManifestJson) manifestJson = json;
+    const out = serializeManifest(manifest);
+    cache.save(project.targetPath, out.bytes);
+    if (options.keepManifest) serialized = out;
   }
   for (const w of project.warnings) warnings.push(w.position ? `${w.position.file}:${w.position.line}: ${w.message}` : w.message);
 
@@ -647,10 +714,28 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     baseContext,
     cacheStats: { hits: cache.hits, misses: cache.misses, mode },
     warnings,
-    takeManifestJson() {
-      const json = manifestJson;
-      manifestJson = undefined;
-      return json;
+    takeManifest() {
+      const out = serialized;
+      serialized = undefined;
+      return out;
+    },
+    patchEntries() {
+      const out: PatchEntry[] = [];
+      if (options.cache === false) return out;
+      for (const pkg of project.packages) {
+        for (const file of pkg.files) {
+          if (file.kind !== 'model' && file.kind !== 'analysis' && file.kind !== 'singular_test') continue;
+          const spec = sqlFileSpec(pkg, file, yamlProps);
+          const id = `${spec.resourceType}.${pkg.name}.${spec.name}`;
+          const node = manifest.nodes[id];
+          const rec = cache.entry(spec.cacheId);
+          if (!node || node.original_file_path !== file.path || node.package_name !== pkg.name || !rec || rec.hash !== file.hash) continue;
+          const cfg = configBeforeRender(project, spec);
+          if (!isJsonSafe(cfg)) continue;
+          out.push({ f: file.absPath, id, pkg: pkg.name, kind: file.kind, path: file.path, spec: { resourceType: spec.resourceType, name: spec.name, fqn: spec.fqn, path: spec.path, configTree: spec.configTree }, cfg, rec });
+        }
+      }
+      return out;
     },
     template(uniqueId: string) {
       const s = sources.get(uniqueId);

@@ -38,7 +38,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
     stubs.map((s) => ({ name: s.read.config.name, vars: s.read.config.vars })),
   );
   const packages = await Promise.all(
-    stubs.map((s) => loadPackage(s, rootDir, render && ((text, where) => render(text, { ...where, packageName: s.read.config.name, vars })), warnings)),
+    stubs.map((s) => loadPackage(s, rootDir, render && ((text, where) => render(text, { ...where, packageName: s.read.config.name, vars })), warnings, options.macrosOnly === true)),
   );
   const root = packages[0]!;
   const notices: string[] = [];
@@ -126,10 +126,10 @@ async function resolvePackages(rootDir: string, strataRoot: string, render: Rend
   return out;
 }
 
-async function loadPackage(stub: PackageStub, rootDir: string, render: RenderHook | undefined, warnings: ProjectWarning[]): Promise<PackageProject> {
+async function loadPackage(stub: PackageStub, rootDir: string, render: RenderHook | undefined, warnings: ProjectWarning[], macrosOnly: boolean): Promise<PackageProject> {
   const config = stub.read.config;
   const python: string[] = [];
-  const files = await discoverFiles(stub.dir, config, python);
+  const files = await discoverFiles(stub.dir, config, python, macrosOnly ? (kind) => kind === 'macro' || kind === 'generic_test' : undefined);
   for (const rel of python) {
     warnings.push({
       code: 'python-model-unsupported',

@@ -47,6 +47,11 @@ export interface LoadProjectOptions {
   render?: RenderHook;
   /** The environment to read (defaults to `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Read only the packages' macro and generic-test files (no models, YAML, docs…): enough
+   * to render one node again when the rest of the project is known not to have changed.
+   */
+  macrosOnly?: boolean;
 }
 
 /** A config tree of dbt_project.yml (`models:`, `seeds:` …): folders nest, `+key` is config. */
