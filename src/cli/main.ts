@@ -121,6 +121,11 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       r.info(`Nothing changed since the last parse (${done.files} files checked in ${seconds}s); ${join('target', 'manifest.json')} is current`);
       return;
     }
+    if (done.patched) {
+      r.info(`Found ${done.patched.summary}`);
+      r.info(`Parsed in ${seconds}s (cache: ${done.patched.reused} reused, ${done.patched.rendered} rendered); patched ${join('target', 'manifest.json')}`);
+      return;
+    }
     const parsed = done.parsed;
     const { countNodes } = await import('../parse/parse-api.js');
     r.info(`Found ${countNodes(parsed)}`);

@@ -49,7 +49,7 @@ const TIMESTAMP_GRANULARITY_MS = 2000;
 /** Hex digits of a file's sha256 kept (128 bits). */
 const HASH_DIGITS = 32;
 
-interface FingerprintFile {
+export interface FingerprintFile {
   format: 'strata-parse-inputs';
   version: 1;
   key: string;
@@ -68,6 +68,11 @@ interface FingerprintFile {
   warnings: string[];
   /** What the parse found ("12 models, 30 tests, …"). */
   summary: string;
+  /**
+   * The patch index written with the manifest (`patch.ts`): its token, and the byte range
+   * [start, end) in manifest.json of each of its nodes, two numbers per node.
+   */
+  patch?: { token: string; ranges: number[] };
 }
 
 /** What a parse read, to be written as the fingerprint once its manifest is on disk. */
@@ -84,7 +89,21 @@ export interface ParseInputs {
 /** The answer of {@link checkFingerprint}. */
 export type FingerprintCheck =
   | { current: true; manifestFile: string; notices: string[]; warnings: string[]; summary: string; files: number }
-  | { current: false; reason: string };
+  | { current: false; reason: string; changed?: ChangedFiles };
+
+/**
+ * When the only difference from the last parse is the contents of some files (same
+ * options, env vars, folders, absences; every file still there): which files, and the
+ * fingerprint, to be updated by whoever brings the manifest up to date (`patch.ts`).
+ */
+export interface ChangedFiles {
+  targetPath: string;
+  fingerprint: FingerprintFile;
+  /** Indexes into `fingerprint.files`. */
+  files: number[];
+  /** When the check began (ms since the epoch). */
+  startedAt: number;
+}
 
 /**
  * An environment that records which variables are read (and whether their names were
@@ -122,9 +141,8 @@ export function writeFingerprint(
   targetPath: string,
   inputs: ParseInputs,
   manifestFile: string,
-  extra: { rootDir: string; notices: string[]; warnings: string[]; summary: string; env: NodeJS.ProcessEnv },
+  extra: { rootDir: string; notices: string[]; warnings: string[]; summary: string; env: NodeJS.ProcessEnv; patch?: FingerprintFile['patch'] },
 ): void {
-  const racyAfter = inputs.startedAt - TIMESTAMP_GRANULARITY_MS;
   const short = (abs: string) => {
     const r = relative(extra.rootDir, abs);
     return r.startsWith('..') || isAbsolute(r) ? abs : r;
@@ -134,7 +152,7 @@ export function writeFingerprint(
     version: 1,
     key: inputs.key,
     root: extra.rootDir,
-    files: [...inputs.log.files].map(([abs, s]) => [short(abs), s.size, s.mtimeMs >= racyAfter ? -1 : s.mtimeMs, s.hash.slice(0, HASH_DIGITS)]),
+    files: [...inputs.log.files].map(([abs, s]) => fileStamp(short(abs), s.size, s.mtimeMs, s.hash, inputs.startedAt)),
     absent: [...inputs.log.absent].map(short),
     folders: [...inputs.log.folders].map(([abs, entries]) => [short(abs), entries]),
     env: [...inputs.env],
@@ -143,15 +161,25 @@ export function writeFingerprint(
     notices: extra.notices,
     warnings: extra.warnings,
     summary: extra.summary,
+    ...(extra.patch ? { patch: extra.patch } : {}),
   };
+  saveFingerprint(targetPath, data);
+}
+
+/** Write a fingerprint. Best effort, like any cache: when it cannot be written, none is left to be trusted. */
+export function saveFingerprint(targetPath: string, data: FingerprintFile): void {
   const file = join(targetPath, FINGERPRINT_FILE);
-  // Best effort, like any cache: when it cannot be written, none is left to be trusted.
   try {
     mkdirSync(targetPath, { recursive: true });
     writeAtomically(file, JSON.stringify(data));
   } catch {
     rmSync(file, { force: true });
   }
+}
+
+/** How a file read at `startedAt` is recorded: [path, size, mtimeMs (-1 when too recent to trust), hash]. */
+export function fileStamp(path: string, size: number, mtimeMs: number, hash: string, startedAt: number): FingerprintFile['files'][number] {
+  return [path, size, mtimeMs >= startedAt - TIMESTAMP_GRANULARITY_MS ? -1 : mtimeMs, hash.slice(0, HASH_DIGITS)];
 }
 
 function writeAtomically(file: string, text: string): void {
@@ -222,13 +250,21 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
     }
   }
   let restamped = false;
-  for (const entry of data.files) {
+  const changed: number[] = [];
+  for (const [i, entry] of data.files.entries()) {
     const [p, size, mtimeMs, hash] = entry;
     const abs = full(p);
     const st = statSync(abs, { throwIfNoEntry: false });
-    if (!st || st.size !== size) return { current: false, reason: `${p} changed` };
+    if (!st) return { current: false, reason: `${p} is gone` };
+    if (st.size !== size) {
+      changed.push(i);
+      continue;
+    }
     if (st.mtimeMs === mtimeMs) continue;
-    if (sha256(readFileSync(abs, 'utf8')).slice(0, HASH_DIGITS) !== hash) return { current: false, reason: `${p} changed` };
+    if (sha256(readFileSync(abs, 'utf8')).slice(0, HASH_DIGITS) !== hash) {
+      changed.push(i);
+      continue;
+    }
     // Same contents under a new (or a too recent) time stamp: once that time is safely in
     // the past, keep it, so that the next check need not read the file.
     if (st.mtimeMs < startedAt - TIMESTAMP_GRANULARITY_MS) {
@@ -238,6 +274,7 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
   }
   const m = statSync(data.manifest.file, { throwIfNoEntry: false });
   if (!m || m.size !== data.manifest.size) return { current: false, reason: 'manifest.json changed' };
+  if (changed.length > 0) return { current: false, reason: `${data.files[changed[0]!]![0]} changed`, changed: { targetPath, fingerprint: data, files: changed, startedAt } };
   if (restamped) {
     try {
       writeAtomically(file, JSON.stringify(data));

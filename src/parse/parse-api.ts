@@ -1,6 +1,6 @@
 /**
  * Parsing as the API and the CLI do it: the options every command shares, `--vars`, and
- * `parse` (parse the project, write the manifest and the fingerprint). Kept
+ * `parse` (parse the project, write the manifest, the patch index and the fingerprint). Kept
  * apart from the runner so that `strata parse` loads only what parsing needs.
  */
 import { resolve } from 'node:path';
@@ -9,7 +9,8 @@ import { StrataError } from '../errors.js';
 import { scrubSecrets, secretValues } from '../project/index.js';
 import { reporterFor, type LogFormat, type Reporter } from '../report/reporter.js';
 import { writeFingerprint } from './fingerprint.js';
-import { writeManifest } from './manifest.js';
+import { serializeManifest, writeManifest } from './manifest.js';
+import { writePatchIndex } from './patch.js';
 import { parseProject, type ParsedProject } from './parser.js';
 
 export { reporterFor };
@@ -61,17 +62,20 @@ export async function parse(o: CommonOptions & { flags?: Record<string, unknown>
     vars: parseVars(o.vars),
     cache: o.partialParse !== false,
     flags: o.flags,
-    keepManifestJson: true,
+    keepManifest: true,
     log: (msg, info) => (info ? reporter.info(msg) : undefined),
   });
   const secrets = secretValues(parsed.project.profile, process.env);
   reporter.addSecrets(secrets);
   for (const n of parsed.project.notices) reporter.info(n);
   for (const w of parsed.warnings) reporter.warn(w);
-  const file = writeManifest(parsed.project.targetPath, parsed.manifest, parsed.takeManifestJson());
+  const targetPath = parsed.project.targetPath;
+  const serialized = parsed.takeManifest() ?? (parsed.inputs ? serializeManifest(parsed.manifest) : undefined);
+  const file = writeManifest(targetPath, parsed.manifest, serialized);
   if (parsed.inputs) {
     const scrub = (lines: string[]) => lines.map((l) => scrubSecrets(l, secrets));
-    writeFingerprint(parsed.project.targetPath, parsed.inputs, file, { rootDir: parsed.project.root.dir, notices: scrub(parsed.project.notices), warnings: scrub(parsed.warnings), summary: countNodes(parsed), env: process.env });
+    const patch = serialized && writePatchIndex(targetPath, parsed.patchEntries(), serialized.nodeRanges);
+    writeFingerprint(targetPath, parsed.inputs, file, { rootDir: parsed.project.root.dir, notices: scrub(parsed.project.notices), warnings: scrub(parsed.warnings), summary: countNodes(parsed), env: process.env, patch });
   }
   return parsed;
 }

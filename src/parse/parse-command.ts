@@ -1,19 +1,25 @@
 /**
  * `strata parse`: when nothing the last `strata parse` read has changed (files, folders,
  * env vars, options; checked with `stat`, see `fingerprint.ts`), its manifest is current
- * and only gets this invocation's id and time. Otherwise the project is parsed (reusing
- * the parse cache) and the manifest and fingerprint written. This module imports the
- * parser only when it has to parse, so a check with nothing to do starts quickly.
+ * and only gets this invocation's id and time. When only the SQL of some models changed
+ * and they ask for the same refs, sources and config, their entries in the manifest are
+ * patched (`patch.ts`). Otherwise the project is parsed (reusing the parse cache) and the
+ * manifest and fingerprint written. This module imports the parser only when it has to
+ * render, so a check with nothing to do starts quickly.
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { CommonOptions } from './parse-api.js';
 import type { ParsedProject } from './parser.js';
+import type { PatchResult } from './patch.js';
 import { checkParseCurrent, restampManifest } from './fingerprint.js';
 import { reporterFor } from '../report/reporter.js';
 
-/** What `strata parse` did: nothing (the manifest on disk is current), or a parse. */
-export type ParseCommandResult = { current: true; manifestFile: string; summary: string; files: number } | { current: false; parsed: ParsedProject };
+/** What `strata parse` did: nothing (the manifest on disk is current), a patch of the changed models, or a parse. */
+export type ParseCommandResult =
+  | { current: true; manifestFile: string; summary: string; files: number }
+  | { current: false; patched: PatchResult }
+  | { current: false; parsed: ParsedProject; patched?: undefined };
 
 /** Run `strata parse` with the CLI's options. */
 export async function parseCommand(o: CommonOptions & { flags?: Record<string, unknown> } = {}): Promise<ParseCommandResult> {
@@ -26,6 +32,18 @@ export async function parseCommand(o: CommonOptions & { flags?: Record<string, u
       for (const n of check.notices) reporter.info(n);
       for (const w of check.warnings) reporter.warn(w);
       return { current: true, manifestFile: check.manifestFile, summary: check.summary, files: check.files };
+    }
+    if (check.changed) {
+      const reporter = reporterFor(o);
+      const { patchManifest } = await import('./patch.js');
+      const patched = await patchManifest({ projectDir: resolve(o.projectDir ?? '.'), profilesDir: o.profilesDir, target: o.target, vars, flags: o.flags }, check.changed);
+      if (patched) {
+        reporter.addSecrets(patched.secrets);
+        for (const m of patched.logged) reporter.info(m);
+        for (const n of patched.notices) reporter.info(n);
+        for (const w of patched.warnings) reporter.warn(w);
+        return { current: false, patched };
+      }
     }
   }
   const { parse } = await import('./parse-api.js');

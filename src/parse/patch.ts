@@ -1,0 +1,230 @@
+/**
+ * Patching the manifest when only the SQL of some models changed. `strata parse` writes,
+ * beside manifest.json, an index of the nodes whose file holds nothing else (models,
+ * analyses, singular tests: `target/partial_parse.strata.patch.jsonl`, one line per file:
+ * the node's config before its code runs and what its last render asked for), and the
+ * fingerprint keeps where each of those nodes sits in manifest.json.
+ *
+ * When the fingerprint check finds that nothing but the contents of such files changed,
+ * each is rendered again in parse mode, with the project's macros and nothing else read.
+ * If a render asks for exactly what it asked for before (the same refs, sources, config
+ * calls, macros and env vars), everything else the parse would compute for the node is as
+ * it was, so the node's entry in manifest.json gets its new code and checksum in place and
+ * no other byte changes. Anything else (a new ref, a config change, an error, a file not
+ * in the index) is left to the full parse with its cache, which also reports errors.
+ */
+import { randomUUID } from 'node:crypto';
+import { closeSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { secretValues } from '../project/index.js';
+import { sha256 } from '../project/input-log.js';
+import type { ProjectFile } from '../project/types.js';
+import type { CachedParse } from './cache.js';
+import { fileStamp, restampManifest, saveFingerprint, type ChangedFiles, type FingerprintFile } from './fingerprint.js';
+import { renderForParse, setupParse, type NodeSpec, type ParseOptions } from './parser.js';
+
+export const PATCH_FILE = 'partial_parse.strata.patch.jsonl';
+
+/** A node that can be re-rendered alone: one line of the patch index. */
+export interface PatchEntry {
+  /** Its file, absolute. */
+  f: string;
+  id: string;
+  pkg: string;
+  kind: ProjectFile['kind'];
+  /** The file's path in its package. */
+  path: string;
+  spec: Pick<NodeSpec, 'resourceType' | 'name' | 'fqn' | 'path' | 'configTree'>;
+  /** Its config before its code runs (project config tree, then YAML). */
+  cfg: Record<string, unknown>;
+  /** What its last render asked for. */
+  rec: CachedParse;
+}
+
+interface IndexLine extends PatchEntry {
+  /** Its position in the fingerprint's `patch.ranges` (two numbers each). */
+  k: number;
+}
+
+/**
+ * Write the patch index for a manifest just written with these node ranges; returns what
+ * the fingerprint keeps (undefined when the index could not be written: no patching then).
+ */
+export function writePatchIndex(targetPath: string, entries: PatchEntry[], nodeRanges: Map<string, [number, number]>): FingerprintFile['patch'] {
+  const token = randomUUID();
+  const ranges: number[] = [];
+  const lines = [JSON.stringify({ format: 'strata-parse-patch', version: 1, token })];
+  for (const e of entries) {
+    const r = nodeRanges.get(e.id);
+    if (!r) continue;
+    const line: IndexLine = { f: e.f, k: ranges.length / 2, id: e.id, pkg: e.pkg, kind: e.kind, path: e.path, spec: e.spec, cfg: e.cfg, rec: e.rec };
+    ranges.push(r[0], r[1]);
+    lines.push(JSON.stringify(line));
+  }
+  const file = join(targetPath, PATCH_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, lines.join('\n') + '\n');
+    renameSync(tmp, file);
+    return { token, ranges };
+  } catch {
+    rmSync(tmp, { force: true });
+    return undefined;
+  }
+}
+
+/** What a patch did. */
+export interface PatchResult {
+  manifestFile: string;
+  rendered: number;
+  reused: number;
+  summary: string;
+  notices: string[];
+  warnings: string[];
+  /** What templates logged with `log(..., info=True)` while rendering. */
+  logged: string[];
+  /** The values to mask in anything printed (env secrets and the profile's secret fields). */
+  secrets: string[];
+}
+
+/**
+ * Bring manifest.json up to date for the changed files of a fingerprint check by patching
+ * it, when that gives exactly what a parse would; otherwise undefined (nothing written).
+ */
+export async function patchManifest(options: ParseOptions, changed: ChangedFiles): Promise<PatchResult | undefined> {
+  const fp = changed.fingerprint;
+  if (!fp.patch) return undefined;
+  const ranges = fp.patch.ranges;
+  const manifestFile = fp.manifest.file;
+  let index: Buffer;
+  try {
+    index = readFileSync(join(changed.targetPath, PATCH_FILE));
+    const headerEnd = index.indexOf(10);
+    const header = JSON.parse(index.subarray(0, headerEnd).toString('utf8')) as { format?: string; version?: number; token?: string };
+    if (header.format !== 'strata-parse-patch' || header.version !== 1 || header.token !== fp.patch.token) return undefined;
+    if (statSync(manifestFile).size !== fp.manifest.size) return undefined;
+  } catch {
+    return undefined;
+  }
+  const full = (p: string) => (isAbsolute(p) ? p : join(fp.root, p));
+  const lines: IndexLine[] = [];
+  for (const i of changed.files) {
+    const abs = full(fp.files[i]![0]);
+    const at = index.indexOf(`\n{"f":${JSON.stringify(abs)},`);
+    if (at < 0) return undefined;
+    const end = index.indexOf(10, at + 1);
+    const line = JSON.parse(index.subarray(at + 1, end).toString('utf8')) as IndexLine;
+    if (!(line.k >= 0 && line.k * 2 + 1 < ranges.length)) return undefined;
+    lines.push(line);
+  }
+
+  // Render each changed file again; any difference in what it asks for ends the patch.
+  const env = options.env ?? process.env;
+  const logged: string[] = [];
+  const setup = await setupParse({ ...options, log: (msg, info) => void (info && logged.push(msg)) }, env, true);
+  const patched: { line: IndexLine; contents: string; hash: string; stamp: FingerprintFile['files'][number]; fileIndex: number }[] = [];
+  for (const [n, line] of lines.entries()) {
+    const pkg = setup.project.packages.find((p) => p.name === line.pkg);
+    if (!pkg) return undefined;
+    const st = statSync(line.f);
+    const contents = readFileSync(line.f, 'utf8');
+    const hash = sha256(contents);
+    const file: ProjectFile = { kind: line.kind, path: line.path, absPath: line.f, contents, hash };
+    const spec: NodeSpec = { ...line.spec, code: contents, lineOffset: 0, columnOffset: 0, cacheId: line.f };
+    let rec: CachedParse;
+    try {
+      rec = await renderForParse(setup, pkg, file, spec, line.cfg, hash);
+    } catch {
+      return undefined; // the full parse reports it
+    }
+    if (!sameRequests(rec, line.rec)) return undefined;
+    const fileIndex = changed.files[n]!;
+    patched.push({ line, contents, hash, stamp: fileStamp(fp.files[fileIndex]![0], st.size, st.mtimeMs, hash, changed.startedAt), fileIndex });
+  }
+
+  // Splice the new entries into manifest.json (a new file, renamed over the old one).
+  const old = readFileSync(manifestFile);
+  patched.sort((a, b) => ranges[a.line.k * 2]! - ranges[b.line.k * 2]!);
+  const parts: Buffer[] = [];
+  const shifts: { at: number; by: number }[] = [];
+  const placed = new Map<number, [number, number]>();
+  let from = 0;
+  let out = 0;
+  const now = Date.now() / 1000;
+  for (const p of patched) {
+    const start = ranges[p.line.k * 2]!;
+    const end = ranges[p.line.k * 2 + 1]!;
+    if (start < from || end > old.length) return undefined;
+    let node: { unique_id?: unknown; raw_code?: unknown; checksum?: unknown; created_at?: unknown };
+    try {
+      node = JSON.parse(old.subarray(start, end).toString('utf8')) as typeof node;
+    } catch {
+      return undefined;
+    }
+    if (node.unique_id !== p.line.id) return undefined;
+    node.raw_code = p.contents;
+    node.checksum = { name: 'sha256', checksum: p.hash };
+    node.created_at = now;
+    const bytes = Buffer.from(JSON.stringify(node));
+    parts.push(old.subarray(from, start), bytes);
+    out += start - from;
+    placed.set(p.line.k, [out, out + bytes.length]);
+    out += bytes.length;
+    shifts.push({ at: end, by: bytes.length - (end - start) });
+    from = end;
+  }
+  parts.push(old.subarray(from));
+  const size = out + (old.length - from);
+  // Written in place from the first byte that changed, as the full parse writes the file
+  // (not a new file renamed over it: on ext4 that forces the whole file to disk, ~0.1 s at
+  // 50 MB). Should the write be cut short, the fingerprint still describes the old file,
+  // so the next parse patches again (a node it cannot read) or parses in full.
+  try {
+    const fd = openSync(manifestFile, 'r+');
+    try {
+      // parts[0], the bytes before the first change, is left as it is.
+      let at = parts[0]!.length;
+      for (const part of parts.slice(1)) {
+        for (let done = 0; done < part.length; ) done += writeSync(fd, part, done, part.length - done, at + done);
+        at += part.length;
+      }
+      if (size < old.length) ftruncateSync(fd, size);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  restampManifest(manifestFile, randomUUID(), new Date().toISOString());
+
+  // The fingerprint: the files' new stamps, the manifest's size, and the moved ranges.
+  const newRanges = ranges.map((r) => {
+    let moved = r;
+    for (const s of shifts) if (r >= s.at) moved += s.by;
+    return moved;
+  });
+  for (const [k, [start, end]] of placed) {
+    newRanges[k * 2] = start;
+    newRanges[k * 2 + 1] = end;
+  }
+  for (const p of patched) fp.files[p.fileIndex] = p.stamp;
+  fp.manifest = { file: manifestFile, size };
+  fp.patch = { token: fp.patch.token, ranges: newRanges };
+  saveFingerprint(changed.targetPath, fp);
+  return {
+    manifestFile,
+    rendered: patched.length,
+    reused: ranges.length / 2 - patched.length,
+    summary: fp.summary,
+    notices: fp.notices,
+    warnings: fp.warnings,
+    logged,
+    secrets: secretValues(setup.project.profile, env),
+  };
+}
+
+/** Whether two renders asked for the same things (their code may differ). */
+function sameRequests(a: CachedParse, b: CachedParse): boolean {
+  const key = (r: CachedParse) => JSON.stringify([r.env, r.refs, r.sources, r.configCalls, r.macros]);
+  return key(a) === key(b);
+}
