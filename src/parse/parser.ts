@@ -410,10 +410,13 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
   const changedSql = reusable ? Object.keys(sqlFiles).filter((f) => saved.sqlFiles[f] !== sqlFiles[f]) : [];
   const mode: 'full' | 'partial' | 'reuse' = !reusable ? 'full' : changedSql.length === 0 ? 'reuse' : 'partial';
 
+  /** The spec and config before rendering of each whole-file node added in this parse (for `patchEntries`). */
+  const prepared = new Map<string, { spec: NodeSpec; config: Record<string, unknown> }>();
   const addNode = async (pkg: PackageProject, file: ProjectFile, spec: NodeSpec) => {
     const uniqueId = `${spec.resourceType}.${pkg.name}.${spec.name}`;
     const templateName = displayPath(rootDir, file.absPath);
     let config = configBeforeRender(project, spec);
+    if (spec.cacheId === file.absPath) prepared.set(file.absPath, { spec, config });
     const codeHash = spec.code === file.contents ? file.hash : sha256(spec.code);
     let rec = cache.get(spec.cacheId, codeHash, env);
     if (!rec) {
@@ -725,12 +728,13 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
       for (const pkg of project.packages) {
         for (const file of pkg.files) {
           if (file.kind !== 'model' && file.kind !== 'analysis' && file.kind !== 'singular_test') continue;
-          const spec = sqlFileSpec(pkg, file, yamlProps);
+          const known = prepared.get(file.absPath);
+          const spec = known?.spec ?? sqlFileSpec(pkg, file, yamlProps);
           const id = `${spec.resourceType}.${pkg.name}.${spec.name}`;
           const node = manifest.nodes[id];
           const rec = cache.entry(spec.cacheId);
           if (!node || node.original_file_path !== file.path || node.package_name !== pkg.name || !rec || rec.hash !== file.hash) continue;
-          const cfg = configBeforeRender(project, spec);
+          const cfg = known?.config ?? configBeforeRender(project, spec);
           if (!isJsonSafe(cfg)) continue;
           out.push({ f: file.absPath, id, pkg: pkg.name, kind: file.kind, path: file.path, spec: { resourceType: spec.resourceType, name: spec.name, fqn: spec.fqn, path: spec.path, configTree: spec.configTree }, cfg, rec });
         }
