@@ -6,7 +6,8 @@
  * file is unreadable or of another shape, the cache is ignored and rebuilt.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface CachedParse {
@@ -124,37 +125,40 @@ export class ParseCache {
   }
 
   /**
-   * Write the entries used or made in this parse (atomically: temp file, then rename).
+   * Write the entries used or made in this parse (atomically: temp file, then rename), in
+   * the background: the writing runs on libuv's threads while the caller goes on. The
+   * promise never rejects: a cache that cannot be written is simply not there next time.
    * `manifestJson`, when given, is the state's manifest already serialized as UTF-8 (it
    * is spliced in rather than serialized a second time).
    */
-  save(targetPath: string, manifestJson?: Buffer): void {
-    mkdirSync(targetPath, { recursive: true });
+  save(targetPath: string, manifestJson?: Buffer): Promise<void> {
     const file = join(targetPath, CACHE_FILE);
-    const tmp = `${file}.${process.pid}.tmp`;
+    const tmp = `${file}.${process.pid}.${++saves}.tmp`;
     const state = this.nextState;
     const head: Omit<CacheFile, 'state'> = { format: 'strata-parse-cache', version: 2, key: this.key, entries: this.fresh };
+    let parts: Buffer[];
     if (state && manifestJson !== undefined) {
       const { manifest: _m, ...rest } = state;
-      const fd = openSync(tmp, 'w');
-      try {
-        writeAll(fd, Buffer.from(`${JSON.stringify(head).slice(0, -1)},"state":${JSON.stringify(rest).slice(0, -1)},"manifest":`));
-        writeAll(fd, manifestJson);
-        writeAll(fd, Buffer.from('}}'));
-      } finally {
-        closeSync(fd);
-      }
+      parts = [Buffer.from(`${JSON.stringify(head).slice(0, -1)},"state":${JSON.stringify(rest).slice(0, -1)},"manifest":`), manifestJson, Buffer.from('}}')];
     } else {
-      writeFileSync(tmp, JSON.stringify({ ...head, state }));
+      parts = [Buffer.from(JSON.stringify({ ...head, state }))];
     }
-    renameSync(tmp, file);
+    const write = async () => {
+      await mkdir(targetPath, { recursive: true });
+      const fh = await open(tmp, 'w');
+      try {
+        const { bytesWritten } = await fh.writev(parts);
+        if (bytesWritten !== parts.reduce((n, b) => n + b.length, 0)) throw new Error('short write');
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, file);
+    };
+    return write().catch(() => rm(tmp, { force: true }).catch(() => undefined));
   }
 }
 
-/** Write all of `data` at the file's current position. */
-function writeAll(fd: number, data: Buffer): void {
-  for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
-}
+let saves = 0;
 
 /** How an env var's value is kept in the cache: a hash (null when unset). */
 export function envDigest(value: string | null | undefined): string | null {

@@ -3,7 +3,7 @@
  * shape of dbt's manifest v12 (`target/manifest.json`) so that tools reading dbt's
  * manifest read ours. The same objects are the `model` and `graph` values templates see.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { UnitTestEntry } from '../runner/unit-test.js';
 
@@ -259,10 +259,10 @@ export function serializeManifest(manifest: Manifest): SerializedManifest {
   return { bytes: Buffer.concat(chunks, at), nodeRanges };
 }
 
-/** Write target/manifest.json (from `serialized` when the manifest was serialized already); returns its path. */
-export function writeManifest(targetPath: string, manifest: Manifest, serialized?: SerializedManifest): string {
+/** Write target/manifest.json (on libuv's threads); resolves to its path. */
+export async function writeManifest(targetPath: string, serialized: SerializedManifest): Promise<string> {
   const file = join(targetPath, 'manifest.json');
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, serialized ? serialized.bytes : JSON.stringify(manifest));
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, serialized.bytes);
   return file;
 }

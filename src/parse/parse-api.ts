@@ -63,19 +63,27 @@ export async function parse(o: CommonOptions & { flags?: Record<string, unknown>
     cache: o.partialParse !== false,
     flags: o.flags,
     keepManifest: true,
+    saveInBackground: true,
     log: (msg, info) => (info ? reporter.info(msg) : undefined),
   });
   const secrets = secretValues(parsed.project.profile, process.env);
   reporter.addSecrets(secrets);
   for (const n of parsed.project.notices) reporter.info(n);
   for (const w of parsed.warnings) reporter.warn(w);
-  const targetPath = parsed.project.targetPath;
-  const serialized = parsed.takeManifest() ?? (parsed.inputs ? serializeManifest(parsed.manifest) : undefined);
-  const file = writeManifest(targetPath, parsed.manifest, serialized);
-  if (parsed.inputs) {
-    const scrub = (lines: string[]) => lines.map((l) => scrubSecrets(l, secrets));
-    const patch = serialized && writePatchIndex(targetPath, parsed.patchEntries(), serialized.nodeRanges);
-    writeFingerprint(targetPath, parsed.inputs, file, { rootDir: parsed.project.root.dir, notices: scrub(parsed.project.notices), warnings: scrub(parsed.warnings), summary: countNodes(parsed), env: process.env, patch });
+  // The cache, manifest.json and the patch index are written at once (the first two on
+  // libuv's threads); the fingerprint, which vouches for the manifest, comes last.
+  try {
+    const targetPath = parsed.project.targetPath;
+    const serialized = parsed.takeManifest() ?? serializeManifest(parsed.manifest);
+    const writing = writeManifest(targetPath, serialized);
+    const patch = parsed.inputs ? writePatchIndex(targetPath, parsed.patchEntries(), serialized.nodeRanges) : undefined;
+    const file = await writing;
+    if (parsed.inputs) {
+      const scrub = (lines: string[]) => lines.map((l) => scrubSecrets(l, secrets));
+      writeFingerprint(targetPath, parsed.inputs, file, { rootDir: parsed.project.root.dir, notices: scrub(parsed.project.notices), warnings: scrub(parsed.warnings), summary: countNodes(parsed), env: process.env, patch });
+    }
+  } finally {
+    await parsed.cacheSaved;
   }
   return parsed;
 }

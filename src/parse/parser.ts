@@ -38,6 +38,8 @@ export interface ParseOptions {
   /** Receives `log()`/`print()` output from templates. */
   log?: (message: string, info: boolean) => void;
   flags?: Record<string, unknown>;
+  /** Return before the parse cache is on disk: the caller awaits `cacheSaved` (so its own writes overlap). */
+  saveInBackground?: boolean;
   /** Keep the manifest as serialized for the cache, for `takeManifest` (strata parse writes it as manifest.json). */
   keepManifest?: boolean;
 }
@@ -68,6 +70,8 @@ export interface ParsedProject {
   /** Macro prototypes by package, the parents of node contexts. */
   prototypes: Map<string, object>;
   baseContext: Record<string, unknown>;
+  /** Settles when the parse cache this parse writes in the background is on disk (or could not be written). */
+  cacheSaved: Promise<void>;
   /** How much of the last parse was reused: all of it, all but the changed SQL files, or none. */
   cacheStats: { hits: number; misses: number; mode: 'full' | 'partial' | 'reuse' };
   warnings: string[];
@@ -684,6 +688,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     throw placeCycle(e, manifest, sources);
   }
   let serialized: SerializedManifest | undefined;
+  let cacheSaved = Promise.resolve();
   if (mode !== 'reuse') {
     manifest.parent_map = {};
     manifest.child_map = {};
@@ -697,7 +702,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     });
     cache.setState({ structure, sqlFiles, manifest, sources: slim });
     const out = serializeManifest(manifest);
-    cache.save(project.targetPath, out.bytes);
+    cacheSaved = cache.save(project.targetPath, out.bytes);
     if (options.keepManifest) serialized = out;
   }
   for (const w of project.warnings) warnings.push(w.position ? `${w.position.file}:${w.position.line}: ${w.message}` : w.message);
@@ -716,6 +721,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     prototypes: new Map([...project.packages.map((p) => [p.name, protoFor(p.name)] as const), [INTERNAL_PACKAGE, protoFor(INTERNAL_PACKAGE)]]),
     baseContext,
     cacheStats: { hits: cache.hits, misses: cache.misses, mode },
+    cacheSaved,
     warnings,
     takeManifest() {
       const out = serialized;
@@ -747,6 +753,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
       return jinja.compile(s.code, s.templateName, { lineOffset: s.lineOffset, columnOffset: s.columnOffset });
     },
   };
+  if (!options.saveInBackground) await cacheSaved;
   return { parsed, envRead: cache.envRead() };
 }
 

@@ -14,7 +14,7 @@
  * in the index) is left to the full parse with its cache, which also reports errors.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { secretValues } from '../project/index.js';
 import { sha256 } from '../project/input-log.js';
@@ -64,6 +64,7 @@ export function writePatchIndex(targetPath: string, entries: PatchEntry[], nodeR
   const file = join(targetPath, PATCH_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
   try {
+    mkdirSync(targetPath, { recursive: true });
     writeFileSync(tmp, lines.join('\n') + '\n');
     renameSync(tmp, file);
     return { token, ranges };
