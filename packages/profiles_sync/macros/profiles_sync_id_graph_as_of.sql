@@ -26,7 +26,7 @@ as_of_edges as (
     union all
     select distinct direct_canonical_segment_id, direct_canonical_segment_id
     from as_of_updates
-    where direct_canonical_segment_id not in (select segment_id from as_of_updates)
+    where not exists (select 1 from as_of_updates as own where own.segment_id = as_of_updates.direct_canonical_segment_id)
 ),
 
 {{ profiles_sync_resolve_ctes('as_of_edges', 'as_of_edges') }}

@@ -9,7 +9,20 @@
   chain in id_graph changed since the last run (chain_uuid_ts, the id_graph clock this
   model keeps beside its rows).
 -#}
-{{ config(unique_key='external_id_hash', incremental_strategy='delete+insert') }}
+{#- On PostgreSQL (dbt-postgres's `indexes`; none elsewhere, see profiles_sync_indexes), B-tree
+    indexes for the lookups of incremental runs, so that they read the stored rows they need rather
+    than the whole table: external_id_hash: the stored rows of updated identifiers; segment_id: the
+    identifiers of moved segments; uuid_ts and chain_uuid_ts: this model's two watermarks. -#}
+{{ config(
+    unique_key='external_id_hash',
+    incremental_strategy='delete+insert',
+    indexes=profiles_sync_indexes([
+        {'columns': ['external_id_hash']},
+        {'columns': ['segment_id']},
+        {'columns': ['uuid_ts']},
+        {'columns': ['chain_uuid_ts']}
+    ])
+) }}
 
 with updates as (
     select

@@ -17,7 +17,21 @@
   at least as late as the update that changed it, which lets external_id_mapping and
   profile_traits find the segments that moved without comparing every stored row.
 -#}
-{{ config(unique_key='segment_id', incremental_strategy='delete+insert') }}
+{#- On PostgreSQL (dbt-postgres's `indexes`; none elsewhere, see profiles_sync_indexes), B-tree
+    indexes for the lookups of incremental runs, so that they read the stored rows they need rather
+    than the whole table: segment_id: the stored rows of updated segments; canonical_segment_id: the
+    members of their groups; uuid_ts: this model's watermark; chain_uuid_ts: the segments that
+    moved, read by external_id_mapping and profile_traits. -#}
+{{ config(
+    unique_key='segment_id',
+    incremental_strategy='delete+insert',
+    indexes=profiles_sync_indexes([
+        {'columns': ['segment_id']},
+        {'columns': ['canonical_segment_id']},
+        {'columns': ['uuid_ts']},
+        {'columns': ['chain_uuid_ts']}
+    ])
+) }}
 
 with recursive
 updates as (
@@ -80,7 +94,9 @@ changed as (
     {% if is_incremental() %}
     left join {{ this }} as known on known.segment_id = u.direct_canonical_segment_id
     {% endif %}
-    where u.direct_canonical_segment_id not in (select segment_id from updates)
+    -- (not exists rather than not in: the keys are never NULL, and an engine can then run it
+    -- as an anti-join; PostgreSQL ran "not in" as a scan per row once the keys outgrew work_mem)
+    where not exists (select 1 from updates as own where own.segment_id = u.direct_canonical_segment_id)
     {% if is_incremental() %}
       and known.segment_id is null
     {% endif %}
@@ -102,7 +118,7 @@ start_nodes as (
         t.triggering_event_type, t.triggering_event_id, t.uuid_ts
     from {{ this }} as t
     where t.canonical_segment_id in (select canonical_segment_id from stored_updated)
-      and t.segment_id not in (select segment_id from changed)
+      and not exists (select 1 from changed where changed.segment_id = t.segment_id)
 ),
 {% else %}
 start_nodes as (
@@ -124,7 +140,7 @@ exits as (
     select t.segment_id, t.canonical_segment_id, t.merge_depth, t.chain_uuid_ts
     from {{ this }} as t
     where t.segment_id in (select canonical_segment_id from resolved)
-      and t.segment_id not in (select segment_id from start_nodes)
+      and not exists (select 1 from start_nodes where start_nodes.segment_id = t.segment_id)
 )
 {%- endif %}
 

@@ -4,7 +4,18 @@
   rows when a profile that had absorbed others is merged in turn; the earliest merge row
   of a segment is its own merge, later ones are those recursive rows.
 -#}
-{{ config(unique_key='segment_id', incremental_strategy='delete+insert') }}
+{#- On PostgreSQL (dbt-postgres's `indexes`; none elsewhere, see profiles_sync_indexes), B-tree
+    indexes for the lookups of incremental runs, so that they read the stored rows they need rather
+    than the whole table: segment_id: the stored merges of updated segments; uuid_ts: this model's
+    watermark. -#}
+{{ config(
+    unique_key='segment_id',
+    incremental_strategy='delete+insert',
+    indexes=profiles_sync_indexes([
+        {'columns': ['segment_id']},
+        {'columns': ['uuid_ts']}
+    ])
+) }}
 
 with updates as (
     select

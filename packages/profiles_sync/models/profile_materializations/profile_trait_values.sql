@@ -8,7 +8,18 @@
   into the stored values; an update that arrives late but is older than the stored value
   loses to it, as it would in a full refresh.
 -#}
-{{ config(unique_key=['segment_id', 'trait_name'], incremental_strategy='delete+insert') }}
+{#- On PostgreSQL (dbt-postgres's `indexes`; none elsewhere, see profiles_sync_indexes), B-tree
+    indexes for the lookups of incremental runs, so that they read the stored rows they need rather
+    than the whole table: (segment_id, trait_name): the stored values of updated profiles, and of
+    touched groups' members; uuid_ts: this model's watermark. -#}
+{{ config(
+    unique_key=['segment_id', 'trait_name'],
+    incremental_strategy='delete+insert',
+    indexes=profiles_sync_indexes([
+        {'columns': ['segment_id', 'trait_name']},
+        {'columns': ['uuid_ts']}
+    ])
+) }}
 
 {%- set traits = profiles_sync_trait_columns() -%}
 {%- set seq_column = 'seq' if profiles_sync_traits_has_column('seq') else 'cast(null as ' ~ dbt.type_bigint() ~ ')' -%}
@@ -45,11 +56,12 @@ stored as (
       on k.segment_id = t.segment_id and k.trait_name = t.trait_name
     -- the same rows, also probed by segment alone, straight from the update table: an
     -- engine that expects few keys can filter the scan of the stored rows with them
-    where t.segment_id in (
+    {%- set updated_segments -%}
         select segment_id
         from {{ profiles_sync_traits_relation() }}
         where uuid_ts >= {{ profiles_sync_watermark() }}
-    )
+    {%- endset %}
+    where {{ profiles_sync_key_hint('t.segment_id', updated_segments) }}
 ),
 
 candidates as (

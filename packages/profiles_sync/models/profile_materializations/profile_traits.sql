@@ -12,7 +12,19 @@
   trait updates loaded since then (minus `etl_overlap` hours), and those whose place in
   id_graph changed, together with the whole merged group each of them belongs to.
 -#}
-{{ config(unique_key='canonical_segment_id', incremental_strategy='delete+insert') }}
+{#- On PostgreSQL (dbt-postgres's `indexes`; none elsewhere, see profiles_sync_indexes), B-tree
+    indexes for the lookups of incremental runs, so that they read the stored rows they need rather
+    than the whole table: canonical_segment_id: the stored rows of touched profiles; uuid_ts and
+    chain_uuid_ts: this model's two watermarks. -#}
+{{ config(
+    unique_key='canonical_segment_id',
+    incremental_strategy='delete+insert',
+    indexes=profiles_sync_indexes([
+        {'columns': ['canonical_segment_id']},
+        {'columns': ['uuid_ts']},
+        {'columns': ['chain_uuid_ts']}
+    ])
+) }}
 
 {%- set traits = profiles_sync_trait_columns() -%}
 {#- The columns compared with the stored row, when the stored table has them all (a trait
@@ -104,24 +116,20 @@ scope as (
     select segment_id, root_segment_id, chain_uuid_ts from touched_membership
 ),
 {% else %}
-graph as (
-    select segment_id, canonical_segment_id, chain_uuid_ts
-    from {{ ref('id_graph') }}
-),
-
-profiles as (
-    select segment_id from graph
-    union
-    select segment_id from {{ ref('profile_trait_values') }}
-),
-
 scope as (
+    -- every profile: those of id_graph and those with trait values only (their own root).
+    -- id_graph is read by name, not through a CTE, so that an engine can use its statistics
+    -- (PostgreSQL estimated this join at thousands of times its size through CTEs)
     select
         profiles.segment_id,
         coalesce(graph.canonical_segment_id, profiles.segment_id) as root_segment_id,
         graph.chain_uuid_ts
-    from profiles
-    left join graph on graph.segment_id = profiles.segment_id
+    from (
+        select segment_id from {{ ref('id_graph') }}
+        union
+        select segment_id from {{ ref('profile_trait_values') }}
+    ) as profiles
+    left join {{ ref('id_graph') }} as graph on graph.segment_id = profiles.segment_id
 ),
 {% endif %}
 
