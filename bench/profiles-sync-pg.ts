@@ -1,0 +1,622 @@
+/**
+ * The profiles_sync package on PostgreSQL (issue 6's targets on the second engine):
+ *
+ * - the data: `generateProfilesSync` into a DuckDB file (as bench/profiles-sync.ts does),
+ *   exported to CSV by DuckDB and loaded into a fresh database of the test server
+ *   (test/helpers/pg-server.ts) with `COPY … FROM STDIN`, the newest 1 % (by uuid_ts) held
+ *   back; the loader then indexes `uuid_ts` on each update table and analyzes them (the
+ *   landing schema this benchmark assumes, see LANDING_INDEXES);
+ * - full build of a project using the package (incremental models, first run = full) with
+ *   a postgres profile, against a hand-written baseline (bench/lib/profiles-sync-baseline-pg.ts,
+ *   one query per model), with equal results checked by checksums;
+ * - the incremental run after the newest 1 % of rows is loaded;
+ * - the same incremental run with 10× more history, as in bench/profiles-sync.ts: the set
+ *   of size 10N is held back by 1.1 % and loaded in two steps, 1 % and then 0.1 % (= 1 %
+ *   of N over the same hours), and the second step is compared with N's incremental run;
+ * - EXPLAIN ANALYZE of each incremental model's statements replayed on the final data
+ *   (inside a transaction that is rolled back): which scans of stored tables and landing
+ *   tables are index scans and which read a whole table.
+ *
+ *   node --import tsx bench/profiles-sync-pg.ts [sizes…]   (default 100k 1M: 1M is 10× history of 100k)
+ *   node --import tsx bench/profiles-sync-pg.ts 100k 1M 10M   (issue 6's sizes, with both 10× histories)
+ *
+ * Each size is measured on two variants of the generated set (see `Variant`): `trimmed` and
+ * `generated`; --variants=trimmed (or generated) measures one. Options: --no-write (print only),
+ * --keep (keep the databases and the DuckDB file), --rounds=N (full build / baseline rounds,
+ * default 2), --append (keep the last run's figures of other sizes and variants, e.g. to run
+ * 10M alone after 100k 1M), --report (write the section again from the last run's figures,
+ * bench/.work/profiles-sync-pg/results.json).
+ */
+import { createReadStream, createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { withDuckDb } from '../test/helpers/duckdb.js';
+import { dropDatabase, freshDatabase, type PgDatabase } from '../test/helpers/pg-server.js';
+import { run } from '../src/api.js';
+import { Reporter } from '../src/report/reporter.js';
+import { generateProfilesSync, type GenerateSummary } from '../src/generate/profiles-sync.js';
+import { UPDATE_TABLES, type ColumnType, type TableSpec } from '../src/generate/profiles-sync-tables.js';
+import { COMPARED_COLUMNS } from './lib/profiles-sync-baseline.js';
+import { baselineStatementsPg, checksumSqlPg } from './lib/profiles-sync-baseline-pg.js';
+import { writeSection } from './lib/report.js';
+
+const WORK = join(import.meta.dirname, '.work', 'profiles-sync-pg');
+// The same data shapes as bench/profiles-sync.ts, so the two sections compare.
+/** Update rows per simulated person (with the event tables, identifies included), measured. */
+const ROWS_PER_PERSON = 13.8;
+/** Days of data per million update rows: the density stays the same at every size. */
+const DAYS_PER_MILLION = 90;
+const SEED = 7;
+/** The package's incremental models, compared with the baseline. */
+const INCREMENTAL_MODELS = ['id_graph', 'external_id_mapping', 'profile_trait_values', 'profile_traits', 'profile_merges'];
+/** The unique keys of the package's incremental models (their config). */
+const UNIQUE_KEYS: Record<string, string[]> = {
+  id_graph: ['segment_id'],
+  external_id_mapping: ['external_id_hash'],
+  profile_trait_values: ['segment_id', 'trait_name'],
+  profile_traits: ['canonical_segment_id'],
+  profile_merges: ['segment_id'],
+};
+/**
+ * The landing schema's indexes this benchmark assumes a PostgreSQL loader keeps: a B-tree
+ * on the load time of each update table, which incremental readers of an append-only
+ * table filter on (the package reads `uuid_ts >= watermark`). Without it every
+ * incremental run reads the whole update tables.
+ */
+const LANDING_INDEXES = UPDATE_TABLES.map((t) => `create index on landing.${t.name} (uuid_ts)`);
+
+const PG_TYPES: Record<ColumnType, string> = { VARCHAR: 'text', TIMESTAMP: 'timestamp', BIGINT: 'bigint', DOUBLE: 'double precision', BOOLEAN: 'boolean' };
+
+interface RunTiming {
+  /** Wall time of `run()`, parse and artifacts included. */
+  wallMs: number;
+  /** execution_time per model name, ms. */
+  models: Record<string, number>;
+}
+
+/** What EXPLAIN ANALYZE showed for one incremental model's replayed statements. */
+interface ModelPlan {
+  /** The model's query, staged (ms). */
+  selectMs: number;
+  /** The delete of the staged keys (ms). */
+  deleteMs: number;
+  /** Scans of persistent tables: "<node type> <relation> (<rows> rows, <loops> loops)". */
+  scans: string[];
+  /** Relations read by a Seq Scan (whole table). */
+  fullScans: string[];
+}
+
+/**
+ * Which rows of the generated set are loaded. `generated`: all of them, as the DuckDB section
+ * does. `trimmed`: only the rows loaded (uuid_ts) until one day before the generator's horizon.
+ * The generator clamps every event that would fall after its horizon to the horizon's last
+ * second, so about a tenth of all update rows carry that one time (and load within the hour
+ * after it); every incremental run whose `etl_overlap` window reaches back to that hour
+ * re-reads them. The trimmed set is the warehouse as it stood a day earlier: the same people
+ * and days, without the pile-up, so its incremental runs read what a steady stream of loads gives.
+ */
+type Variant = 'generated' | 'trimmed';
+
+interface SizeResult {
+  size: number;
+  variant: Variant;
+  /** Update rows in this variant (all loads). */
+  rows: number;
+  /** Rounds of full build and baseline (the faster of each kept). */
+  rounds: number;
+  days: number;
+  summary: GenerateSummary;
+  loadMs: number;
+  /** REINDEX and ANALYZE of the five incremental models' tables after the full build (what the indexes and statistics cost in it). */
+  indexMs: number;
+  full: RunTiming;
+  baselineMs: Record<string, number>;
+  baselineAllMs: Record<string, number>;
+  checks: string[];
+  incremental: RunTiming;
+  newRows: number;
+  /** The 0.1 % step on the 10× set (only when 1.1 % was held back). */
+  smallStep?: { newRows: number; run: RunTiming };
+  plans?: Record<string, ModelPlan>;
+}
+
+const args = process.argv.slice(2);
+const write = !args.includes('--no-write');
+const keep = args.includes('--keep');
+let rounds = Number(args.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 2);
+const parseSize = (s: string): number => {
+  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(s);
+  if (!m) throw new Error(`not a size: ${s}`);
+  return Math.round(Number(m[1]) * (m[2]?.toLowerCase() === 'm' ? 1e6 : m[2]?.toLowerCase() === 'k' ? 1e3 : 1));
+};
+const positional = args.filter((a) => !a.startsWith('--')).map(parseSize);
+const sizes = positional.length ? positional : [100_000, 1_000_000];
+sizes.sort((a, b) => a - b);
+const variants = (args.find((a) => a.startsWith('--variants='))?.slice(11) ?? 'trimmed,generated').split(',') as Variant[];
+for (const v of variants) if (v !== 'trimmed' && v !== 'generated') throw new Error(`not a variant: ${v} (trimmed, generated)`);
+
+const fmtS = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+const fmtN = (n: number): string => n.toLocaleString('en-US');
+const log = (msg: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
+const sum = (o: Record<string, number>, keys = Object.keys(o)): number => keys.reduce((a, k) => a + (o[k] ?? 0), 0);
+
+async function scalar(c: DuckDBConnection, sql: string): Promise<string> {
+  return String((await c.runAndReadAll(sql)).getRows()[0]![0]);
+}
+
+/** Runs `fn` with a client on the benchmark's database. */
+async function withPg<T>(db: PgDatabase, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ host: db.host, port: db.port, user: db.user, database: db.database });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+function writeProject(dir: string, db: PgDatabase): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'dbt_project.yml'), [
+    'name: profiles_sync_bench', "version: '1.0.0'", 'config-version: 2', 'profile: profiles_sync_bench',
+    'vars:', '  profiles_sync:', '    schema_name: landing', '    etl_overlap: 28',
+    'models:', '  profiles_sync:', '    profile_materializations:', '      +materialized: incremental', '',
+  ].join('\n'));
+  writeFileSync(join(dir, 'packages.yml'), 'packages:\n  - package: strata/profiles_sync\n');
+  // One model at a time, as on DuckDB: per-model times add up to the wall time.
+  writeFileSync(join(dir, 'profiles.yml'), [
+    'profiles_sync_bench:', '  target: dev', '  outputs:', '    dev:', '      type: postgres',
+    `      host: ${db.host}`, `      port: ${db.port}`, `      user: ${db.user}`, `      dbname: ${db.database}`,
+    '      schema: main', '      threads: 1', '',
+  ].join('\n'));
+}
+
+async function strataRun(dir: string, fullRefresh: boolean): Promise<RunTiming> {
+  const sink = createWriteStream('/dev/null');
+  const reporter = new Reporter({ out: sink, err: sink, color: false, live: false });
+  const t0 = performance.now();
+  const r = await run({ projectDir: dir, profilesDir: dir, reporter, fullRefresh });
+  const wallMs = performance.now() - t0;
+  const failed = r.results.filter((x) => x.status !== 'success');
+  if (failed.length) throw new Error(`the package build failed: ${failed.map((f) => `${f.unique_id}: ${f.message}`).join('; ')}`);
+  const models: Record<string, number> = {};
+  for (const x of r.results) models[x.unique_id.split('.').pop()!] = x.execution_time * 1000;
+  return { wallMs, models };
+}
+
+/** Runs the baseline into schema `baseline`, returning ms per model. */
+async function runBaseline(db: PgDatabase): Promise<Record<string, number>> {
+  return withPg(db, async (c) => {
+    await c.query('create schema if not exists baseline');
+    // The package's models run without JIT on PostgreSQL (profiles_sync_session_settings); so does the baseline.
+    await c.query('set jit = off');
+    const out: Record<string, number> = {};
+    for (const [model, sql] of baselineStatementsPg('landing', 'baseline')) {
+      const t0 = performance.now();
+      await c.query(sql);
+      out[model] = performance.now() - t0;
+    }
+    return out;
+  });
+}
+
+/** Compares the package's tables with the baseline's; returns the differences (none when equal). */
+async function compare(db: PgDatabase, when: string): Promise<string[]> {
+  return withPg(db, async (c) => {
+    const out: string[] = [];
+    for (const model of Object.keys(COMPARED_COLUMNS)) {
+      const ours = String((await c.query({ text: checksumSqlPg(model, `main.${model}`), rowMode: 'array' })).rows[0]![0]);
+      const theirs = String((await c.query({ text: checksumSqlPg(model, `baseline.${model}`), rowMode: 'array' })).rows[0]![0]);
+      if (ours !== theirs) out.push(`${when}: ${model} differs (package ${ours}, baseline ${theirs})`);
+    }
+    return out;
+  });
+}
+
+/** The uuid_ts below which a fraction `fraction` of the update rows matching `where` lies. */
+async function cutAt(c: DuckDBConnection, fraction: number, where: string): Promise<string> {
+  const union = UPDATE_TABLES.map((t) => `select uuid_ts from complete.${t.name} where ${where}`).join(' union all ');
+  return scalar(c, `select strftime(quantile_disc(uuid_ts, ${fraction}), '%Y-%m-%d %H:%M:%S.%f') from (${union})`);
+}
+
+/** One part of the data: a CSV file per update table, in load order. */
+type Part = Record<string, string>;
+
+/** DuckDB writes the update rows matching `where` as CSV files (one per table), in load order. */
+async function exportPart(c: DuckDBConnection, name: string, where: string): Promise<Part> {
+  const out: Part = {};
+  for (const t of UPDATE_TABLES) {
+    const file = join(WORK, `${name}-${t.name}.csv`);
+    await c.run(`copy (select * from complete.${t.name} where ${where} order by uuid_ts) to '${file}' (format csv, header false)`);
+    out[t.name] = file;
+  }
+  return out;
+}
+
+/** Appends a part to the landing tables with COPY … FROM STDIN, as a loader does; returns the rows loaded. */
+async function loadPart(db: PgDatabase, part: Part): Promise<number> {
+  return withPg(db, async (c) => {
+    let n = 0;
+    for (const t of UPDATE_TABLES) {
+      const cols = t.columns.map(([name]) => `"${name}"`).join(', ');
+      const stream = c.query(copyFrom(`copy landing.${t.name} (${cols}) from stdin with (format csv)`));
+      await pipeline(createReadStream(part[t.name]!), stream);
+      n += stream.rowCount;
+    }
+    return n;
+  });
+}
+
+function createTableSql(t: TableSpec): string {
+  return `create table landing.${t.name} (${t.columns.map(([name, type]) => `"${name}" ${PG_TYPES[type]}`).join(', ')})`;
+}
+
+/** Generates the set of `size` update rows and measures each variant on it. */
+async function measure(size: number, tenfold: boolean): Promise<SizeResult[]> {
+  const duck = join(WORK, `ps-${size}.duckdb`);
+  rmSync(duck, { force: true });
+  rmSync(`${duck}.wal`, { force: true });
+  const people = Math.max(1, Math.round(size / ROWS_PER_PERSON));
+  const days = Math.max(3, Math.round((DAYS_PER_MILLION * size) / 1e6));
+  log(`${fmtN(size)} update rows: generating ${fmtN(people)} people over ${days} days`);
+  const summary = await generateProfilesSync({ people, days, seed: SEED, output: { kind: 'duckdb', path: duck, schema: 'complete' }, memoryLimit: '4GB' });
+  const out: SizeResult[] = [];
+  try {
+    for (const variant of variants) out.push(await measureVariant(size, days, summary, duck, variant, tenfold));
+  } finally {
+    if (!keep) rmSync(duck, { force: true });
+  }
+  return out;
+}
+
+async function measureVariant(size: number, days: number, summary: GenerateSummary, duck: string, variant: Variant, tenfold: boolean): Promise<SizeResult> {
+  const dir = join(WORK, `project-${size}-${variant}`);
+  // Hold back the newest 1 % (1.1 % on a set that also serves as 10× history).
+  const held = tenfold ? 0.011 : 0.01;
+  const { parts, rows } = await withDuckDb(duck, async (c) => {
+    // The generator's horizon: events after it are clamped to its last second.
+    const horizon = await scalar(c, `select strftime(max("timestamp") + interval 1 second, '%Y-%m-%d %H:%M:%S') from complete.id_graph_updates`);
+    const loaded = variant === 'trimmed' ? `uuid_ts <= timestamp '${horizon}' - interval 1 day` : 'true';
+    const cut = await cutAt(c, 1 - held, loaded);
+    const cutSmall = tenfold ? await cutAt(c, 0.999, loaded) : undefined;
+    const ts = (v: string): string => `timestamp '${v}'`;
+    const rows = Number(await scalar(c, `select ${UPDATE_TABLES.map((t) => `(select count(*) from complete.${t.name} where ${loaded})`).join(' + ')}`));
+    const parts = {
+      base: await exportPart(c, 'base', `${loaded} and uuid_ts <= ${ts(cut)}`),
+      step: await exportPart(c, 'step', `${loaded} and uuid_ts > ${ts(cut)}${cutSmall ? ` and uuid_ts <= ${ts(cutSmall)}` : ''}`),
+      small: cutSmall ? await exportPart(c, 'small', `${loaded} and uuid_ts > ${ts(cutSmall)}`) : undefined,
+    };
+    return { parts, rows };
+  });
+  log(`  ${variant}: ${fmtN(rows)} update rows`);
+
+  const db = await freshDatabase(`bench_profiles_sync_${size}_${variant}`);
+  try {
+    const t0 = performance.now();
+    await withPg(db, async (c) => {
+      await c.query('create schema landing');
+      for (const t of UPDATE_TABLES) await c.query(createTableSql(t));
+    });
+    const loaded = await loadPart(db, parts.base);
+    await withPg(db, async (c) => {
+      for (const sql of LANDING_INDEXES) await c.query(sql);
+      await c.query('analyze landing.id_graph_updates, landing.external_id_mapping_updates, landing.profile_traits_updates, landing.identifies');
+    });
+    const loadMs = performance.now() - t0;
+    log(`  loaded ${fmtN(loaded)} rows into PostgreSQL (${db.database}) in ${fmtS(loadMs)}`);
+    writeProject(dir, db);
+
+    // Rounds of full build and baseline, alternating; the faster of each is kept (the machine is shared).
+    let full: RunTiming | undefined;
+    let baselineMs: Record<string, number> | undefined;
+    const checks: string[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      log(`  full build (round ${round})`);
+      const f = await strataRun(dir, true);
+      if (!full || sum(f.models, INCREMENTAL_MODELS) < sum(full.models, INCREMENTAL_MODELS)) full = f;
+      log(`  full build ${fmtS(f.wallMs)} (incremental models ${fmtS(sum(f.models, INCREMENTAL_MODELS))}); baseline`);
+      const b = await runBaseline(db);
+      if (!baselineMs || sum(b) < sum(baselineMs)) baselineMs = b;
+      checks.push(...(await compare(db, `full build, round ${round}`)));
+      log(`  baseline ${fmtS(sum(b))}${checks.length ? `; DIFFERENCES: ${checks.join('; ')}` : '; equal results'}`);
+    }
+    if (!full || !baselineMs) throw new Error('no full build measured');
+    // What the indexes and statistics cost inside the full build: rebuilding every index of the built tables, and analyzing them.
+    const indexMs = await withPg(db, async (c) => {
+      const t0 = performance.now();
+      for (const m of INCREMENTAL_MODELS) {
+        await c.query(`reindex table main.${m}`);
+        await c.query(`analyze main.${m}`);
+      }
+      return performance.now() - t0;
+    });
+    log(`  indexes and statistics of the built tables: ${fmtS(indexMs)}`);
+
+    const newRows = await loadPart(db, parts.step);
+    log(`  incremental run after ${fmtN(newRows)} new rows`);
+    const incremental = await strataRun(dir, false);
+    log(`  incremental ${fmtS(incremental.wallMs)} (incremental models ${fmtS(sum(incremental.models, INCREMENTAL_MODELS))})`);
+    let smallStep: SizeResult['smallStep'];
+    if (parts.small) {
+      const n = await loadPart(db, parts.small);
+      log(`  incremental run after ${fmtN(n)} more new rows`);
+      smallStep = { newRows: n, run: await strataRun(dir, false) };
+      log(`  incremental ${fmtS(smallStep.run.wallMs)} (incremental models ${fmtS(sum(smallStep.run.models, INCREMENTAL_MODELS))})`);
+    }
+    // Every row is loaded now: the incremental result must equal a baseline over all the data.
+    const baselineAllMs = await runBaseline(db);
+    checks.push(...(await compare(db, 'after the incremental runs')));
+    log(`  baseline on all rows ${fmtS(sum(baselineAllMs))}${checks.length ? `; DIFFERENCES: ${checks.join('; ')}` : '; equal results'}`);
+    const plans = await explainIncremental(dir, db);
+    for (const [m, p] of Object.entries(plans)) log(`  ${m}: query ${fmtS(p.selectMs)}, delete ${fmtS(p.deleteMs)}; whole-table scans: ${p.fullScans.join(', ') || 'none'}`);
+    return { size, variant, rows, rounds, days, summary, loadMs, indexMs, full, baselineMs, baselineAllMs, checks, incremental, newRows, smallStep, plans };
+  } finally {
+    for (const p of [parts.base, parts.step, parts.small]) for (const f of Object.values(p ?? {})) rmSync(f, { force: true });
+    if (!keep) await dropDatabase(db);
+    else log(`  kept database ${db.database}`);
+  }
+}
+
+/** A node of PostgreSQL's JSON plan. */
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Schema'?: string;
+  'Index Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  Plans?: PlanNode[];
+}
+
+/** The scans of persistent tables (schemas main and landing) in a plan. */
+function scansOf(plan: PlanNode): { scans: string[]; fullScans: string[] } {
+  const scans: string[] = [];
+  const fullScans: string[] = [];
+  const visit = (n: PlanNode): void => {
+    const rel = n['Relation Name'];
+    if (rel && (n.Schema === 'main' || n.Schema === 'landing')) {
+      const rows = (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1);
+      scans.push(`${n['Node Type']} ${n.Schema}.${rel}${n['Index Name'] ? ` using (${indexColumns(n['Index Name'])})` : ''} (${fmtN(Math.round(rows))} rows, ${fmtN(n['Actual Loops'] ?? 1)} loops)`);
+      if (n['Node Type'] === 'Seq Scan') fullScans.push(`${n.Schema}.${rel}`);
+    }
+    for (const child of n.Plans ?? []) visit(child);
+  };
+  visit(plan);
+  return { scans, fullScans };
+}
+
+/** Index names are hashes; the plan summary shows the indexed columns instead. */
+let indexDefs: Record<string, string> = {};
+const indexColumns = (name: string): string => indexDefs[name] ?? name;
+
+/**
+ * Replays each incremental model's last statements on the final data under EXPLAIN
+ * ANALYZE (the model's query staged into a temporary table, then the delete of its keys),
+ * inside a transaction that is rolled back, and lists the scans of stored and landing
+ * tables: an incremental statement should reach them by index, not read them whole.
+ */
+async function explainIncremental(dir: string, db: PgDatabase): Promise<Record<string, ModelPlan>> {
+  const out: Record<string, ModelPlan> = {};
+  await withPg(db, async (c) => {
+    const defs = await c.query<{ indexname: string; indexdef: string }>(`select indexname, indexdef from pg_indexes where schemaname in ('main', 'landing')`);
+    indexDefs = Object.fromEntries(defs.rows.map((r) => [r.indexname, /\((.*)\)\s*$/.exec(r.indexdef)?.[1] ?? r.indexdef]));
+    for (const model of INCREMENTAL_MODELS) {
+      let sql: string;
+      try {
+        sql = readFileSync(join(dir, 'target', 'compiled', 'profiles_sync', 'models', 'profile_materializations', `${model}.sql`), 'utf8');
+      } catch {
+        continue;
+      }
+      const keys = UNIQUE_KEYS[model]!;
+      const explain = async (statement: string): Promise<{ ms: number; plan: PlanNode }> => {
+        const r = await c.query<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }>(`explain (analyze, verbose, format json) ${statement}`);
+        const top = r.rows[0]!['QUERY PLAN'][0];
+        return { ms: top['Execution Time'], plan: top.Plan };
+      };
+      await c.query('begin');
+      try {
+        // As the package's pre-hook does (profiles_sync_session_settings).
+        await c.query('set local jit = off');
+        const select = await explain(`create temp table bench_stage as ${sql}`);
+        const match = keys.length === 1
+          ? `t.${keys[0]} in (select distinct ${keys[0]} from bench_stage)`
+          : `exists (select 1 from bench_stage as s where ${keys.map((k) => `s.${k} = t.${k}`).join(' and ')})`;
+        const del = await explain(`delete from main.${model} as t where ${match}`);
+        const a = scansOf(select.plan);
+        const b = scansOf(del.plan);
+        out[model] = { selectMs: select.ms, deleteMs: del.ms, scans: [...a.scans, ...b.scans.map((s) => `delete: ${s}`)], fullScans: [...a.fullScans, ...b.fullScans] };
+      } finally {
+        await c.query('rollback');
+      }
+    }
+  });
+  return out;
+}
+
+/** The explanations under "Reading the figures" that do not depend on the run's numbers. */
+const NOTES = `- What the package does on PostgreSQL: B-tree indexes on each incremental model's unique key and on the
+  columns its incremental queries probe or take a maximum of (\`uuid_ts\`, \`chain_uuid_ts\` for the
+  watermarks, \`canonical_segment_id\` of id_graph, \`segment_id\` of external_id_mapping), through
+  dbt-postgres's \`indexes\` config (DuckDB ignores it); statistics gathered right after a first build
+  or full refresh (\`profiles_sync_after_build\`, a post-hook: without them the first incremental runs
+  were planned on defaults and took seconds each, until autovacuum came by); JIT off for the package's
+  queries (\`profiles_sync_session_settings\`, a pre-hook: compiling each incremental query took about a
+  second, more than running it); the key filter repeated for DuckDB's benefit is left out
+  (\`profiles_sync_key_hint\`); profile_traits' full build reads id_graph by name rather than through
+  CTEs (PostgreSQL estimated that join at thousands of times its size and ran a many-batch hash join);
+  id_graph tests "no row of its own" with \`not exists\` instead of \`not in\` (the keys are never NULL):
+  PostgreSQL runs a \`not in (subquery)\` as one scan of the subquery per row once the subquery's rows
+  outgrow \`work_mem\`, and the 10 million full build had not finished after 11 minutes.
+- The incremental statements reach the stored tables by index wherever they look up few keys (the
+  table above lists what is still read whole: PostgreSQL chooses a sequential scan when the keys touched
+  are a large share of a small table, which costs milliseconds at these sizes); the update tables are
+  read through the \`uuid_ts\` index from the watermark on.
+- What the incremental runs cost is what the 28-hour overlap makes them re-read: on the set as
+  generated, the pile-up at the horizon (a tenth of all update rows) is inside every overlap, so the
+  "1 %" run reprocesses over a tenth of the profiles; on the trimmed set, a 1 % run reads about 2 % of
+  the update rows (1 % new, plus 28 hours of overlap) and touches the keys those rows name.
+- Why the trimmed set's targets stand where they do: the full build carries fixed work the one-off
+  baseline does not (profile_trait_values, 15 indexes, statistics), which weighs most at 1 million and
+  is amortised at 10 million; the incremental run's share is the ~2 % of update rows it re-reads,
+  processed row by row through index lookups and sorts; from 1 to 10 million the same new rows cost
+  more mainly in profile_traits and external_id_mapping, whose index lookups land in tables ten times
+  larger than the server's 128 MB of shared buffers (the plans stay index lookups, see above).
+  Incremental runs are single runs on a shared 2-core machine: a difference of a tenth either way is
+  within its noise.
+- Not counted above: the identity_health tables, rebuilt from everything on every run (the difference
+  between "whole project" and the model times).`;
+
+mkdirSync(WORK, { recursive: true });
+const RESULTS = join(WORK, 'results.json');
+let results: SizeResult[] = [];
+let load0: number;
+let load1: number;
+let settings: string;
+if (args.includes('--report')) {
+  ({ results, load0, load1, settings, rounds } = JSON.parse(readFileSync(RESULTS, 'utf8')) as { results: SizeResult[]; load0: number; load1: number; settings: string; rounds: number });
+} else {
+  // --append keeps the last run's figures for the sizes and variants not measured now (10 M is long: it can be run alone).
+  const previous = args.includes('--append') ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as { results: SizeResult[] }).results : [];
+  const known = [...sizes, ...previous.map((r) => r.size)];
+  load0 = loadavg()[0]!;
+  for (const size of sizes) results.push(...(await measure(size, known.includes(size / 10))));
+  results = [...previous.filter((p) => !results.some((r) => r.size === p.size && r.variant === p.variant)), ...results].sort((a, b) => a.size - b.size || a.variant.localeCompare(b.variant));
+  load1 = loadavg()[0]!;
+  const probe = await freshDatabase('bench_profiles_sync_settings');
+  try {
+    settings = await withPg(probe, async (c) => {
+      const v = (await c.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
+      const r = await c.query<{ name: string; setting: string; unit: string | null }>(
+        `select name, setting, unit from pg_settings where name in ('shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'effective_cache_size', 'random_page_cost') order by name`);
+      return `PostgreSQL ${v}; ${r.rows.map((x) => `${x.name} ${x.setting}${x.unit ? ` × ${x.unit}` : ''}`).join(', ')}`;
+    });
+  } finally {
+    await dropDatabase(probe);
+  }
+  writeFileSync(RESULTS, JSON.stringify({ results, load0, load1, settings, rounds }, null, 1));
+}
+
+// ---- report ----
+const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(1)} %`;
+const incSum = (t: RunTiming): number => sum(t.models, INCREMENTAL_MODELS);
+const label = (r: SizeResult): string => `${fmtN(r.size)} ${r.variant}`;
+/** The issue's sizes: the targets are judged there (smaller sets only serve as the N of a 10× history). */
+const judged = (size: number): boolean => size >= 1_000_000;
+const lines: string[] = [];
+lines.push('| set | update rows | full build (5 incremental models) | baseline | full / baseline | incremental after 1 % | incremental / full | whole project: full, incremental |');
+lines.push('|---|---|---|---|---|---|---|---|');
+for (const r of results) {
+  const b = sum(r.baselineMs);
+  lines.push(`| ${label(r)} | ${fmtN(r.rows)} (${r.days} days; loaded in ${fmtS(r.loadMs)}; ${r.rounds ?? rounds} round${(r.rounds ?? rounds) > 1 ? 's' : ''}) | ${fmtS(incSum(r.full))} | ${fmtS(b)} | **${ratio(incSum(r.full), b)}** | ${fmtS(incSum(r.incremental))} (${fmtN(r.newRows)} rows) | **${pct(incSum(r.incremental), incSum(r.full))}** | ${fmtS(r.full.wallMs)}, ${fmtS(r.incremental.wallMs)} |`);
+}
+const perModel: string[] = ['| model | ' + results.map((r) => `${label(r)}: full / baseline / incremental`).join(' | ') + ' |', '|---|' + results.map(() => '---|').join('')];
+for (const m of [...INCREMENTAL_MODELS, 'identity_merges_daily', 'identity_profiles_many_identifiers', 'identity_shared_identifiers']) {
+  perModel.push(`| ${m} | ${results.map((r) => `${fmtS(r.full.models[m] ?? 0)} / ${r.baselineMs[m] !== undefined ? fmtS(r.baselineMs[m]!) : '—'} / ${fmtS(r.incremental.models[m] ?? 0)}`).join(' | ')} |`);
+}
+const history: string[] = [];
+const historyRatios: { variant: Variant; ratio: number; size: number }[] = [];
+for (const r of results) {
+  const big = results.find((x) => x.size === r.size * 10 && x.variant === r.variant && x.smallStep);
+  if (!big?.smallStep) continue;
+  const a = incSum(r.incremental);
+  const b = incSum(big.smallStep.run);
+  historyRatios.push({ variant: r.variant, ratio: b / a, size: big.size });
+  history.push(`| ${fmtN(r.size)} → ${fmtN(big.size)}, ${r.variant} | ${fmtN(r.newRows)} new rows on ${fmtN(r.rows - r.newRows)}: ${fmtS(a)} | ${fmtN(big.smallStep.newRows)} new rows on ${fmtN(big.rows - big.smallStep.newRows)}: ${fmtS(b)} | **${ratio(b, a)}** |`);
+  const small = big.smallStep.run.models;
+  history.push(`| per model | ${INCREMENTAL_MODELS.map((m) => `${m} ${fmtS(r.incremental.models[m] ?? 0)}`).join(', ')} | ${INCREMENTAL_MODELS.map((m) => `${m} ${fmtS(small[m] ?? 0)}`).join(', ')} | |`);
+}
+const checks = results.flatMap((r) => r.checks);
+const planLines: string[] = [];
+for (const r of results) {
+  for (const [model, p] of Object.entries(r.plans ?? {})) {
+    planLines.push(`| ${label(r)} | ${model} | ${fmtS((r.smallStep?.run ?? r.incremental).models[model] ?? 0)} | ${fmtS(p.selectMs)} | ${fmtS(p.deleteMs)} | ${p.fullScans.length ? p.fullScans.join(', ') : 'none'} |`);
+  }
+}
+const largest = [...results].reverse().find((r) => r.variant === 'trimmed') ?? results[results.length - 1];
+const scanDetail = Object.entries(largest?.plans ?? {}).map(([m, p]) => `- ${m}: ${p.scans.join('; ')}`);
+const met = (ok: boolean): string => (ok ? '**met**' : '**not met**');
+const verdictFor = (variant: Variant): string => {
+  const rs = results.filter((r) => r.variant === variant);
+  if (!rs.length) return '';
+  const at = (size: number, text: string, ok: boolean): string => `${text} at ${fmtN(size)}${judged(size) ? ` (${met(ok)})` : ''}`;
+  const hist = historyRatios.filter((h) => h.variant === variant);
+  return [
+    `- ${variant === 'trimmed' ? 'Trimmed set (steady loads)' : 'Set as generated (the DuckDB section\'s data)'}: full build / baseline (target 1.5×) ${rs.map((r) => { const x = incSum(r.full) / sum(r.baselineMs); return at(r.size, `${x.toFixed(2)}×`, x <= 1.5); }).join(', ')};`,
+    `  incremental / full (target under 10 %) ${rs.map((r) => { const x = incSum(r.incremental) / incSum(r.full); return at(r.size, `${(100 * x).toFixed(1)} %`, x < 0.1); }).join(', ')};`,
+    hist.length ? `  10× more history (target under 1.5× the time) ${hist.map((h) => `${h.ratio.toFixed(2)}× from ${fmtN(h.size / 10)} to ${fmtN(h.size)}${judged(h.size / 10) ? ` (${met(h.ratio < 1.5)})` : ''}`).join(', ')}.` : '  10× more history: not measured in this run.',
+  ].join('\n');
+};
+const fullDetail = `- Inside the full build: ${results.map((r) => `${label(r)}: indexes and statistics ${fmtS(r.indexMs)} of ${fmtS(incSum(r.full))} (rebuilt and analyzed again after the build to time them), profile_trait_values ${fmtS(r.full.models['profile_trait_values'] ?? 0)}, a table the baseline has no counterpart of (the incremental runs need it); without it the package takes ${ratio(incSum(r.full) - (r.full.models['profile_trait_values'] ?? 0), sum(r.baselineMs))} the baseline`).join('; ')}.`;
+const verdict = [
+  verdictFor('trimmed'),
+  verdictFor('generated'),
+  `- The issue asks for these at 1 million and 10 million update rows (marked met / not met); 100,000 is measured as the N of the 100,000 → 1,000,000 history only; this run measured ${[...new Set(results.map((r) => fmtN(r.size)))].join(', ')}` +
+    `${results.some((r) => r.size === 10_000_000) ? '' : ' (the 10× history of 1 million is the 10 million set, not measured here)'}.`,
+].filter(Boolean).join('\n');
+const markdown = `## profiles_sync on PostgreSQL (\`bench/profiles-sync-pg.ts\`)
+
+The data of the DuckDB section (\`generateProfilesSync\`, seed ${SEED}, ${DAYS_PER_MILLION} days per million update rows),
+exported by DuckDB to CSV and loaded with \`COPY … FROM STDIN\` into a fresh database of the test server
+(\`scripts/pg-test-server.sh\`: ${settings}; fsync off), in two variants:
+**generated** loads every row, as the DuckDB section does; **trimmed** loads only the rows with a load
+time (\`uuid_ts\`) until one day before the generator's horizon. The generator clamps events that would
+fall after its horizon to its last second, so about a tenth of all update rows pile up in that second (and
+load in the hour after it); any incremental run whose 28-hour \`etl_overlap\` reaches back to that hour
+re-reads them (on DuckDB too). The trimmed set is the warehouse a day earlier, as steady loads leave it.
+In each, the newest 1 % of the update rows (by \`uuid_ts\`) is held back.
+**Assumed landing schema**: the loader keeps a B-tree index on \`uuid_ts\` of each update table (the column
+every incremental reader of an append-only table filters on) and analyzes the tables after the first load
+(as autovacuum would); later loads are plain appends, not analyzed.
+The project using the package is built with a postgres profile (first run = full build of the
+incremental models, one model at a time; alternating with the baseline, keeping the faster of each, for
+the rounds listed per set), the held-back rows are loaded and the incremental run is timed (a single run).
+Baseline: hand-written PostgreSQL SQL, one query per model (\`bench/lib/profiles-sync-baseline-pg.ts\`:
+\`DISTINCT ON\`, ordered \`array_agg\` per trait, a chain walk over merged segments only), building
+id_graph, external_id_mapping, profile_traits and profile_merges, without indexes, with JIT off as the
+package's models run; its tables were checked equal to the package's (row count and a hash checksum per
+table) after the full build and again after the incremental runs (against the baseline over all rows):
+${checks.length ? `**differences: ${checks.join('; ')}**` : 'equal every time'}.
+Model times are the run's \`execution_time\` per model; the package's full build includes creating its
+indexes and gathering statistics (the incremental models' \`indexes\` config and post-hook), which the
+baseline does not do.
+
+Targets (issue 6): full build within 1.5× the baseline; incremental after 1 % new rows under 10 % of the
+full build; the same incremental run with 10× more history under 1.5× the time.
+
+${lines.join('\n')}
+
+Per model (execution time):
+
+${perModel.join('\n')}
+
+10× more history (the 10× set covers 10× the days; its newest 0.1 % is the same number of rows over the same
+hours as the smaller set's 1 %, loaded after a first incremental run of 1 %):
+
+${history.length ? `| sizes | incremental on N | incremental on 10 N | ratio |\n|---|---|---|---|\n${history.join('\n')}` : '_not measured in this run (needs sizes N and 10 N)._'}
+
+EXPLAIN ANALYZE of each model's last incremental statements, replayed on the final data in a transaction
+that is rolled back (the model's query staged into a temporary table; the delete of the staged keys):
+
+| set | model | in the last run | query (staged) | delete | tables read whole (Seq Scan) |
+|---|---|---|---|---|---|
+${planLines.join('\n')}
+
+Scans of stored and landing tables, ${largest ? label(largest) : ''} (rows are actual rows times loops):
+
+${scanDetail.join('\n') || '_not measured_'}
+
+Reading the figures:
+
+${verdict}
+${fullDetail}
+${NOTES}
+
+Load average ${load0.toFixed(1)} at the start and ${load1.toFixed(1)} at the end (other work shares the 2 cores).`;
+console.log(`\n${markdown}\n`);
+if (write) writeSection('profiles-sync-pg', markdown);
