@@ -24,12 +24,9 @@ import { generateProfilesSync, loadSettings } from '../src/generate/profiles-syn
 import { STAGING_TABLES, insertStatements } from '../src/generate/profiles-sync-staging.js';
 import { LANDING_TABLES, TRUTH_TABLES, UPDATE_TABLES, createTableSql } from '../src/generate/profiles-sync-tables.js';
 import { writeSection } from './lib/report.js';
+import { DAYS_PER_MILLION, profilesSyncShape } from './lib/profiles-sync-shape.js';
 
 const WORK = join(import.meta.dirname, '.work', 'generate');
-/** Update rows per simulated person (events included), measured. */
-const ROWS_PER_PERSON = 13.8;
-/** Days of data per million update rows (as bench/profiles-sync.ts). */
-const DAYS_PER_MILLION = 90;
 const SEED = 7;
 const ROUNDS = 2;
 
@@ -81,8 +78,7 @@ function freshDb(name: string): string {
 
 async function childGenerate(size: number): Promise<Measurement> {
   const path = freshDb('generated');
-  const people = Math.max(1, Math.round(size / ROWS_PER_PERSON));
-  const days = Math.max(3, Math.round((DAYS_PER_MILLION * size) / 1e6));
+  const { people, days } = profilesSyncShape(size);
   return measured(async () => {
     const summary = await generateProfilesSync({ people, days, seed: SEED, output: { kind: 'duckdb', path, schema: 'landing' } });
     return { updateRows: summary.updateRows, tables: summary.tables };

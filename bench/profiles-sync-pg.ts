@@ -43,13 +43,9 @@ import { UPDATE_TABLES, type ColumnType, type TableSpec } from '../src/generate/
 import { COMPARED_COLUMNS } from './lib/profiles-sync-baseline.js';
 import { baselineStatementsPg, checksumSqlPg } from './lib/profiles-sync-baseline-pg.js';
 import { writeSection } from './lib/report.js';
+import { DAYS_PER_MILLION, profilesSyncShape } from './lib/profiles-sync-shape.js';
 
 const WORK = join(import.meta.dirname, '.work', 'profiles-sync-pg');
-// The same data shapes as bench/profiles-sync.ts, so the two sections compare.
-/** Update rows per simulated person (with the event tables, identifies included), measured. */
-const ROWS_PER_PERSON = 13.8;
-/** Days of data per million update rows: the density stays the same at every size. */
-const DAYS_PER_MILLION = 90;
 const SEED = 7;
 /** The package's incremental models, compared with the baseline. */
 const INCREMENTAL_MODELS = ['id_graph', 'external_id_mapping', 'profile_trait_values', 'profile_traits', 'profile_merges'];
@@ -261,8 +257,7 @@ async function measure(size: number, tenfold: boolean): Promise<SizeResult[]> {
   const duck = join(WORK, `ps-${size}.duckdb`);
   rmSync(duck, { force: true });
   rmSync(`${duck}.wal`, { force: true });
-  const people = Math.max(1, Math.round(size / ROWS_PER_PERSON));
-  const days = Math.max(3, Math.round((DAYS_PER_MILLION * size) / 1e6));
+  const { people, days } = profilesSyncShape(size);
   log(`${fmtN(size)} update rows: generating ${fmtN(people)} people over ${days} days`);
   const summary = await generateProfilesSync({ people, days, seed: SEED, output: { kind: 'duckdb', path: duck, schema: 'complete' }, memoryLimit: '4GB' });
   const out: SizeResult[] = [];

@@ -28,12 +28,9 @@ import { generateProfilesSync, type GenerateSummary } from '../src/generate/prof
 import { LANDING_TABLES, UPDATE_TABLES } from '../src/generate/profiles-sync-tables.js';
 import { baselineStatements, checksumSql, COMPARED_COLUMNS } from './lib/profiles-sync-baseline.js';
 import { writeSection } from './lib/report.js';
+import { DAYS_PER_MILLION, profilesSyncShape } from './lib/profiles-sync-shape.js';
 
 const WORK = join(import.meta.dirname, '.work', 'profiles-sync');
-/** Update rows per simulated person (with the event tables, identifies included), measured. */
-const ROWS_PER_PERSON = 13.8;
-/** Days of data per million update rows: the density stays the same at every size. */
-const DAYS_PER_MILLION = 90;
 const SEED = 7;
 /** The package's incremental models, compared with the baseline. */
 const INCREMENTAL_MODELS = ['id_graph', 'external_id_mapping', 'profile_trait_values', 'profile_traits', 'profile_merges'];
@@ -166,8 +163,7 @@ async function measure(size: number, tenfold: boolean): Promise<SizeResult> {
   const dir = join(WORK, `project-${size}`);
   rmSync(db, { force: true });
   rmSync(`${db}.wal`, { force: true });
-  const people = Math.max(1, Math.round(size / ROWS_PER_PERSON));
-  const days = Math.max(3, Math.round((DAYS_PER_MILLION * size) / 1e6));
+  const { people, days } = profilesSyncShape(size);
   log(`${fmtN(size)} update rows: generating ${fmtN(people)} people over ${days} days`);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();

@@ -119,11 +119,14 @@ export class PersonSimulator {
     const spanMs = settings.spanMs;
 
     // Devices, each with its own anonymous profile (person * 8 + device), created at its first visit.
-    const deviceCount = 1 + rng.weighted(DEVICE_WEIGHTS);
-    const personStart = startMs + rng.next() * spanMs * 0.85;
+    // People arrive at a steady rate over the whole period; whatever they would do after its
+    // end has not happened yet (a device first seen later does not exist), so loads near
+    // the end are as steady as elsewhere, as in a warehouse that is loaded every hour.
+    let deviceCount = 1 + rng.weighted(DEVICE_WEIGHTS);
+    const personStart = startMs + rng.next() * spanMs;
     const created = this.created;
     for (let d = 0; d < deviceCount; d++) {
-      created[d] = this.clamp(d === 0 ? personStart : personStart + rng.exponential(spanMs * 0.15));
+      created[d] = d === 0 ? personStart : personStart + rng.exponential(spanMs * 0.15);
     }
     for (let d = 1; d < deviceCount; d++) {
       const t = created[d]!;
@@ -131,6 +134,7 @@ export class PersonSimulator {
       for (; e >= 0 && created[e]! > t; e--) created[e + 1] = created[e]!;
       created[e + 1] = t;
     }
+    while (deviceCount > 1 && created[deviceCount - 1]! >= this.endMs) deviceCount--;
     const source = this.source;
     for (let d = 0; d < deviceCount; d++) source[d] = rng.weighted(SOURCE_WEIGHTS);
 
@@ -302,14 +306,15 @@ export class PersonSimulator {
     }
   }
 
-  private clamp(t: number): number {
-    const endMs = this.settings.startMs + this.settings.spanMs;
-    return Math.min(Math.max(t, this.settings.startMs), endMs - 1000);
+  /** End of the simulated period, epoch milliseconds: events after it are not simulated. */
+  private get endMs(): number {
+    return this.settings.startMs + this.settings.spanMs;
   }
 
   private push(t: number, kind: number, device: number): void {
+    if (t >= this.endMs) return;
     const n = this.eventCount++;
-    this.times[n] = this.clamp(t);
+    this.times[n] = t;
     this.kinds[n] = kind;
     this.devices[n] = device;
   }

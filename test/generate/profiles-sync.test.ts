@@ -96,6 +96,25 @@ test('the data is realistic: chains, late and duplicate rows, NULL traits, anony
   });
 });
 
+test('events stop at the end of the period and loads stay steady up to it', async () => {
+  // 2,000 people over 20 days: events after the end have not happened yet, so none has a
+  // later timestamp and the last days are loaded at the rate of the days before them (an
+  // incremental run over the newest rows sees what a warehouse loaded hourly would hold).
+  const path = join(dir, 'steady.duckdb');
+  await generateProfilesSync({ people: 2000, days: 20, seed: 4, start: new Date('2024-01-01T00:00:00Z'), output: { kind: 'duckdb', path, schema: 'landing' } });
+  await withDb(path, async (c) => {
+    const updates = ['id_graph_updates', 'external_id_mapping_updates', 'profile_traits_updates', 'identifies']
+      .map((t) => `select "timestamp" from landing.${t}`).join(' union all ');
+    const q = (sql: string) => scalar(c, sql).then(Number);
+    assert.equal(await q(`select count(*) from (${updates}) where "timestamp" >= timestamp '2024-01-21'`), 0, 'no event after the end');
+    const lastDay = await q(`select count(*) from (${updates}) where "timestamp" >= timestamp '2024-01-20'`);
+    const weekBefore = await q(`select count(*) / 7 from (${updates}) where "timestamp" >= timestamp '2024-01-13' and "timestamp" < timestamp '2024-01-20'`);
+    const lastSecond = await q(`select count(*) from (${updates}) where "timestamp" >= timestamp '2024-01-20 23:59:59'`);
+    assert.ok(lastDay > 0.7 * weekBefore && lastDay < 1.3 * weekBefore, `last day ${lastDay} rows, days before ${weekBefore} a day`);
+    assert.ok(lastSecond < 5, `${lastSecond} rows in the last second`);
+  });
+});
+
 test('ground truth agrees with the rows written', async () => {
   const { path } = await generate('truth', 9, 500);
   await withDb(path, async (c) => {
