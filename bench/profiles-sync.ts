@@ -446,10 +446,13 @@ ${verdict}
   sets it: DuckDB's automatic checkpoint (write-ahead log over 16 MiB) used to land inside whichever
   model's commit crossed it; a run now checkpoints once, when it closes the database (inside "whole
   project", outside the model times).
-- Why the incremental run stays well above 10 % of the full build on this data: the newest 1 % plus the
-  28-hour overlap touch a large share of the keys (at 10 M, measured while developing these models: 574
-  thousand (profile, trait) pairs, 13 % of profile_trait_values), and each must be compared with its
-  stored value; the other models touch a similar share of theirs.
+- Where the incremental run's time goes: the newest 1 % plus the 28-hour overlap is about 2 % of the
+  update rows (the generator loads steadily up to the end of its period: since 2026-12-03 it no longer
+  piles events past its horizon onto its last second, which had put a tenth of all update rows inside
+  every overlap). At 1 M each model's statements take a few hundredths of a second and the rest of its
+  time in the run is fixed work per model (the watermark query, reading the relation's columns, the
+  delete and insert, the commit; see the replay table), so the ratio to the full build is highest at the
+  smallest size; at 10 M the passes over the stored tables (next point) dominate.
 - Why the run with 10× more history costs more: every incremental model makes a few passes over the
   key columns of its stored table and of id_graph (probing them with the new keys), and on DuckDB such a
   pass cannot skip data: the keys are random, so min/max zone maps skip nothing, and a pushed-down key
