@@ -20,10 +20,9 @@
  *   node --import tsx bench/profiles-sync-pg.ts [sizes…]   (default 100k 1M: 1M is 10× history of 100k)
  *   node --import tsx bench/profiles-sync-pg.ts 100k 1M 10M   (issue 6's sizes, with both 10× histories)
  *
- * Each size is measured on two variants of the generated set (see `Variant`): `trimmed` and
- * `generated`; --variants=trimmed (or generated) measures one. Options: --no-write (print only),
+ * Options: --no-write (print only),
  * --keep (keep the databases and the DuckDB file), --rounds=N (full build / baseline rounds,
- * default 2), --append (keep the last run's figures of other sizes and variants, e.g. to run
+ * default 2), --append (keep the last run's figures of other sizes, e.g. to run
  * 10M alone after 100k 1M), --report (write the section again from the last run's figures,
  * bench/.work/profiles-sync-pg/results.json).
  */
@@ -86,21 +85,9 @@ interface ModelPlan {
   fullScans: string[];
 }
 
-/**
- * Which rows of the generated set are loaded. `generated`: all of them, as the DuckDB section
- * does. `trimmed`: only the rows loaded (uuid_ts) until one day before the generator's horizon.
- * The generator clamps every event that would fall after its horizon to the horizon's last
- * second, so about a tenth of all update rows carry that one time (and load within the hour
- * after it); every incremental run whose `etl_overlap` window reaches back to that hour
- * re-reads them. The trimmed set is the warehouse as it stood a day earlier: the same people
- * and days, without the pile-up, so its incremental runs read what a steady stream of loads gives.
- */
-type Variant = 'generated' | 'trimmed';
-
 interface SizeResult {
   size: number;
-  variant: Variant;
-  /** Update rows in this variant (all loads). */
+  /** Update rows (all loads). */
   rows: number;
   /** Rounds of full build and baseline (the faster of each kept). */
   rounds: number;
@@ -132,8 +119,6 @@ const parseSize = (s: string): number => {
 const positional = args.filter((a) => !a.startsWith('--')).map(parseSize);
 const sizes = positional.length ? positional : [100_000, 1_000_000];
 sizes.sort((a, b) => a - b);
-const variants = (args.find((a) => a.startsWith('--variants='))?.slice(11) ?? 'trimmed,generated').split(',') as Variant[];
-for (const v of variants) if (v !== 'trimmed' && v !== 'generated') throw new Error(`not a variant: ${v} (trimmed, generated)`);
 
 const fmtS = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 const fmtN = (n: number): string => n.toLocaleString('en-US');
@@ -215,8 +200,8 @@ async function compare(db: PgDatabase, when: string): Promise<string[]> {
 }
 
 /** The uuid_ts below which a fraction `fraction` of the update rows matching `where` lies. */
-async function cutAt(c: DuckDBConnection, fraction: number, where: string): Promise<string> {
-  const union = UPDATE_TABLES.map((t) => `select uuid_ts from complete.${t.name} where ${where}`).join(' union all ');
+async function cutAt(c: DuckDBConnection, fraction: number): Promise<string> {
+  const union = UPDATE_TABLES.map((t) => `select uuid_ts from complete.${t.name}`).join(' union all ');
   return scalar(c, `select strftime(quantile_disc(uuid_ts, ${fraction}), '%Y-%m-%d %H:%M:%S.%f') from (${union})`);
 }
 
@@ -252,45 +237,40 @@ function createTableSql(t: TableSpec): string {
   return `create table landing.${t.name} (${t.columns.map(([name, type]) => `"${name}" ${PG_TYPES[type]}`).join(', ')})`;
 }
 
-/** Generates the set of `size` update rows and measures each variant on it. */
-async function measure(size: number, tenfold: boolean): Promise<SizeResult[]> {
+/** Generates the set of `size` update rows and measures the package and the baseline on it. */
+async function measure(size: number, tenfold: boolean): Promise<SizeResult> {
   const duck = join(WORK, `ps-${size}.duckdb`);
   rmSync(duck, { force: true });
   rmSync(`${duck}.wal`, { force: true });
   const { people, days } = profilesSyncShape(size);
   log(`${fmtN(size)} update rows: generating ${fmtN(people)} people over ${days} days`);
   const summary = await generateProfilesSync({ people, days, seed: SEED, output: { kind: 'duckdb', path: duck, schema: 'complete' }, memoryLimit: '4GB' });
-  const out: SizeResult[] = [];
   try {
-    for (const variant of variants) out.push(await measureVariant(size, days, summary, duck, variant, tenfold));
+    return await measureSet(size, days, summary, duck, tenfold);
   } finally {
     if (!keep) rmSync(duck, { force: true });
   }
-  return out;
 }
 
-async function measureVariant(size: number, days: number, summary: GenerateSummary, duck: string, variant: Variant, tenfold: boolean): Promise<SizeResult> {
-  const dir = join(WORK, `project-${size}-${variant}`);
+async function measureSet(size: number, days: number, summary: GenerateSummary, duck: string, tenfold: boolean): Promise<SizeResult> {
+  const dir = join(WORK, `project-${size}`);
   // Hold back the newest 1 % (1.1 % on a set that also serves as 10× history).
   const held = tenfold ? 0.011 : 0.01;
   const { parts, rows } = await withDuckDb(duck, async (c) => {
-    // The generator's horizon: events after it are clamped to its last second.
-    const horizon = await scalar(c, `select strftime(max("timestamp") + interval 1 second, '%Y-%m-%d %H:%M:%S') from complete.id_graph_updates`);
-    const loaded = variant === 'trimmed' ? `uuid_ts <= timestamp '${horizon}' - interval 1 day` : 'true';
-    const cut = await cutAt(c, 1 - held, loaded);
-    const cutSmall = tenfold ? await cutAt(c, 0.999, loaded) : undefined;
+    const cut = await cutAt(c, 1 - held);
+    const cutSmall = tenfold ? await cutAt(c, 0.999) : undefined;
     const ts = (v: string): string => `timestamp '${v}'`;
-    const rows = Number(await scalar(c, `select ${UPDATE_TABLES.map((t) => `(select count(*) from complete.${t.name} where ${loaded})`).join(' + ')}`));
+    const rows = Number(await scalar(c, `select ${UPDATE_TABLES.map((t) => `(select count(*) from complete.${t.name})`).join(' + ')}`));
     const parts = {
-      base: await exportPart(c, 'base', `${loaded} and uuid_ts <= ${ts(cut)}`),
-      step: await exportPart(c, 'step', `${loaded} and uuid_ts > ${ts(cut)}${cutSmall ? ` and uuid_ts <= ${ts(cutSmall)}` : ''}`),
-      small: cutSmall ? await exportPart(c, 'small', `${loaded} and uuid_ts > ${ts(cutSmall)}`) : undefined,
+      base: await exportPart(c, 'base', `uuid_ts <= ${ts(cut)}`),
+      step: await exportPart(c, 'step', `uuid_ts > ${ts(cut)}${cutSmall ? ` and uuid_ts <= ${ts(cutSmall)}` : ''}`),
+      small: cutSmall ? await exportPart(c, 'small', `uuid_ts > ${ts(cutSmall)}`) : undefined,
     };
     return { parts, rows };
   });
-  log(`  ${variant}: ${fmtN(rows)} update rows`);
+  log(`  ${fmtN(rows)} update rows`);
 
-  const db = await freshDatabase(`bench_profiles_sync_${size}_${variant}`);
+  const db = await freshDatabase(`bench_profiles_sync_${size}`);
   try {
     const t0 = performance.now();
     await withPg(db, async (c) => {
@@ -349,7 +329,7 @@ async function measureVariant(size: number, days: number, summary: GenerateSumma
     log(`  baseline on all rows ${fmtS(sum(baselineAllMs))}${checks.length ? `; DIFFERENCES: ${checks.join('; ')}` : '; equal results'}`);
     const plans = await explainIncremental(dir, db);
     for (const [m, p] of Object.entries(plans)) log(`  ${m}: query ${fmtS(p.selectMs)}, delete ${fmtS(p.deleteMs)}; whole-table scans: ${p.fullScans.join(', ') || 'none'}`);
-    return { size, variant, rows, rounds, days, summary, loadMs, indexMs, full, baselineMs, baselineAllMs, checks, incremental, newRows, smallStep, plans };
+    return { size, rows, rounds, days, summary, loadMs, indexMs, full, baselineMs, baselineAllMs, checks, incremental, newRows, smallStep, plans };
   } finally {
     for (const p of [parts.base, parts.step, parts.small]) for (const f of Object.values(p ?? {})) rmSync(f, { force: true });
     if (!keep) await dropDatabase(db);
@@ -451,11 +431,12 @@ const NOTES = `- What the package does on PostgreSQL: B-tree indexes on each inc
   table above lists what is still read whole: PostgreSQL chooses a sequential scan when the keys touched
   are a large share of a small table, which costs milliseconds at these sizes); the update tables are
   read through the \`uuid_ts\` index from the watermark on.
-- What the incremental runs cost is what the 28-hour overlap makes them re-read: on the set as
-  generated, the pile-up at the horizon (a tenth of all update rows) is inside every overlap, so the
-  "1 %" run reprocesses over a tenth of the profiles; on the trimmed set, a 1 % run reads about 2 % of
-  the update rows (1 % new, plus 28 hours of overlap) and touches the keys those rows name.
-- Why the trimmed set's targets stand where they do: the full build carries fixed work the one-off
+- What the incremental runs cost is what the 28-hour overlap makes them re-read: the generator loads
+  steadily up to the end of its period, so a 1 % run reads about 2 % of the update rows (1 % new, plus
+  28 hours of overlap) and touches the keys those rows name. (Until 2026-12-03 the generator piled the
+  events past its horizon onto its last second, a tenth of all update rows inside every overlap; this
+  benchmark then also measured a set cut a day before the horizon. That is no longer needed.)
+- Why the targets stand where they do: the full build carries fixed work the one-off
   baseline does not (profile_trait_values, 15 indexes, statistics), which weighs most at 1 million and
   is amortised at 10 million; the incremental run's share is the ~2 % of update rows it re-reads,
   processed row by row through index lookups and sorts; from 1 to 10 million the same new rows cost
@@ -475,12 +456,12 @@ let settings: string;
 if (args.includes('--report')) {
   ({ results, load0, load1, settings, rounds } = JSON.parse(readFileSync(RESULTS, 'utf8')) as { results: SizeResult[]; load0: number; load1: number; settings: string; rounds: number });
 } else {
-  // --append keeps the last run's figures for the sizes and variants not measured now (10 M is long: it can be run alone).
+  // --append keeps the last run's figures for the sizes not measured now (10 M is long: it can be run alone).
   const previous = args.includes('--append') ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as { results: SizeResult[] }).results : [];
   const known = [...sizes, ...previous.map((r) => r.size)];
   load0 = loadavg()[0]!;
-  for (const size of sizes) results.push(...(await measure(size, known.includes(size / 10))));
-  results = [...previous.filter((p) => !results.some((r) => r.size === p.size && r.variant === p.variant)), ...results].sort((a, b) => a.size - b.size || a.variant.localeCompare(b.variant));
+  for (const size of sizes) results.push(await measure(size, known.includes(size / 10)));
+  results = [...previous.filter((p) => !results.some((r) => r.size === p.size)), ...results].sort((a, b) => a.size - b.size);
   load1 = loadavg()[0]!;
   const probe = await freshDatabase('bench_profiles_sync_settings');
   try {
@@ -500,7 +481,7 @@ if (args.includes('--report')) {
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
 const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(1)} %`;
 const incSum = (t: RunTiming): number => sum(t.models, INCREMENTAL_MODELS);
-const label = (r: SizeResult): string => `${fmtN(r.size)} ${r.variant}`;
+const label = (r: SizeResult): string => fmtN(r.size);
 /** The issue's sizes: the targets are judged there (smaller sets only serve as the N of a 10× history). */
 const judged = (size: number): boolean => size >= 1_000_000;
 const lines: string[] = [];
@@ -515,14 +496,14 @@ for (const m of [...INCREMENTAL_MODELS, 'identity_merges_daily', 'identity_profi
   perModel.push(`| ${m} | ${results.map((r) => `${fmtS(r.full.models[m] ?? 0)} / ${r.baselineMs[m] !== undefined ? fmtS(r.baselineMs[m]!) : '—'} / ${fmtS(r.incremental.models[m] ?? 0)}`).join(' | ')} |`);
 }
 const history: string[] = [];
-const historyRatios: { variant: Variant; ratio: number; size: number }[] = [];
+const historyRatios: { ratio: number; size: number }[] = [];
 for (const r of results) {
-  const big = results.find((x) => x.size === r.size * 10 && x.variant === r.variant && x.smallStep);
+  const big = results.find((x) => x.size === r.size * 10 && x.smallStep);
   if (!big?.smallStep) continue;
   const a = incSum(r.incremental);
   const b = incSum(big.smallStep.run);
-  historyRatios.push({ variant: r.variant, ratio: b / a, size: big.size });
-  history.push(`| ${fmtN(r.size)} → ${fmtN(big.size)}, ${r.variant} | ${fmtN(r.newRows)} new rows on ${fmtN(r.rows - r.newRows)}: ${fmtS(a)} | ${fmtN(big.smallStep.newRows)} new rows on ${fmtN(big.rows - big.smallStep.newRows)}: ${fmtS(b)} | **${ratio(b, a)}** |`);
+  historyRatios.push({ ratio: b / a, size: big.size });
+  history.push(`| ${fmtN(r.size)} → ${fmtN(big.size)} | ${fmtN(r.newRows)} new rows on ${fmtN(r.rows - r.newRows)}: ${fmtS(a)} | ${fmtN(big.smallStep.newRows)} new rows on ${fmtN(big.rows - big.smallStep.newRows)}: ${fmtS(b)} | **${ratio(b, a)}** |`);
   const small = big.smallStep.run.models;
   history.push(`| per model | ${INCREMENTAL_MODELS.map((m) => `${m} ${fmtS(r.incremental.models[m] ?? 0)}`).join(', ')} | ${INCREMENTAL_MODELS.map((m) => `${m} ${fmtS(small[m] ?? 0)}`).join(', ')} | |`);
 }
@@ -533,24 +514,23 @@ for (const r of results) {
     planLines.push(`| ${label(r)} | ${model} | ${fmtS((r.smallStep?.run ?? r.incremental).models[model] ?? 0)} | ${fmtS(p.selectMs)} | ${fmtS(p.deleteMs)} | ${p.fullScans.length ? p.fullScans.join(', ') : 'none'} |`);
   }
 }
-const largest = [...results].reverse().find((r) => r.variant === 'trimmed') ?? results[results.length - 1];
+const largest = results[results.length - 1];
 const scanDetail = Object.entries(largest?.plans ?? {}).map(([m, p]) => `- ${m}: ${p.scans.join('; ')}`);
 const met = (ok: boolean): string => (ok ? '**met**' : '**not met**');
-const verdictFor = (variant: Variant): string => {
-  const rs = results.filter((r) => r.variant === variant);
+const verdictFor = (): string => {
+  const rs = results;
   if (!rs.length) return '';
   const at = (size: number, text: string, ok: boolean): string => `${text} at ${fmtN(size)}${judged(size) ? ` (${met(ok)})` : ''}`;
-  const hist = historyRatios.filter((h) => h.variant === variant);
+  const hist = historyRatios;
   return [
-    `- ${variant === 'trimmed' ? 'Trimmed set (steady loads)' : 'Set as generated (the DuckDB section\'s data)'}: full build / baseline (target 1.5×) ${rs.map((r) => { const x = incSum(r.full) / sum(r.baselineMs); return at(r.size, `${x.toFixed(2)}×`, x <= 1.5); }).join(', ')};`,
+    `- Full build / baseline (target 1.5×) ${rs.map((r) => { const x = incSum(r.full) / sum(r.baselineMs); return at(r.size, `${x.toFixed(2)}×`, x <= 1.5); }).join(', ')};`,
     `  incremental / full (target under 10 %) ${rs.map((r) => { const x = incSum(r.incremental) / incSum(r.full); return at(r.size, `${(100 * x).toFixed(1)} %`, x < 0.1); }).join(', ')};`,
     hist.length ? `  10× more history (target under 1.5× the time) ${hist.map((h) => `${h.ratio.toFixed(2)}× from ${fmtN(h.size / 10)} to ${fmtN(h.size)}${judged(h.size / 10) ? ` (${met(h.ratio < 1.5)})` : ''}`).join(', ')}.` : '  10× more history: not measured in this run.',
   ].join('\n');
 };
 const fullDetail = `- Inside the full build: ${results.map((r) => `${label(r)}: indexes and statistics ${fmtS(r.indexMs)} of ${fmtS(incSum(r.full))} (rebuilt and analyzed again after the build to time them), profile_trait_values ${fmtS(r.full.models['profile_trait_values'] ?? 0)}, a table the baseline has no counterpart of (the incremental runs need it); without it the package takes ${ratio(incSum(r.full) - (r.full.models['profile_trait_values'] ?? 0), sum(r.baselineMs))} the baseline`).join('; ')}.`;
 const verdict = [
-  verdictFor('trimmed'),
-  verdictFor('generated'),
+  verdictFor(),
   `- The issue asks for these at 1 million and 10 million update rows (marked met / not met); 100,000 is measured as the N of the 100,000 → 1,000,000 history only; this run measured ${[...new Set(results.map((r) => fmtN(r.size)))].join(', ')}` +
     `${results.some((r) => r.size === 10_000_000) ? '' : ' (the 10× history of 1 million is the 10 million set, not measured here)'}.`,
 ].filter(Boolean).join('\n');
@@ -558,13 +538,8 @@ const markdown = `## profiles_sync on PostgreSQL (\`bench/profiles-sync-pg.ts\`)
 
 The data of the DuckDB section (\`generateProfilesSync\`, seed ${SEED}, ${DAYS_PER_MILLION} days per million update rows),
 exported by DuckDB to CSV and loaded with \`COPY … FROM STDIN\` into a fresh database of the test server
-(\`scripts/pg-test-server.sh\`: ${settings}; fsync off), in two variants:
-**generated** loads every row, as the DuckDB section does; **trimmed** loads only the rows with a load
-time (\`uuid_ts\`) until one day before the generator's horizon. The generator clamps events that would
-fall after its horizon to its last second, so about a tenth of all update rows pile up in that second (and
-load in the hour after it); any incremental run whose 28-hour \`etl_overlap\` reaches back to that hour
-re-reads them (on DuckDB too). The trimmed set is the warehouse a day earlier, as steady loads leave it.
-In each, the newest 1 % of the update rows (by \`uuid_ts\`) is held back.
+(\`scripts/pg-test-server.sh\`: ${settings}; fsync off).
+The newest 1 % of the update rows (by \`uuid_ts\`) is held back.
 **Assumed landing schema**: the loader keeps a B-tree index on \`uuid_ts\` of each update table (the column
 every incremental reader of an append-only table filters on) and analyzes the tables after the first load
 (as autovacuum would); later loads are plain appends, not analyzed.
