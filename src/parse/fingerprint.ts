@@ -136,6 +136,17 @@ function secretNamesDigest(env: NodeJS.ProcessEnv): string {
   return sha256(JSON.stringify(Object.keys(env).filter((k) => k.startsWith('DBT_ENV_SECRET_')).sort()));
 }
 
+/**
+ * The absolute path of a file or folder as a fingerprint records it (relative to `root`
+ * when inside it). The recorded paths are normalised (made by `relative`), so plain
+ * concatenation gives what `join` would, at a twentieth of its cost (10,000 files: 1 ms
+ * instead of 20).
+ */
+export function recordedPath(root: string): (p: string) => string {
+  const rootSlash = root.endsWith(sep) ? root : root + sep;
+  return (p) => (isAbsolute(p) ? p : rootSlash + p);
+}
+
 /** Write the fingerprint of a parse whose manifest was just written to `manifestFile`. */
 export function writeFingerprint(
   targetPath: string,
@@ -233,10 +244,7 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
     return { current: false, reason: 'no fingerprint' };
   }
   if (data.format !== 'strata-parse-inputs' || data.version !== 1 || !Array.isArray(data.files) || typeof data.root !== 'string') return { current: false, reason: 'unknown fingerprint format' };
-  // The recorded paths are normalised (made by `relative`), so plain concatenation gives
-  // what `join` would, at a twentieth of its cost (10,000 files: 1 ms instead of 20).
-  const rootSlash = data.root.endsWith(sep) ? data.root : data.root + sep;
-  const full = (p: string) => (isAbsolute(p) ? p : rootSlash + p);
+  const full = recordedPath(data.root);
   if (data.key !== key) return { current: false, reason: 'options, version or build changed' };
   for (const [name, digest] of data.env) if (envDigest(env[name]) !== digest) return { current: false, reason: `env var ${name} changed` };
   if (data.envAll !== null && data.envAll !== secretNamesDigest(env)) return { current: false, reason: 'the environment changed' };

@@ -15,12 +15,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { secretValues } from '../project/index.js';
 import { sha256 } from '../project/input-log.js';
 import type { ProjectFile } from '../project/types.js';
 import type { CachedParse } from './cache.js';
-import { fileStamp, restampManifest, saveFingerprint, type ChangedFiles, type FingerprintFile } from './fingerprint.js';
+import { fileStamp, recordedPath, restampManifest, saveFingerprint, type ChangedFiles, type FingerprintFile } from './fingerprint.js';
 import { renderForParse, setupParse, type NodeSpec, type ParseOptions } from './parser.js';
 
 export const PATCH_FILE = 'partial_parse.strata.patch.jsonl';
@@ -107,7 +107,7 @@ export async function patchManifest(options: ParseOptions, changed: ChangedFiles
   } catch {
     return undefined;
   }
-  const full = (p: string) => (isAbsolute(p) ? p : join(fp.root, p));
+  const full = recordedPath(fp.root);
   const lines: IndexLine[] = [];
   for (const i of changed.files) {
     const abs = full(fp.files[i]![0]);
