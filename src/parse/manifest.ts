@@ -214,18 +214,28 @@ export function emptyManifest(projectName: string, adapterType: string, invocati
   };
 }
 
-/** Write `target/manifest.json`. */
 /** A manifest as the bytes of manifest.json, with where each node's value sits in them. */
 export interface SerializedManifest {
   bytes: Buffer;
-  /** Byte offsets [start, end) of each entry of `nodes` (its value, after the key). */
+  /** Byte offsets [start, end) of each entry of `nodes` (its value, after the key, with its room). */
   nodeRanges: Map<string, [number, number]>;
 }
 
 /**
- * Serialize a manifest exactly as `JSON.stringify` does, noting the byte range of every
- * node, so that one node can later be replaced in the file without serializing the rest
- * (see `patch.ts`).
+ * The spaces left after a node whose file holds nothing else (a model, an analysis, a
+ * singular test), so that an edit of its SQL that grows the entry by up to a quarter of
+ * its code (and 64 bytes) is patched in place, without moving the rest of the file (see
+ * `patch.ts`). JSON allows any whitespace between values; readers see the same manifest.
+ */
+export function patchRoom(node: Pick<ManifestNode, 'resource_type' | 'raw_code' | 'test_metadata'>): number {
+  if (node.resource_type !== 'model' && node.resource_type !== 'analysis' && !(node.resource_type === 'test' && !node.test_metadata)) return 0;
+  return 64 + (node.raw_code.length >> 2);
+}
+
+/**
+ * Serialize a manifest as `JSON.stringify` does, apart from each node's room (see
+ * `patchRoom`), noting the byte range of every node, so that one node can later be
+ * replaced in the file without serializing the rest (see `patch.ts`).
  */
 export function serializeManifest(manifest: Manifest): SerializedManifest {
   const chunks: Buffer[] = [];
@@ -250,7 +260,7 @@ export function serializeManifest(manifest: Manifest): SerializedManifest {
       push(`${nodeSep}${JSON.stringify(id)}:`);
       nodeSep = ',';
       const start = at;
-      push(JSON.stringify(node));
+      push(JSON.stringify(node) + ' '.repeat(patchRoom(node)));
       nodeRanges.set(id, [start, at]);
     }
     push(nodeSep === '{' ? '{}' : '}');

@@ -14,13 +14,14 @@
  * in the index) is left to the full parse with its cache, which also reports errors.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { secretValues } from '../project/index.js';
 import { sha256 } from '../project/input-log.js';
 import type { ProjectFile } from '../project/types.js';
 import type { CachedParse } from './cache.js';
 import { fileStamp, recordedPath, restampManifest, saveFingerprint, type ChangedFiles, type FingerprintFile } from './fingerprint.js';
+import { patchRoom } from './manifest.js';
 import { renderForParse, setupParse, type NodeSpec, type ParseOptions } from './parser.js';
 
 export const PATCH_FILE = 'partial_parse.strata.patch.jsonl';
@@ -143,53 +144,64 @@ export async function patchManifest(options: ParseOptions, changed: ChangedFiles
     patched.push({ line, contents, hash, stamp: fileStamp(fp.files[fileIndex]![0], st.size, st.mtimeMs, hash, changed.startedAt), fileIndex });
   }
 
-  // Splice the new entries into manifest.json (a new file, renamed over the old one).
-  const old = readFileSync(manifestFile);
+  // The new entries go into manifest.json in place (not into a new file renamed over the
+  // old one: on ext4 that forces the whole file to disk, ~0.1 s at 50 MB). An entry that
+  // fits in its range, which includes the room the parse left after it (`patchRoom`), is
+  // written over it, padded with spaces, and nothing else moves. From the first one that
+  // does not fit on, the rest of the file is written again, with fresh room after each
+  // entry that grew. Should a write be cut short, the fingerprint still describes the old
+  // file, so the next parse patches again (or parses in full, if a node cannot be read).
   patched.sort((a, b) => ranges[a.line.k * 2]! - ranges[b.line.k * 2]!);
-  const parts: Buffer[] = [];
-  const shifts: { at: number; by: number }[] = [];
-  const placed = new Map<number, [number, number]>();
-  let from = 0;
-  let out = 0;
+  const oldSize = fp.manifest.size;
   const now = Date.now() / 1000;
-  for (const p of patched) {
-    const start = ranges[p.line.k * 2]!;
-    const end = ranges[p.line.k * 2 + 1]!;
-    if (start < from || end > old.length) return undefined;
-    let node: { unique_id?: unknown; raw_code?: unknown; checksum?: unknown; created_at?: unknown };
-    try {
-      node = JSON.parse(old.subarray(start, end).toString('utf8')) as typeof node;
-    } catch {
-      return undefined;
-    }
-    if (node.unique_id !== p.line.id) return undefined;
-    node.raw_code = p.contents;
-    node.checksum = { name: 'sha256', checksum: p.hash };
-    node.created_at = now;
-    const bytes = Buffer.from(JSON.stringify(node));
-    parts.push(old.subarray(from, start), bytes);
-    out += start - from;
-    placed.set(p.line.k, [out, out + bytes.length]);
-    out += bytes.length;
-    shifts.push({ at: end, by: bytes.length - (end - start) });
-    from = end;
-  }
-  parts.push(old.subarray(from));
-  const size = out + (old.length - from);
-  // Written in place from the first byte that changed, as the full parse writes the file
-  // (not a new file renamed over it: on ext4 that forces the whole file to disk, ~0.1 s at
-  // 50 MB). Should the write be cut short, the fingerprint still describes the old file,
-  // so the next parse patches again (a node it cannot read) or parses in full.
+  let size = oldSize;
+  const shifts: { at: number; by: number }[] = [];
   try {
     const fd = openSync(manifestFile, 'r+');
     try {
-      // parts[0], the bytes before the first change, is left as it is.
-      let at = parts[0]!.length;
-      for (const part of parts.slice(1)) {
-        for (let done = 0; done < part.length; ) done += writeSync(fd, part, done, part.length - done, at + done);
-        at += part.length;
+      const entries: { start: number; end: number; bytes: Buffer }[] = [];
+      let from = 0;
+      for (const p of patched) {
+        const start = ranges[p.line.k * 2]!;
+        const end = ranges[p.line.k * 2 + 1]!;
+        if (start < from || end > oldSize) return undefined;
+        from = end;
+        let node: { unique_id?: unknown; raw_code?: unknown; checksum?: unknown; created_at?: unknown } & Parameters<typeof patchRoom>[0];
+        try {
+          node = JSON.parse(readAt(fd, start, end - start).toString('utf8')) as typeof node;
+        } catch {
+          return undefined;
+        }
+        if (node.unique_id !== p.line.id) return undefined;
+        node.raw_code = p.contents;
+        node.checksum = { name: 'sha256', checksum: p.hash };
+        node.created_at = now;
+        const json = Buffer.from(JSON.stringify(node));
+        const length = json.length <= end - start ? end - start : json.length + patchRoom(node);
+        const bytes = Buffer.alloc(length, ' ');
+        json.copy(bytes);
+        entries.push({ start, end, bytes });
+        if (length !== end - start) shifts.push({ at: end, by: length - (end - start) });
       }
-      if (size < old.length) ftruncateSync(fd, size);
+      const moved = entries.findIndex((e) => e.bytes.length !== e.end - e.start);
+      for (const e of moved < 0 ? entries : entries.slice(0, moved)) writeAt(fd, e.bytes, e.start);
+      if (moved >= 0) {
+        const at = entries[moved]!.start;
+        const tail = readAt(fd, at, oldSize - at);
+        const parts: Buffer[] = [];
+        let cursor = at;
+        for (const e of entries.slice(moved)) {
+          parts.push(tail.subarray(cursor - at, e.start - at), e.bytes);
+          cursor = e.end;
+        }
+        parts.push(tail.subarray(cursor - at));
+        size = at;
+        for (const part of parts) {
+          writeAt(fd, part, size);
+          size += part.length;
+        }
+        if (size < oldSize) ftruncateSync(fd, size);
+      }
     } finally {
       closeSync(fd);
     }
@@ -198,16 +210,13 @@ export async function patchManifest(options: ParseOptions, changed: ChangedFiles
   }
   restampManifest(manifestFile, randomUUID(), new Date().toISOString());
 
-  // The fingerprint: the files' new stamps, the manifest's size, and the moved ranges.
+  // The fingerprint: the files' new stamps, the manifest's size, and the moved ranges (an
+  // entry's end moves with its own growth, its start with that of the entries before it).
   const newRanges = ranges.map((r) => {
     let moved = r;
     for (const s of shifts) if (r >= s.at) moved += s.by;
     return moved;
   });
-  for (const [k, [start, end]] of placed) {
-    newRanges[k * 2] = start;
-    newRanges[k * 2 + 1] = end;
-  }
   for (const p of patched) fp.files[p.fileIndex] = p.stamp;
   fp.manifest = { file: manifestFile, size };
   fp.patch = { token: fp.patch.token, ranges: newRanges };
@@ -222,6 +231,22 @@ export async function patchManifest(options: ParseOptions, changed: ChangedFiles
     logged,
     secrets: secretValues(setup.project.profile, env),
   };
+}
+
+/** `length` bytes of the file at `at`. */
+function readAt(fd: number, at: number, length: number): Buffer {
+  const buf = Buffer.alloc(length);
+  for (let done = 0; done < length; ) {
+    const n = readSync(fd, buf, done, length - done, at + done);
+    if (n === 0) throw new Error('manifest.json is shorter than its fingerprint says');
+    done += n;
+  }
+  return buf;
+}
+
+/** Write all of `bytes` at `at`. */
+function writeAt(fd: number, bytes: Buffer, at: number): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, at + done);
 }
 
 /** Whether two renders asked for the same things (their code may differ). */

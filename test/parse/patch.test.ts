@@ -2,11 +2,11 @@
  * `strata parse` after an edit of a model's SQL: when the model asks for the same refs,
  * sources, config and macros as before, its manifest entry is patched in place (see
  * src/parse/patch.ts); otherwise the full parse runs. Either way the manifest must equal,
- * byte for byte apart from time stamps and ids, what a parse from scratch writes.
+ * apart from time stamps, ids and the whitespace after entries, what a parse from scratch writes.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -88,6 +88,37 @@ test('an edit that keeps refs and config patches the manifest, which equals a fr
   edit(dir, 'models/marts/orders.sql', (t) => t + '\n-- once more\n');
   assert.equal((await parse(dir)).how, 'patched');
   assert.deepEqual(stable(dir), await fresh(dir));
+});
+
+test('an entry is rewritten within its room when it fits; the rest of the file moves only when one does not', async () => {
+  const dir = project();
+  await parse(dir);
+  const file = join(dir, 'target', 'manifest.json');
+  const size = () => statSync(file).size;
+  const first = size();
+  // A few bytes more fit in the room the parse left after the entry: nothing else moves.
+  edit(dir, 'models/marts/orders.sql', (t) => t + '\n-- a little longer\n');
+  assert.equal((await parse(dir)).how, 'patched');
+  assert.equal(size(), first);
+  assert.deepEqual(stable(dir), await fresh(dir));
+  // 2 kB more do not: the file grows and what follows the entry moves; a small edit of
+  // another model in the same patch lands in its own room, wherever it now is.
+  edit(dir, 'models/staging/stg_orders.sql', (t) => t + `\n-- ${'x'.repeat(2000)}\n`);
+  edit(dir, 'models/marts/customers.sql', (t) => t + '\n-- small\n');
+  assert.equal((await parse(dir)).how, 'patched');
+  const grown = size();
+  assert.ok(grown > first + 2000, `${grown} vs ${first}`);
+  assert.deepEqual(stable(dir), await fresh(dir));
+  // Back to the short text: it fits, so the file keeps its size; and the ranges still
+  // point at the right bytes for the next patch.
+  edit(dir, 'models/staging/stg_orders.sql', (t) => t.replace(/\n-- x+\n$/, ''));
+  assert.equal((await parse(dir)).how, 'patched');
+  assert.equal(size(), grown);
+  assert.deepEqual(stable(dir), await fresh(dir));
+  edit(dir, 'models/marts/customers.sql', (t) => t + '\n-- and again\n');
+  assert.equal((await parse(dir)).how, 'patched');
+  assert.deepEqual(stable(dir), await fresh(dir));
+  assert.equal((await parse(dir)).how, 'current');
 });
 
 test('an edit that changes refs, config or YAML takes the full parse', async () => {
