@@ -76,7 +76,7 @@ export async function parse(o: CommonOptions & { flags?: Record<string, unknown>
     const targetPath = parsed.project.targetPath;
     const serialized = parsed.takeManifest() ?? serializeManifest(parsed.manifest);
     const writing = writeManifest(targetPath, serialized);
-    const patch = parsed.inputs ? writePatchIndex(targetPath, parsed.patchEntries(), serialized.nodeRanges) : undefined;
+    const patch = parsed.inputs ? writePatchIndex(targetPath, parsed.patchEntries(), serialized.nodeRanges, parsed.macroIndex()) : undefined;
     const file = await writing;
     if (parsed.inputs) {
       const scrub = (lines: string[]) => lines.map((l) => scrubSecrets(l, secrets));

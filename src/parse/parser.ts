@@ -42,7 +42,16 @@ export interface ParseOptions {
   saveInBackground?: boolean;
   /** Keep the manifest as serialized for the cache, for `takeManifest` (strata parse writes it as manifest.json). */
   keepManifest?: boolean;
+  /**
+   * What the macro files of an earlier parse define: a file whose hash is the same is
+   * registered from this and compiled only when one of its macros is called (the manifest
+   * patch, which renders a few models, uses it; see `patch.ts`).
+   */
+  knownMacros?: MacroIndex;
 }
+
+/** The macros each macro file defines, by its absolute path: [its hash, [name, line, parameter names] of each macro]. */
+export type MacroIndex = Record<string, [string, [string, number, string[]][]]>;
 
 /** Where a node's code lives, for rendering it again and for pointing at errors. */
 export interface NodeSource {
@@ -85,6 +94,8 @@ export interface ParsedProject {
   takeManifest(): SerializedManifest | undefined;
   /** The nodes that a later `strata parse` may re-render alone when only their file changed (see `patch.ts`). */
   patchEntries(): PatchEntry[];
+  /** What each macro file defines, for `ParseOptions.knownMacros`. */
+  macroIndex(): MacroIndex;
   /** Compile a node's code (cached by the engine). */
   template(uniqueId: string): Template;
 }
@@ -244,18 +255,23 @@ export async function setupParse(options: ParseOptions, env: NodeJS.ProcessEnv, 
   }
   for (const { pkg, file } of macroFiles) {
     const name = displayPath(rootDir, file.absPath);
-    const tpl = jinja.compile(file.contents, name);
-    for (const m of tpl.macros) {
+    const known = options.knownMacros?.[file.absPath];
+    let tpl = known?.[0] === file.hash ? undefined : jinja.compile(file.contents, name);
+    const template = (): Template => (tpl ??= jinja.compile(file.contents, name));
+    const defs = tpl ? tpl.macros.map((m): [string, number, string[]] => [m.name, m.line, m.params.map((p) => p.name)]) : known![1];
+    for (const [macro, line, params] of defs) {
       registry.add({
-        uniqueId: `macro.${pkg}.${m.name}`,
-        name: m.name,
+        uniqueId: `macro.${pkg}.${macro}`,
+        name: macro,
         packageName: pkg,
         originalFilePath: file.path,
         absPath: file.absPath,
         displayPath: name,
-        line: m.line,
-        params: m.params.map((p) => p.name),
-        template: tpl,
+        line,
+        params,
+        get template() {
+          return template();
+        },
         fileContents: file.contents,
       });
     }
@@ -745,6 +761,12 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
           out.push({ f: file.absPath, id, pkg: pkg.name, kind: file.kind, path: file.path, spec: { resourceType: spec.resourceType, name: spec.name, fqn: spec.fqn, path: spec.path, configTree: spec.configTree }, cfg, rec });
         }
       }
+      return out;
+    },
+    macroIndex() {
+      const out: MacroIndex = {};
+      for (const { file } of macroFiles) out[file.absPath] = [file.hash, []];
+      for (const m of registry.all()) out[m.absPath]?.[1].push([m.name, m.line, m.params]);
       return out;
     },
     template(uniqueId: string) {

@@ -22,7 +22,7 @@ import type { ProjectFile } from '../project/types.js';
 import type { CachedParse } from './cache.js';
 import { fileStamp, recordedPath, restampManifest, saveFingerprint, type ChangedFiles, type FingerprintFile } from './fingerprint.js';
 import { patchRoom } from './manifest.js';
-import { renderForParse, setupParse, type NodeSpec, type ParseOptions } from './parser.js';
+import { renderForParse, setupParse, type MacroIndex, type NodeSpec, type ParseOptions } from './parser.js';
 
 export const PATCH_FILE = 'partial_parse.strata.patch.jsonl';
 
@@ -42,6 +42,14 @@ export interface PatchEntry {
   rec: CachedParse;
 }
 
+/** The first line of the patch index: its token (also in the fingerprint), and what the project's macro files define. */
+interface IndexHeader {
+  format: 'strata-parse-patch';
+  version: 2;
+  token: string;
+  macros: MacroIndex;
+}
+
 interface IndexLine extends PatchEntry {
   /** Its position in the fingerprint's `patch.ranges` (two numbers each). */
   k: number;
@@ -51,10 +59,11 @@ interface IndexLine extends PatchEntry {
  * Write the patch index for a manifest just written with these node ranges; returns what
  * the fingerprint keeps (undefined when the index could not be written: no patching then).
  */
-export function writePatchIndex(targetPath: string, entries: PatchEntry[], nodeRanges: Map<string, [number, number]>): FingerprintFile['patch'] {
+export function writePatchIndex(targetPath: string, entries: PatchEntry[], nodeRanges: Map<string, [number, number]>, macros: MacroIndex): FingerprintFile['patch'] {
   const token = randomUUID();
   const ranges: number[] = [];
-  const lines = [JSON.stringify({ format: 'strata-parse-patch', version: 1, token })];
+  const header: IndexHeader = { format: 'strata-parse-patch', version: 2, token, macros };
+  const lines = [JSON.stringify(header)];
   for (const e of entries) {
     const r = nodeRanges.get(e.id);
     if (!r) continue;
@@ -99,11 +108,11 @@ export async function patchManifest(options: ParseOptions, changed: ChangedFiles
   const ranges = fp.patch.ranges;
   const manifestFile = fp.manifest.file;
   let index: Buffer;
+  let header: IndexHeader;
   try {
     index = readFileSync(join(changed.targetPath, PATCH_FILE));
-    const headerEnd = index.indexOf(10);
-    const header = JSON.parse(index.subarray(0, headerEnd).toString('utf8')) as { format?: string; version?: number; token?: string };
-    if (header.format !== 'strata-parse-patch' || header.version !== 1 || header.token !== fp.patch.token) return undefined;
+    header = JSON.parse(index.subarray(0, index.indexOf(10)).toString('utf8')) as IndexHeader;
+    if (header.format !== 'strata-parse-patch' || header.version !== 2 || header.token !== fp.patch.token || typeof header.macros !== 'object') return undefined;
     if (statSync(manifestFile).size !== fp.manifest.size) return undefined;
   } catch {
     return undefined;
@@ -123,7 +132,9 @@ export async function patchManifest(options: ParseOptions, changed: ChangedFiles
   // Render each changed file again; any difference in what it asks for ends the patch.
   const env = options.env ?? process.env;
   const logged: string[] = [];
-  const setup = await setupParse({ ...options, log: (msg, info) => void (info && logged.push(msg)) }, env, true);
+  // The macro files are unchanged (the fingerprint check found only these files changed),
+  // so they are compiled only if the renders call them.
+  const setup = await setupParse({ ...options, knownMacros: header.macros, log: (msg, info) => void (info && logged.push(msg)) }, env, true);
   const patched: { line: IndexLine; contents: string; hash: string; stamp: FingerprintFile['files'][number]; fileIndex: number }[] = [];
   for (const [n, line] of lines.entries()) {
     const pkg = setup.project.packages.find((p) => p.name === line.pkg);

@@ -121,6 +121,17 @@ test('an entry is rewritten within its room when it fits; the rest of the file m
   assert.equal((await parse(dir)).how, 'current');
 });
 
+test('a patched model that calls a package macro dispatched to the project renders it (macro files compile when called)', async () => {
+  const dir = project();
+  await parse(dir);
+  edit(dir, 'models/staging/stg_payments.sql', (t) => t.replace(/as amount,/, 'as amount, -- from cents\n'));
+  const r = await parse(dir);
+  assert.equal(r.how, 'patched', r.text);
+  const m = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));
+  assert.deepEqual(m.nodes['model.jaffle.stg_payments'].depends_on.macros, ['macro.jaffle.duckdb__cents_to_dollars', 'macro.util_pkg.cents_to_dollars']);
+  assert.deepEqual(stable(dir), await fresh(dir));
+});
+
 test('an edit that changes refs, config or YAML takes the full parse', async () => {
   const dir = project();
   await parse(dir);
