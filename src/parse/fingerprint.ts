@@ -20,13 +20,15 @@ import { STRATA_VERSION } from './manifest.js';
 export const FINGERPRINT_FILE = 'partial_parse.strata.inputs.json';
 
 /**
- * When this build of the parser was made (the newest of the parsing modules' times): a
+ * When this build of the parser was made (the newest of the parsing modules' times, or of
+ * this file when it is a bundle's chunk: the bundle is written whole at every build): a
  * rebuilt Strata never trusts a cache or fingerprint an older build wrote.
  */
 export const BUILD_STAMP = (() => {
   const here = fileURLToPath(import.meta.url);
   const ext = extname(here);
-  return Math.max(...['fingerprint', 'parser', 'cache', 'manifest', 'generic-tests'].map((m) => statSync(join(here, '..', m + ext), { throwIfNoEntry: false })?.mtimeMs ?? 0));
+  const modules = ['fingerprint', 'parser', 'cache', 'manifest', 'generic-tests'].map((m) => join(here, '..', m + ext));
+  return Math.max(...[here, ...modules].map((f) => statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 0));
 })();
 
 /** The options of a parse that are not files or env vars. */
