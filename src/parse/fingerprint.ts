@@ -256,13 +256,11 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
   for (const [dir, entries] of data.folders) {
     let now: string[] | null;
     try {
-      now = readdirSync(full(dir)).filter((n) => !n.startsWith('.')).sort();
+      now = readdirSync(full(dir)).filter((n) => !n.startsWith('.'));
     } catch {
       now = null;
     }
-    if (now === null || entries === null ? now !== entries : now.length !== entries.length || now.some((n, i) => n !== entries[i])) {
-      return { current: false, reason: `${dir} changed` };
-    }
+    if (now === null || entries === null ? now !== entries : !sameNames(now, entries)) return { current: false, reason: `${dir} changed` };
   }
   let restamped = false;
   const changed: number[] = [];
@@ -302,6 +300,15 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
     }
   }
   return { current: true, manifestFile: data.manifest.file, notices: data.notices, warnings: data.warnings, summary: data.summary, files: data.files.length };
+}
+
+/** Whether two listings of a folder name the same entries: in the same order (as a folder that has not changed lists them), else once sorted. */
+function sameNames(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  if (a.every((n, i) => n === b[i])) return true;
+  const sa = [...a].sort();
+  const sb = [...b].sort();
+  return sa.every((n, i) => n === sb[i]);
 }
 
 /**

@@ -55,9 +55,13 @@ export function inputExists(absPath: string): boolean {
   return found;
 }
 
-/** Record a folder's visible entries, hidden ones left out (null: it does not exist or cannot be read). */
+/**
+ * Record a folder's visible entries, hidden ones left out, in the order the folder listed
+ * them (null: it does not exist or cannot be read). A folder that has not changed lists
+ * them in the same order again, so the fingerprint check compares them without sorting.
+ */
 export function noteFolder(absPath: string, entries: string[] | null): void {
-  current.getStore()?.folders.set(absPath, entries && entries.filter((n) => !n.startsWith('.')).sort());
+  current.getStore()?.folders.set(absPath, entries && entries.filter((n) => !n.startsWith('.')));
 }
 
 /** sha256 of a string, hex. */
