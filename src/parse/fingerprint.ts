@@ -107,6 +107,8 @@ export interface ChangedFiles {
   files: number[];
   /** When the check began (ms since the epoch). */
   startedAt: number;
+  /** The fingerprint file's text as read, when the check changed nothing in `fingerprint` (see {@link saveStamps}). */
+  text?: string;
 }
 
 /**
@@ -181,6 +183,33 @@ export function writeFingerprint(
   saveFingerprint(targetPath, data);
 }
 
+/**
+ * Write the fingerprint of a check after the changed files were brought into the manifest
+ * without moving anything else in it: each file's new stamp replaces its entry in the text
+ * the check read (which `JSON.stringify` wrote, so an entry serialized again is found as
+ * it is), which saves serializing 10,000 entries again. Without that text, or should an
+ * entry not be found exactly once, the fingerprint is written whole.
+ */
+export function saveStamps(changed: ChangedFiles, stamps: [number, FingerprintFile['files'][number]][]): void {
+  const fp = changed.fingerprint;
+  let text = changed.text;
+  const from = text?.indexOf('"files":[') ?? -1;
+  for (const [i, stamp] of stamps) {
+    const before = JSON.stringify(fp.files[i]);
+    const at = from < 0 ? -1 : text!.indexOf(before, from);
+    if (at >= 0 && text!.indexOf(before, at + 1) < 0) text = text!.slice(0, at) + JSON.stringify(stamp) + text!.slice(at + before.length);
+    else text = undefined;
+    fp.files[i] = stamp;
+  }
+  if (text === undefined) return saveFingerprint(changed.targetPath, fp);
+  const file = join(changed.targetPath, FINGERPRINT_FILE);
+  try {
+    writeAtomically(file, text);
+  } catch {
+    rmSync(file, { force: true });
+  }
+}
+
 /** Write a fingerprint. Best effort, like any cache: when it cannot be written, none is left to be trusted. */
 export function saveFingerprint(targetPath: string, data: FingerprintFile): void {
   const file = join(targetPath, FINGERPRINT_FILE);
@@ -242,8 +271,10 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
   const startedAt = Date.now();
   const file = join(targetPath, FINGERPRINT_FILE);
   let data: FingerprintFile;
+  let text: string;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8')) as FingerprintFile;
+    text = readFileSync(file, 'utf8');
+    data = JSON.parse(text) as FingerprintFile;
   } catch {
     return { current: false, reason: 'no fingerprint' };
   }
@@ -291,7 +322,7 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
   }
   const m = statSync(data.manifest.file, { throwIfNoEntry: false });
   if (!m || m.size !== data.manifest.size) return { current: false, reason: 'manifest.json changed' };
-  if (changed.length > 0) return { current: false, reason: `${data.files[changed[0]!]![0]} changed`, changed: { targetPath, fingerprint: data, files: changed, startedAt } };
+  if (changed.length > 0) return { current: false, reason: `${data.files[changed[0]!]![0]} changed`, changed: { targetPath, fingerprint: data, files: changed, startedAt, text: restamped ? undefined : text } };
   if (restamped) {
     try {
       writeAtomically(file, JSON.stringify(data));

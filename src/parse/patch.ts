@@ -20,7 +20,7 @@ import { secretValues } from '../project/index.js';
 import { sha256 } from '../project/input-log.js';
 import type { ProjectFile } from '../project/types.js';
 import type { CachedParse } from './cache.js';
-import { fileStamp, recordedPath, restampManifest, saveFingerprint, type ChangedFiles, type FingerprintFile } from './fingerprint.js';
+import { fileStamp, recordedPath, restampManifest, saveFingerprint, saveStamps, type ChangedFiles, type FingerprintFile } from './fingerprint.js';
 import { patchRoom } from './manifest.js';
 import { renderForParse, setupParse, type MacroIndex, type NodeSpec, type ParseOptions } from './parser.js';
 
@@ -221,17 +221,17 @@ export async function patchManifest(options: ParseOptions, changed: ChangedFiles
   }
   restampManifest(manifestFile, randomUUID(), new Date().toISOString());
 
-  // The fingerprint: the files' new stamps, the manifest's size, and the moved ranges (an
-  // entry's end moves with its own growth, its start with that of the entries before it).
-  const newRanges = ranges.map((r) => {
-    let moved = r;
-    for (const s of shifts) if (r >= s.at) moved += s.by;
-    return moved;
-  });
-  for (const p of patched) fp.files[p.fileIndex] = p.stamp;
-  fp.manifest = { file: manifestFile, size };
-  fp.patch = { token: fp.patch.token, ranges: newRanges };
-  saveFingerprint(changed.targetPath, fp);
+  // The fingerprint: the files' new stamps and, when entries moved, the manifest's size and
+  // the moved ranges (an entry's end moves with its own growth, its start with that of the
+  // entries before it).
+  if (shifts.length === 0) {
+    saveStamps(changed, patched.map((p) => [p.fileIndex, p.stamp]));
+  } else {
+    for (const p of patched) fp.files[p.fileIndex] = p.stamp;
+    fp.manifest = { file: manifestFile, size };
+    fp.patch = { token: fp.patch.token, ranges: ranges.map((r) => shifts.reduce((moved, s) => (r >= s.at ? moved + s.by : moved), r)) };
+    saveFingerprint(changed.targetPath, fp);
+  }
   return {
     manifestFile,
     rendered: patched.length,
