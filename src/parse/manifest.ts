@@ -246,6 +246,12 @@ export function serializeManifest(manifest: Manifest): SerializedManifest {
     chunks.push(b);
     at += b.length;
   };
+  let spaces = Buffer.alloc(4096, ' ');
+  const room = (n: number) => {
+    if (n > spaces.length) spaces = Buffer.alloc(n, ' ');
+    chunks.push(spaces.subarray(0, n));
+    at += n;
+  };
   let sep = '{';
   for (const [key, value] of Object.entries(manifest)) {
     if (value === undefined) continue;
@@ -260,7 +266,8 @@ export function serializeManifest(manifest: Manifest): SerializedManifest {
       push(`${nodeSep}${JSON.stringify(id)}:`);
       nodeSep = ',';
       const start = at;
-      push(JSON.stringify(node) + ' '.repeat(patchRoom(node)));
+      push(JSON.stringify(node));
+      room(patchRoom(node));
       nodeRanges.set(id, [start, at]);
     }
     push(nodeSep === '{' ? '{}' : '}');
