@@ -34,18 +34,20 @@
     {% endif %}
 {%- endset %}
 
-{% if not is_incremental() %}
-
-select segment_id, trait_name, trait_value, value_timestamp, value_seq, uuid_ts
-from (
-    {{ profiles_sync_latest_update_trait_values(updates, traits, seq_column) }}
-) as picked
-
-{% else %}
-
 with unpivoted as (
     {{ profiles_sync_unpivot_traits(updates, traits, seq_column) }}
 ),
+
+{% if not is_incremental() %}
+
+picked as (
+    {{ profiles_sync_latest_trait_values('unpivoted') }}
+)
+
+select segment_id, trait_name, trait_value, value_timestamp, value_seq, uuid_ts
+from picked
+
+{% else %}
 
 stored as (
     select t.segment_id, t.trait_name, t.trait_value, t.value_timestamp, t.value_seq, t.uuid_ts
