@@ -94,9 +94,9 @@ function median(runs: { ms: number; rssMb: number }[]): { ms: number; rssMb: num
 }
 
 /**
- * Give every file of the generated project a time an hour back, as a project's files
- * usually are when it is parsed (files changed within 2 s of a parse are verified by their
- * contents at the next check instead of by time, once).
+ * Give every file and folder of the generated project a time an hour back, as a project's
+ * usually are when it is parsed (files and folders changed within 2 s of a parse are
+ * verified by their contents at the next check instead of by time).
  */
 function ageFiles(dir: string): void {
   const old = new Date(Date.now() - 3600_000);
@@ -104,7 +104,7 @@ function ageFiles(dir: string): void {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else utimesSync(p, old, old);
+      utimesSync(p, old, old);
     }
   };
   walk(dir);
@@ -188,8 +188,9 @@ Each figure is \`strata parse\` run as a user runs it: a fresh Node process from
 writing \`target/manifest.json\`); "no change" is the median of 3 runs, "one file changed" of 5 edits.
 "No change" is the second parse: its fingerprint check (\`src/parse/fingerprint.ts\`: every file and
 folder the last parse read is stat'ed, env vars and options compared) finds the manifest current
-(the generated files are given a time an hour back, as a project's files usually are; a file changed
-within 2 s of a parse is verified by its contents once, at the next check).
+(the generated files and folders are given a time an hour back, as a project's usually are; a file
+changed within 2 s of a parse is verified by its contents, and such a folder by listing it, at the
+next check; a folder whose time is unchanged is not listed).
 "One file changed" appends a comment to one model: the fingerprint check finds that file changed, it is
 rendered again with the project's macros alone, asks for the same refs, sources and config as before,
 and its entry in manifest.json is rewritten in place, within the room the parse left after it, so

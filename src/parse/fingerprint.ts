@@ -62,7 +62,12 @@ export interface FingerprintFile {
   /** [path, size, mtimeMs (-1: verify by hash), the first 32 hex digits of the sha256]. */
   files: [string, number, number, string][];
   absent: string[];
-  folders: [string, string[] | null][];
+  /**
+   * [path, its visible entries (null: it could not be listed), its mtimeMs before it was
+   * listed (-1: list it to verify)]. A folder's time changes whenever an entry is added,
+   * removed or renamed in it, so an unchanged time spares listing it.
+   */
+  folders: [string, string[] | null, number][];
   /** Environment variables read, with the digest of the value seen (null: unset). */
   env: [string, string | null][];
   /** Set when the environment's names were listed: a digest of the DBT_ENV_SECRET_* names. */
@@ -171,7 +176,7 @@ export function writeFingerprint(
     root: extra.rootDir,
     files: [...inputs.log.files].map(([abs, s]) => fileStamp(short(abs), s.size, s.mtimeMs, s.hash, inputs.startedAt)),
     absent: [...inputs.log.absent].map(short),
-    folders: [...inputs.log.folders].map(([abs, entries]) => [short(abs), entries]),
+    folders: [...inputs.log.folders].map(([abs, f]) => [short(abs), f?.entries ?? null, f ? trustedTime(f.mtimeMs, inputs.startedAt) : -1]),
     env: [...inputs.env],
     envAll: inputs.envEnumerated ? secretNamesDigest(extra.env) : null,
     manifest: { file: manifestFile, size: statSync(manifestFile).size },
@@ -223,7 +228,12 @@ export function saveFingerprint(targetPath: string, data: FingerprintFile): void
 
 /** How a file read at `startedAt` is recorded: [path, size, mtimeMs (-1 when too recent to trust), hash]. */
 export function fileStamp(path: string, size: number, mtimeMs: number, hash: string, startedAt: number): FingerprintFile['files'][number] {
-  return [path, size, mtimeMs >= startedAt - TIMESTAMP_GRANULARITY_MS ? -1 : mtimeMs, hash.slice(0, HASH_DIGITS)];
+  return [path, size, trustedTime(mtimeMs, startedAt), hash.slice(0, HASH_DIGITS)];
+}
+
+/** A modification time as a fingerprint keeps it: -1 when it is too close to `startedAt` to tell a later change from it. */
+function trustedTime(mtimeMs: number, startedAt: number): number {
+  return mtimeMs >= startedAt - TIMESTAMP_GRANULARITY_MS ? -1 : mtimeMs;
 }
 
 function writeAtomically(file: string, text: string): void {
@@ -284,16 +294,26 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
   for (const [name, digest] of data.env) if (envDigest(env[name]) !== digest) return { current: false, reason: `env var ${name} changed` };
   if (data.envAll !== null && data.envAll !== secretNamesDigest(env)) return { current: false, reason: 'the environment changed' };
   for (const p of data.absent) if (existsSync(full(p))) return { current: false, reason: `${p} appeared` };
-  for (const [dir, entries] of data.folders) {
+  let restamped = false;
+  for (const folder of data.folders) {
+    const [dir, entries, mtimeMs] = folder;
+    const abs = full(dir);
+    // The time first: an entry added while the folder is listed changes it after.
+    const st = statSync(abs, NO_THROW);
+    if (entries !== null && st?.isDirectory() && mtimeMs >= 0 && st.mtimeMs === mtimeMs) continue;
     let now: string[] | null;
     try {
-      now = readdirSync(full(dir)).filter((n) => !n.startsWith('.'));
+      now = readdirSync(abs).filter((n) => !n.startsWith('.'));
     } catch {
       now = null;
     }
     if (now === null || entries === null ? now !== entries : !sameNames(now, entries)) return { current: false, reason: `${dir} changed` };
+    // The same entries under a new (or a too recent) time: keep the time once it is safely past.
+    if (st && st.mtimeMs < startedAt - TIMESTAMP_GRANULARITY_MS) {
+      folder[2] = st.mtimeMs;
+      restamped = true;
+    }
   }
-  let restamped = false;
   const changed: number[] = [];
   // A plain indexed loop: this runs once per file (10,000 and more) in a process that has
   // just started, mostly before the JIT has compiled it, where an iterator and

@@ -9,7 +9,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Environment, type Template } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
-import { loadProject, configFor, mergeConfig, resolveVar, InputLog, recordInputs, readInput, noteFolder } from '../project/index.js';
+import { loadProject, configFor, mergeConfig, resolveVar, InputLog, recordInputs, readInput, noteFolder, folderTime } from '../project/index.js';
 import type { LoadProjectOptions, PackageProject, Project, ProjectFile, NodeProperties, ColumnProperties } from '../project/types.js';
 import { buildGraph, suggest, type Graph, type GraphNode } from '../graph/index.js';
 import { bindArgs } from '../context/args.js';
@@ -243,8 +243,9 @@ export async function setupParse(options: ParseOptions, env: NodeJS.ProcessEnv, 
   const registry = new MacroRegistry(project.root.name);
   const macroFiles: ParseSetup['macroFiles'] = [];
   const internalDir = join(STRATA_ROOT, 'packages', 'dbt_internal', 'macros');
+  const internalTime = folderTime(internalDir);
   const internalNames = readdirSync(internalDir);
-  noteFolder(internalDir, internalNames);
+  noteFolder(internalDir, internalNames, internalTime);
   for (const name of internalNames.filter((n) => n.endsWith('.sql')).sort()) {
     const absPath = join(internalDir, name);
     const { contents, hash } = readInput(absPath);

@@ -6,7 +6,7 @@ import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { toPosix } from './display-path.js';
-import { noteFolder, readInput } from './input-log.js';
+import { folderTime, noteFolder, readInput } from './input-log.js';
 import type { DbtProjectConfig, ProjectFile, ProjectFileKind } from './types.js';
 
 type PathKey = 'model-paths' | 'analysis-paths' | 'macro-paths' | 'seed-paths' | 'snapshot-paths' | 'test-paths';
@@ -76,13 +76,14 @@ async function walk(root: string, skip: Set<string>): Promise<string[]> {
   const out: string[] = [];
   const visit = async (d: string): Promise<void> => {
     let entries: Dirent[];
+    const mtimeMs = folderTime(d);
     try {
       entries = await readdir(d, { withFileTypes: true });
     } catch {
-      noteFolder(d, null);
+      noteFolder(d, null, -1);
       return;
     }
-    noteFolder(d, entries.map((e) => e.name));
+    noteFolder(d, entries.map((e) => e.name), mtimeMs);
     const subdirs: Promise<void>[] = [];
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;

@@ -21,6 +21,6 @@ export { readPropertyFile, rendersInPropertyFile } from './property-file.js';
 export { readSelectorsFile, parseSelectors } from './selectors-file.js';
 export { scanDocBlocks } from './docs-blocks.js';
 export { discoverFiles } from './discover-files.js';
-export { InputLog, recordInputs, readInput, inputExists, noteFolder, sha256, type FileStamp } from './input-log.js';
+export { InputLog, recordInputs, readInput, inputExists, noteFolder, folderTime, sha256, type FileStamp } from './input-log.js';
 export { YamlFile, isRecord, type RenderFilter } from './yaml-file.js';
 export { displayPath, toPosix } from './display-path.js';

@@ -24,8 +24,8 @@ export interface FileStamp {
 export class InputLog {
   readonly files = new Map<string, FileStamp>();
   readonly absent = new Set<string>();
-  /** Folder → its visible entries (sorted), or null when it could not be listed. */
-  readonly folders = new Map<string, string[] | null>();
+  /** Folder → its visible entries (in listing order) and its modification time before it was listed, or null when it could not be listed. */
+  readonly folders = new Map<string, { entries: string[]; mtimeMs: number } | null>();
 }
 
 const current = new AsyncLocalStorage<InputLog>();
@@ -56,12 +56,21 @@ export function inputExists(absPath: string): boolean {
 }
 
 /**
- * Record a folder's visible entries, hidden ones left out, in the order the folder listed
- * them (null: it does not exist or cannot be read). A folder that has not changed lists
- * them in the same order again, so the fingerprint check compares them without sorting.
+ * A folder's modification time, to be taken before it is listed (so that an entry added
+ * while it is listed shows as a changed time next time); -1 when it cannot be read.
  */
-export function noteFolder(absPath: string, entries: string[] | null): void {
-  current.getStore()?.folders.set(absPath, entries && entries.filter((n) => !n.startsWith('.')));
+export function folderTime(absPath: string): number {
+  return current.getStore() ? (statSync(absPath, { throwIfNoEntry: false })?.mtimeMs ?? -1) : -1;
+}
+
+/**
+ * Record a folder's visible entries, hidden ones left out, in the order the folder listed
+ * them, with its time from {@link folderTime} (entries null: it does not exist or cannot
+ * be read). A folder that has not changed lists them in the same order again, so the
+ * fingerprint check compares them without sorting.
+ */
+export function noteFolder(absPath: string, entries: string[] | null, mtimeMs: number): void {
+  current.getStore()?.folders.set(absPath, entries && { entries: entries.filter((n) => !n.startsWith('.')), mtimeMs });
 }
 
 /** sha256 of a string, hex. */

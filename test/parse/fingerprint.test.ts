@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -86,6 +86,35 @@ test('a file added, removed, or appearing where one was looked for makes the par
   const both = await parse(dir);
   assert.equal(both.code, 2);
   assert.match(both.text, /Both packages.yml and dependencies.yml/);
+});
+
+test('a folder whose time is unchanged is not listed again; an entry added to it changes its time and is seen', async () => {
+  const dir = project();
+  // Every file and folder an hour old, as in a project not edited lately.
+  const old = new Date(Date.now() - 3600_000);
+  const ageAll = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) ageAll(join(d, e.name));
+    for (const e of readdirSync(d)) utimesSync(join(d, e), old, old);
+  };
+  ageAll(dir);
+  utimesSync(dir, old, old);
+  await parse(dir);
+  const staging = join(dir, 'models', 'staging');
+  const recorded = () => (JSON.parse(readFileSync(join(dir, 'target', FINGERPRINT_FILE), 'utf8')) as { folders: [string, string[] | null, number][] }).folders.find(([p]) => p === 'models/staging')![2];
+  assert.equal(recorded(), statSync(staging).mtimeMs, 'an old folder is recorded with its time');
+  assert.ok((await parse(dir)).current);
+
+  // Touched, the same entries: still current, and the new time is kept for the next check.
+  const older = new Date(Date.now() - 7200_000);
+  utimesSync(staging, older, older);
+  assert.ok((await parse(dir)).current);
+  assert.equal(recorded(), statSync(staging).mtimeMs);
+
+  // A new file changes the folder's time: the folder is listed again and the model found.
+  writeFileSync(join(staging, 'stg_new.sql'), 'select 1 as id\n');
+  assert.equal((await parse(dir)).current, false);
+  assert.ok(manifest(dir).nodes['model.jaffle.stg_new']);
+  assert.equal(recorded(), -1, 'a folder changed just now is listed at every check until its time is safely past');
 });
 
 test('env vars read while parsing, --vars and --target are part of the fingerprint', async () => {
