@@ -85,17 +85,23 @@ function reporterOf(f: GlobalFlags): Reporter {
   return new Reporter({ format: f.logFormat === 'json' ? 'json' : 'text', color: f.color !== false, out: io.out, err: io.err });
 }
 
+/** The top-level commands. */
+const COMMANDS = ['init', 'debug', 'parse', 'compile', 'ls', 'list', 'run', 'build', 'seed', 'snapshot', 'test', 'retry', 'source', 'show', 'run-operation', 'clean', 'demo', 'generate', 'docs'];
+
 /** Run the CLI with `argv` (without `node` and the script). Resolves to the exit code. */
 export async function main(argv: string[], streams?: Partial<CliIO>): Promise<number> {
   io = { out: streams?.out ?? process.stdout, err: streams?.err ?? process.stderr };
   let exitCode = 0;
+  // Only the command being run is defined (all of them for help, or a name that is not a
+  // command): defining two dozen commands with their options costs a few milliseconds.
+  const wanted = (name: string) => !COMMANDS.includes(argv[0]!) || argv[0] === name;
   const program = new Command('strata')
     .description('Build dbt-style analytics projects on embedded DuckDB and PostgreSQL.')
     .version(STRATA_VERSION, '-v, --version')
     .exitOverride()
     .configureOutput({ writeErr: (s) => io.err.write(s), writeOut: (s) => io.out.write(s) });
 
-  program
+  if (wanted('init')) program
     .command('init [name]')
     .description('create a new project that builds on embedded DuckDB')
     .option('--project-dir <dir>', 'where to create it (default: ./<name>)')
@@ -105,12 +111,12 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       io.out.write(`Created a Strata project in ${dir}\nNext: cd ${dir} && strata run\n`);
     });
 
-  common(program.command('debug').description('check the project, profile, target and connection'), false).action(async (f: GlobalFlags) => {
+  if (wanted('debug')) common(program.command('debug').description('check the project, profile, target and connection'), false).action(async (f: GlobalFlags) => {
     const { debugProject } = await import('./debug.js');
     exitCode = await debugProject(options(f, reporterOf(f)), io.out);
   });
 
-  common(program.command('parse').description('parse the project and write target/manifest.json'), false).action(async (f: GlobalFlags) => {
+  if (wanted('parse')) common(program.command('parse').description('parse the project and write target/manifest.json'), false).action(async (f: GlobalFlags) => {
     const r = reporterOf(f);
     const t0 = performance.now();
     const { parseCommand } = await import('../parse/parse-command.js');
@@ -132,7 +138,7 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
     r.info(`Parsed in ${seconds}s (cache: ${parsed.cacheStats.hits} reused, ${parsed.cacheStats.misses} rendered); wrote ${join('target', 'manifest.json')}`);
   });
 
-  common(program.command('compile').description('render the selected nodes to SQL in target/compiled/'))
+  if (wanted('compile')) common(program.command('compile').description('render the selected nodes to SQL in target/compiled/'))
     .option('--inline <sql>', 'compile this SQL (with Jinja) instead of the project\'s nodes')
     .action(async (f: GlobalFlags & { inline?: string }) => {
       const r = reporterOf(f);
@@ -142,7 +148,7 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       else r.info(`Compiled ${out.length} node${out.length === 1 ? '' : 's'} into target/compiled/`);
     });
 
-  for (const name of ['ls', 'list']) {
+  for (const name of ['ls', 'list'].filter(wanted)) {
     common(program.command(name).description('list the selected resources'))
       .addOption(new Option('--output <format>', 'name, path, json or selector').choices(['name', 'path', 'json', 'selector']).default('selector'))
       .option('--resource-type <type...>', 'only these resource types')
@@ -163,28 +169,28 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       .option('--event-time-start <time>', 'microbatch: first event time to build')
       .option('--event-time-end <time>', 'microbatch: event time to stop before');
 
-  runLike('run', 'build the selected models').action(async (f: GlobalFlags & RunFlags) => {
+  if (wanted('run')) runLike('run', 'build the selected models').action(async (f: GlobalFlags & RunFlags) => {
     exitCode = await runCommand(f, 'run');
   });
-  runLike('build', 'build and test the selected models (seeds and snapshots: issue 5) in DAG order')
+  if (wanted('build')) runLike('build', 'build the selected models, seeds and snapshots and run their tests, in DAG order')
     .option('--store-failures', 'keep the failing rows of tests in tables')
     .action(async (f: GlobalFlags & RunFlags) => {
       exitCode = await runCommand(f, 'build', ['model', 'test', 'unit_test', 'seed', 'snapshot']);
     });
-  common(program.command('seed').description('load the CSV files of the seed paths into tables'))
+  if (wanted('seed')) common(program.command('seed').description('load the CSV files of the seed paths into tables'))
     .option('--threads <n>', 'how many seeds load at once', (v) => parseInt(v, 10))
     .option('--full-refresh', 'drop and recreate the tables (needed when a CSV\'s columns change)')
     .option('-x, --fail-fast', 'stop at the first failure')
     .action(async (f: GlobalFlags & RunFlags) => {
       exitCode = await runCommand(f, 'seed', ['seed']);
     });
-  common(program.command('snapshot').description('record changes of the selected snapshots (type-2 slowly changing dimensions)'))
+  if (wanted('snapshot')) common(program.command('snapshot').description('record changes of the selected snapshots (type-2 slowly changing dimensions)'))
     .option('--threads <n>', 'how many snapshots run at once', (v) => parseInt(v, 10))
     .option('-x, --fail-fast', 'stop at the first failure')
     .action(async (f: GlobalFlags & RunFlags) => {
       exitCode = await runCommand(f, 'snapshot', ['snapshot']);
     });
-  common(program.command('test').description('run the selected data tests'))
+  if (wanted('test')) common(program.command('test').description('run the selected data tests'))
     .option('--threads <n>', 'how many tests run at once', (v) => parseInt(v, 10))
     .option('-x, --fail-fast', 'stop at the first failure')
     .option('--store-failures', 'keep the failing rows of tests in tables')
@@ -192,7 +198,7 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       exitCode = await runCommand(f, 'test', ['test', 'unit_test']);
     });
 
-  common(program.command('retry').description('re-run the nodes that failed or were skipped in the last run'), false)
+  if (wanted('retry')) common(program.command('retry').description('re-run the nodes that failed or were skipped in the last run'), false)
     .option('--threads <n>', 'how many nodes build at once', (v) => parseInt(v, 10))
     .action(async (f: GlobalFlags & RunFlags) => {
       const projectDir = resolve(f.projectDir ?? '.');
@@ -209,14 +215,13 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       exitCode = await runCommand({ ...f, select: names }, 'retry');
     });
 
-  const source = program.command('source').description('commands about sources');
-  common(source.command('freshness').description('check how recently each source table was loaded; writes target/sources.json')).action(async (f: GlobalFlags) => {
+  if (wanted('source')) common(program.command('source').description('commands about sources').command('freshness').description('check how recently each source table was loaded; writes target/sources.json')).action(async (f: GlobalFlags) => {
     const api = await loadApi();
     const res = await api.sourceFreshness(options(f, reporterOf(f)));
     exitCode = res.some((x) => x.status === 'error' || x.status === 'runtime error') ? 1 : 0;
   });
 
-  common(program.command('show').description('run a model or an inline query and print its first rows'))
+  if (wanted('show')) common(program.command('show').description('run a model or an inline query and print its first rows'))
     .option('--inline <sql>', 'the query (with Jinja) to run')
     .option('--limit <n>', 'how many rows (default 5; -1 for all)', (v) => parseInt(v, 10))
     .action(async (f: GlobalFlags & { inline?: string; limit?: number }) => {
@@ -227,7 +232,7 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       else r.print(formatTable(res.columns, res.rows));
     });
 
-  common(program.command('run-operation <macro>').description('call a macro'), false)
+  if (wanted('run-operation')) common(program.command('run-operation <macro>').description('call a macro'), false)
     .option('--args <yaml>', 'the macro\'s arguments as YAML or JSON')
     .action(async (macro: string, f: GlobalFlags & { args?: string }) => {
       const r = reporterOf(f);
@@ -237,13 +242,13 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       if (text) r.print(text);
     });
 
-  common(program.command('clean').description('delete the clean-targets (target/ by default)'), false).action(async (f: GlobalFlags) => {
+  if (wanted('clean')) common(program.command('clean').description('delete the clean-targets (target/ by default)'), false).action(async (f: GlobalFlags) => {
     const api = await loadApi();
     const removed = await api.clean(options(f, reporterOf(f)));
     io.out.write(removed.length ? `Removed ${removed.join(', ')}\n` : 'Nothing to clean\n');
   });
 
-  program
+  if (wanted('demo')) program
     .command('demo')
     .description('generate sample Segment Profiles Sync data, build the example project on it, and summarise')
     .option('--people <n>', 'how many people to simulate', (v) => parseInt(v, 10))
@@ -254,8 +259,8 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       exitCode = await demo({ people: f.people, days: f.days, color: f.color !== false });
     });
 
-  generateCommand(program);
-  docsCommand(program);
+  if (wanted('generate')) generateCommand(program);
+  if (wanted('docs')) docsCommand(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
