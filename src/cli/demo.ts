@@ -3,7 +3,7 @@
  * build the example project (examples/demo, which uses the shipped profiles_sync
  * package) on it, and print what came out.
  */
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import pc from 'picocolors';
 import * as api from '../api.js';
@@ -30,6 +30,11 @@ export async function demo(o: DemoOptions = {}): Promise<number> {
   for (const f of [dbPath, `${dbPath}.wal`]) if (existsSync(f)) rmSync(f);
   rmSync(projectDir, { recursive: true, force: true });
   cpSync(join(STRATA_ROOT, 'examples', 'demo'), projectDir, { recursive: true, filter: (src) => !src.includes(`${'/'}target`) });
+  // The copy's profile points at the generated database by default (the example's default,
+  // target/demo.duckdb, is relative to the project folder), so that the commands printed at
+  // the end work on the copy as they are.
+  const profiles = join(projectDir, 'profiles.yml');
+  writeFileSync(profiles, readFileSync(profiles, 'utf8').replace("'target/demo.duckdb'", `'${relative(projectDir, dbPath)}'`));
 
   const people = o.people ?? 2000;
   const days = o.days ?? 30;

@@ -20,8 +20,9 @@ export interface ProfilesLocation {
 }
 
 /**
- * Find profiles.yml as dbt does. An explicit folder (flag or env var) without a
- * profiles.yml is an error; otherwise `null` when none exists.
+ * Find profiles.yml as dbt does. An explicit folder (flag or env var) is taken relative to
+ * the current folder, as dbt takes it, and without a profiles.yml is an error; otherwise
+ * `null` when none exists.
  */
 export function findProfiles(projectDir: string, profilesDir: string | undefined, env: NodeJS.ProcessEnv): ProfilesLocation | null {
   const explicit: [ProfilesLocation['via'], string | undefined][] = [
@@ -31,9 +32,9 @@ export function findProfiles(projectDir: string, profilesDir: string | undefined
   ];
   for (const [via, dir] of explicit) {
     if (!dir) continue;
-    const file = join(resolve(projectDir, dir), 'profiles.yml');
+    const file = join(resolve(dir), 'profiles.yml');
     if (!inputExists(file)) {
-      throw new StrataError('profiles-not-found', `No profiles.yml in ${resolve(projectDir, dir)} (from ${via === 'profiles-dir' ? '--profiles-dir' : via})`, {
+      throw new StrataError('profiles-not-found', `No profiles.yml in ${resolve(dir)} (from ${via === 'profiles-dir' ? '--profiles-dir' : via})`, {
         hint: 'Point it at the folder that holds profiles.yml, or unset it to use the project folder or ~/.dbt.',
       });
     }

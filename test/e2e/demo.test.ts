@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { demo } from '../../src/cli/demo.js';
+import { main } from '../../src/cli/main.js';
 
 test('strata demo builds and tests the example project on generated data', { timeout: 180_000 }, async () => {
   const cwd = mkdtempSync(join(tmpdir(), 'strata-demo-'));
@@ -28,4 +30,13 @@ test('strata demo builds and tests the example project on generated data', { tim
   assert.ok(profiles > 100, text);
   assert.ok(tests >= 10, text);
   assert.match(text, /Completed successfully/);
+
+  // The command the summary prints to query a model works as printed (its paths are relative to the current folder).
+  const show = /Query a model: +\S+ (show .*)$/m.exec(text)?.[1];
+  assert.ok(show, text);
+  delete process.env.STRATA_DEMO_DB; // set by the demo for its own build
+  const out: string[] = [];
+  const sink = new Writable({ write: (c, _e, done) => (out.push(String(c)), done()) });
+  assert.equal(await main([...show.split(' '), '--no-color'], { out: sink, err: sink }), 0, out.join(''));
+  assert.match(out.join(''), /canonical_segment_id/);
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { findProfiles, resolveProfile, redactTarget, secretValues, scrubSecrets, loadProject } from '../../src/project/index.js';
 import { StrataError } from '../../src/errors.js';
 import { regexRender } from './helpers.js';
@@ -41,6 +41,8 @@ test('profiles.yml discovery order: flag, STRATA_PROFILES_DIR, DBT_PROFILES_DIR,
     rmSync(join(s.home, '.dbt', 'profiles.yml'));
     assert.equal(findProfiles(s.project, undefined, { HOME: s.home }), null);
     assert.throws(() => findProfiles(s.project, join(s.base, 'nowhere'), { HOME: s.home }), (e: unknown) => e instanceof StrataError && e.code === 'profiles-not-found');
+    // A relative folder is taken from the current folder, as dbt takes it (not from the project's).
+    assert.equal(findProfiles(s.project, relative(process.cwd(), s.a), { HOME: s.home })?.file, join(s.a, 'profiles.yml'));
     // loadProject uses the same order and reads the target from the file it found.
     const p = await loadProject({ projectDir: s.project, strataRoot: s.base, env: { HOME: s.home, DBT_PROFILES_DIR: s.c } });
     assert.equal(p.profile?.fields['path'], 'c.duckdb');
