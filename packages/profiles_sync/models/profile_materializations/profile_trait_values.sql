@@ -23,6 +23,8 @@
 
 {%- set traits = profiles_sync_trait_columns() -%}
 {%- set seq_column = 'seq' if profiles_sync_traits_has_column('seq') else 'cast(null as ' ~ dbt.type_bigint() ~ ')' -%}
+{#- Looked up once (a query when the model runs), used twice below. -#}
+{%- set watermark = profiles_sync_watermark() if is_incremental() else none -%}
 
 {#- Inlined in each branch of the unpivot rather than a CTE, so that each reads only its own columns. -#}
 {%- set updates -%}
@@ -30,7 +32,7 @@
     from {{ profiles_sync_traits_relation() }}
     where segment_id is not null
     {% if is_incremental() %}
-      and uuid_ts >= {{ profiles_sync_watermark() }}
+      and uuid_ts >= {{ watermark }}
     {% endif %}
 {%- endset %}
 
@@ -59,7 +61,7 @@ stored as (
     {%- set updated_segments -%}
         select segment_id
         from {{ profiles_sync_traits_relation() }}
-        where uuid_ts >= {{ profiles_sync_watermark() }}
+        where uuid_ts >= {{ watermark }}
     {%- endset %}
     where {{ profiles_sync_key_hint('t.segment_id', updated_segments) }}
 ),
