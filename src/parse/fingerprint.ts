@@ -206,21 +206,19 @@ export function saveStamps(changed: ChangedFiles, stamps: [number, FingerprintFi
     else text = undefined;
     fp.files[i] = stamp;
   }
-  if (text === undefined) return saveFingerprint(changed.targetPath, fp);
-  const file = join(changed.targetPath, FINGERPRINT_FILE);
-  try {
-    writeAtomically(file, text);
-  } catch {
-    rmSync(file, { force: true });
-  }
+  saveFingerprintText(changed.targetPath, text ?? JSON.stringify(fp));
 }
 
 /** Write a fingerprint. Best effort, like any cache: when it cannot be written, none is left to be trusted. */
 export function saveFingerprint(targetPath: string, data: FingerprintFile): void {
+  saveFingerprintText(targetPath, JSON.stringify(data));
+}
+
+function saveFingerprintText(targetPath: string, text: string): void {
   const file = join(targetPath, FINGERPRINT_FILE);
   try {
     mkdirSync(targetPath, { recursive: true });
-    writeAtomically(file, JSON.stringify(data));
+    writeAtomically(file, text);
   } catch {
     rmSync(file, { force: true });
   }
@@ -309,8 +307,9 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
     }
     if (now === null || entries === null ? now !== entries : !sameNames(now, entries)) return { current: false, reason: `${dir} changed` };
     // The same entries under a new (or a too recent) time: keep the time once it is safely past.
-    if (st && st.mtimeMs < startedAt - TIMESTAMP_GRANULARITY_MS) {
-      folder[2] = st.mtimeMs;
+    const kept = st ? trustedTime(st.mtimeMs, startedAt) : -1;
+    if (kept >= 0) {
+      folder[2] = kept;
       restamped = true;
     }
   }
@@ -335,8 +334,9 @@ export function checkFingerprint(targetPath: string, key: string, env: NodeJS.Pr
     }
     // Same contents under a new (or a too recent) time stamp: once that time is safely in
     // the past, keep it, so that the next check need not read the file.
-    if (st.mtimeMs < startedAt - TIMESTAMP_GRANULARITY_MS) {
-      entry[2] = st.mtimeMs;
+    const kept = trustedTime(st.mtimeMs, startedAt);
+    if (kept >= 0) {
+      entry[2] = kept;
       restamped = true;
     }
   }
