@@ -14,7 +14,7 @@
  * in the index) is left to the full parse with its cache, which also reports errors.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { secretValues } from '../project/index.js';
 import { sha256 } from '../project/input-log.js';
@@ -165,12 +165,12 @@ export async function patchManifest(options: ParseOptions, changed: ChangedFiles
   patched.sort((a, b) => ranges[a.line.k * 2]! - ranges[b.line.k * 2]!);
   const oldSize = fp.manifest.size;
   const now = Date.now() / 1000;
-  let size = oldSize;
-  const shifts: { at: number; by: number }[] = [];
+  /** Each entry's range and new bytes: as long as the range when they fit, longer (with fresh room) when not. */
+  const entries: { start: number; end: number; bytes: Buffer }[] = [];
+  const growth = (e: (typeof entries)[number]) => e.bytes.length - (e.end - e.start);
   try {
     const fd = openSync(manifestFile, 'r+');
     try {
-      const entries: { start: number; end: number; bytes: Buffer }[] = [];
       let from = 0;
       for (const p of patched) {
         const start = ranges[p.line.k * 2]!;
@@ -188,30 +188,27 @@ export async function patchManifest(options: ParseOptions, changed: ChangedFiles
         node.checksum = { name: 'sha256', checksum: p.hash };
         node.created_at = now;
         const json = Buffer.from(JSON.stringify(node));
-        const length = json.length <= end - start ? end - start : json.length + patchRoom(node);
-        const bytes = Buffer.alloc(length, ' ');
+        const bytes = Buffer.alloc(json.length <= end - start ? end - start : json.length + patchRoom(node), ' ');
         json.copy(bytes);
         entries.push({ start, end, bytes });
-        if (length !== end - start) shifts.push({ at: end, by: length - (end - start) });
       }
-      const moved = entries.findIndex((e) => e.bytes.length !== e.end - e.start);
+      const moved = entries.findIndex((e) => growth(e) > 0);
       for (const e of moved < 0 ? entries : entries.slice(0, moved)) writeAt(fd, e.bytes, e.start);
       if (moved >= 0) {
         const at = entries[moved]!.start;
         const tail = readAt(fd, at, oldSize - at);
-        const parts: Buffer[] = [];
         let cursor = at;
+        let to = at;
+        const write = (bytes: Buffer) => {
+          writeAt(fd, bytes, to);
+          to += bytes.length;
+        };
         for (const e of entries.slice(moved)) {
-          parts.push(tail.subarray(cursor - at, e.start - at), e.bytes);
+          write(tail.subarray(cursor - at, e.start - at));
+          write(e.bytes);
           cursor = e.end;
         }
-        parts.push(tail.subarray(cursor - at));
-        size = at;
-        for (const part of parts) {
-          writeAt(fd, part, size);
-          size += part.length;
-        }
-        if (size < oldSize) ftruncateSync(fd, size);
+        write(tail.subarray(cursor - at));
       }
     } finally {
       closeSync(fd);
@@ -221,15 +218,16 @@ export async function patchManifest(options: ParseOptions, changed: ChangedFiles
   }
   restampManifest(manifestFile, randomUUID(), new Date().toISOString());
 
-  // The fingerprint: the files' new stamps and, when entries moved, the manifest's size and
+  // The fingerprint: the files' new stamps and, when entries grew, the manifest's size and
   // the moved ranges (an entry's end moves with its own growth, its start with that of the
   // entries before it).
-  if (shifts.length === 0) {
+  const grown = entries.filter((e) => growth(e) > 0);
+  if (grown.length === 0) {
     saveStamps(changed, patched.map((p) => [p.fileIndex, p.stamp]));
   } else {
     for (const p of patched) fp.files[p.fileIndex] = p.stamp;
-    fp.manifest = { file: manifestFile, size };
-    fp.patch = { token: fp.patch.token, ranges: ranges.map((r) => shifts.reduce((moved, s) => (r >= s.at ? moved + s.by : moved), r)) };
+    fp.manifest = { file: manifestFile, size: oldSize + grown.reduce((n, e) => n + growth(e), 0) };
+    fp.patch = { token: fp.patch.token, ranges: ranges.map((r) => grown.reduce((at, e) => (r >= e.end ? at + growth(e) : at), r)) };
     saveFingerprint(changed.targetPath, fp);
   }
   return {
