@@ -32,9 +32,10 @@ export function findProfiles(projectDir: string, profilesDir: string | undefined
   ];
   for (const [via, dir] of explicit) {
     if (!dir) continue;
-    const file = join(resolve(dir), 'profiles.yml');
+    const folder = resolve(dir);
+    const file = join(folder, 'profiles.yml');
     if (!inputExists(file)) {
-      throw new StrataError('profiles-not-found', `No profiles.yml in ${resolve(dir)} (from ${via === 'profiles-dir' ? '--profiles-dir' : via})`, {
+      throw new StrataError('profiles-not-found', `No profiles.yml in ${folder} (from ${via === 'profiles-dir' ? '--profiles-dir' : via})`, {
         hint: 'Point it at the folder that holds profiles.yml, or unset it to use the project folder or ~/.dbt.',
       });
     }
