@@ -242,7 +242,7 @@ interface ReplayTiming {
 const UNIQUE_KEYS: Record<string, string[]> = {
   id_graph: ['segment_id'],
   external_id_mapping: ['external_id_hash'],
-  profile_trait_values: ['segment_id', 'trait_name'],
+  profile_trait_values: ['segment_id'],
   profile_traits: ['canonical_segment_id'],
   profile_merges: ['segment_id'],
 };

@@ -1,89 +1,108 @@
 {#-
-  profile_trait_values: for each segment_id and trait, the latest non-null value the
-  segment was given (one row per segment_id and trait_name), as text, with the event
-  time and seq that make it the latest. profile_traits combines these per canonical
-  profile. A NULL in an update means "not set by this update": it never replaces a value.
+  profile_trait_values: one row per segment_id that was ever given a trait value: for each
+  trait, the latest non-null value the segment itself was given (a column named as the
+  trait, of the source's type), with `<trait>__at` and `<trait>__seq`, the event time and
+  seq that make it the latest. profile_traits combines these rows per canonical profile.
+  A NULL in an update means "not set by this update": it never replaces a value.
 
   Incremental runs fold the updates loaded since the last run minus `etl_overlap` hours
-  into the stored values; an update that arrives late but is older than the stored value
-  loses to it, as it would in a full refresh.
+  into the stored rows of their segments; an update that arrives late but is older than
+  the stored value loses to it, as it would in a full refresh.
 -#}
 {#- On PostgreSQL (dbt-postgres's `indexes`; none elsewhere, see profiles_sync_indexes), B-tree
     indexes for the lookups of incremental runs, so that they read the stored rows they need rather
-    than the whole table: (segment_id, trait_name): the stored values of updated profiles, and of
-    touched groups' members; uuid_ts: this model's watermark. -#}
+    than the whole table: segment_id: the stored values of updated profiles, and of touched groups'
+    members; uuid_ts: this model's watermark. -#}
 {{ config(
-    unique_key=['segment_id', 'trait_name'],
+    unique_key='segment_id',
     incremental_strategy='delete+insert',
     indexes=profiles_sync_indexes([
-        {'columns': ['segment_id', 'trait_name']},
+        {'columns': ['segment_id']},
         {'columns': ['uuid_ts']}
     ])
 ) }}
 
 {%- set traits = profiles_sync_trait_columns() -%}
 {%- set seq_column = 'seq' if profiles_sync_traits_has_column('seq') else 'cast(null as ' ~ dbt.type_bigint() ~ ')' -%}
-{#- Looked up once (a query when the model runs), used twice below. -#}
-{%- set watermark = profiles_sync_watermark() if is_incremental() else none -%}
+{%- set columns = ['segment_id'] -%}
+{%- for trait in traits %}{% do columns.extend([trait.name, trait.name ~ '__at', trait.name ~ '__seq']) %}{% endfor -%}
+{%- do columns.append('uuid_ts') -%}
+{#- The stored columns, when incremental: a trait that just appeared has none yet (they are
+    added after this query runs), its stored values are then NULL and every row is written. -#}
+{%- set stored_names = [] -%}
+{%- if execute and is_incremental() -%}
+  {%- for col in adapter.get_columns_in_relation(this) %}{% do stored_names.append(col.name | lower) %}{% endfor -%}
+{%- endif -%}
+{%- set missing = [] -%}
+{%- for name in columns %}{% if name not in stored_names %}{% do missing.append(name) %}{% endif %}{% endfor -%}
 
-{#- Inlined in each branch of the unpivot rather than a CTE, so that each reads only its own columns. -#}
+{#- The update rows that set a trait, one column triple per trait. A subquery rather than a
+    CTE, so that an engine that materializes CTEs read more than once does not copy them. -#}
 {%- set updates -%}
-    select *
+(
+    select
+        segment_id
+        {%- for trait in traits %},
+        {{ adapter.quote(trait.name) }},
+        "timestamp" as {{ adapter.quote(trait.name ~ '__at') }},
+        {{ seq_column }} as {{ adapter.quote(trait.name ~ '__seq') }}
+        {%- endfor %},
+        uuid_ts
     from {{ profiles_sync_traits_relation() }}
     where segment_id is not null
+      and ({% for trait in traits %}{{ adapter.quote(trait.name) }} is not null{% if not loop.last %} or {% endif %}{% else %}1 = 0{% endfor %})
     {% if is_incremental() %}
-      and uuid_ts >= {{ watermark }}
+      and uuid_ts >= {{ profiles_sync_watermark() }}
     {% endif %}
+)
 {%- endset %}
-
-with unpivoted as (
-    {{ profiles_sync_unpivot_traits(updates, traits, seq_column) }}
-),
 
 {% if not is_incremental() %}
 
-picked as (
-    {{ profiles_sync_latest_trait_values('unpivoted') }}
-)
-
-select segment_id, trait_name, trait_value, value_timestamp, value_seq, uuid_ts
-from picked
+{{ profiles_sync_latest_traits(updates, 'segment_id', traits) }}
 
 {% else %}
 
+with new_rows as (
+    select * from {{ updates }} as u
+),
+
 stored as (
-    select t.segment_id, t.trait_name, t.trait_value, t.value_timestamp, t.value_seq, t.uuid_ts
+    select
+        t.segment_id
+        {%- for trait in traits %}
+        {%- if trait.name in missing %},
+        cast(null as {{ trait.data_type }}) as {{ adapter.quote(trait.name) }},
+        cast(null as {{ dbt.type_timestamp() }}) as {{ adapter.quote(trait.name ~ '__at') }},
+        cast(null as {{ dbt.type_bigint() }}) as {{ adapter.quote(trait.name ~ '__seq') }}
+        {%- else %},
+        t.{{ adapter.quote(trait.name) }},
+        t.{{ adapter.quote(trait.name ~ '__at') }},
+        t.{{ adapter.quote(trait.name ~ '__seq') }}
+        {%- endif %}
+        {%- endfor %},
+        t.uuid_ts
     from {{ this }} as t
-    join (select distinct segment_id, trait_name from unpivoted) as k
-      on k.segment_id = t.segment_id and k.trait_name = t.trait_name
-    -- the same rows, also probed by segment alone, straight from the update table: an
-    -- engine that expects few keys can filter the scan of the stored rows with them
-    {%- set updated_segments -%}
-        select segment_id
-        from {{ profiles_sync_traits_relation() }}
-        where uuid_ts >= {{ watermark }}
-    {%- endset %}
-    where {{ profiles_sync_key_hint('t.segment_id', updated_segments) }}
+    where t.segment_id in (select segment_id from new_rows)
 ),
 
 candidates as (
-    select * from unpivoted
+    select * from new_rows
     union all
     select * from stored
 ),
 
 picked as (
-    {{ profiles_sync_latest_trait_values('candidates') }}
+    {{ profiles_sync_latest_traits('candidates', 'segment_id', traits) }}
 )
 
-select
-    picked.segment_id, picked.trait_name, picked.trait_value,
-    picked.value_timestamp, picked.value_seq, picked.uuid_ts
+select picked.*
 from picked
--- only the values that changed: rows re-read inside the overlap leave the stored ones alone
-left join stored
-  on stored.segment_id = picked.segment_id and stored.trait_name = picked.trait_name
+{% if missing | length == 0 %}
+-- only the rows that changed: rows re-read inside the overlap leave the stored ones alone
+left join stored on stored.segment_id = picked.segment_id
 where stored.segment_id is null
-   or {{ profiles_sync_differs('picked', 'stored', ['trait_value', 'value_timestamp', 'value_seq', 'uuid_ts']) }}
+   or {{ profiles_sync_differs('picked', 'stored', columns[1:]) }}
+{% endif %}
 
 {% endif %}

@@ -134,7 +134,7 @@ scope as (
 {% endif %}
 
 trait_values as (
-    select tv.segment_id, tv.trait_name, tv.trait_value, tv.value_timestamp, tv.value_seq, tv.uuid_ts
+    select tv.*
     from {{ ref('profile_trait_values') }} as tv
     {% if is_incremental() %}
     where tv.segment_id in (select segment_id from scope)
@@ -142,26 +142,14 @@ trait_values as (
 ),
 
 group_values as (
-    -- every value of every member, as values of the group's root
-    select
-        scope.root_segment_id as segment_id,
-        trait_values.trait_name,
-        trait_values.trait_value,
-        trait_values.value_timestamp,
-        trait_values.value_seq,
-        trait_values.uuid_ts
+    -- every member's values, as values of the group's root
+    select scope.root_segment_id, trait_values.*
     from scope
     join trait_values on trait_values.segment_id = scope.segment_id
 ),
 
 group_traits as (
-    {{ profiles_sync_group_traits('group_values', traits) }}
-),
-
-own_loads as (
-    select segment_id, max(uuid_ts) as uuid_ts
-    from trait_values
-    group by segment_id
+    {{ profiles_sync_latest_traits('group_values', 'root_segment_id', traits, with_times=false) }}
 ),
 
 final as (
@@ -171,11 +159,11 @@ final as (
         {%- for trait in traits %},
         group_traits.{{ adapter.quote(trait.name) }}
         {%- endfor %},
-        own_loads.uuid_ts,
+        own_values.uuid_ts,
         scope.chain_uuid_ts
     from scope
     left join group_traits on group_traits.root_segment_id = scope.segment_id
-    left join own_loads on own_loads.segment_id = scope.segment_id
+    left join trait_values as own_values on own_values.segment_id = scope.segment_id
 )
 
 select final.*
