@@ -136,10 +136,15 @@ merged_starts as (
 {%- if is_incremental() %},
 
 exits as (
-    -- stored segments where a walk left the re-resolved set, with their stored chain
+    -- stored segments where a walk left the re-resolved set, with their stored chain. A walk
+    -- only steps to the direct canonical of a merged start node, so those are the candidates
+    -- (a set the planner can size, unlike the walk's result: DuckDB built its hash table from
+    -- the whole stored table when probed by `resolved`)
     select t.segment_id, t.canonical_segment_id, t.merge_depth, t.chain_uuid_ts
     from {{ this }} as t
-    where t.segment_id in (select canonical_segment_id from resolved)
+    where t.segment_id in (
+        select direct_canonical_segment_id from start_nodes where direct_canonical_segment_id <> segment_id
+    )
       and not exists (select 1 from start_nodes where start_nodes.segment_id = t.segment_id)
 )
 {%- endif %}
