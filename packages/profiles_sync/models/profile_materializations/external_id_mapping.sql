@@ -49,10 +49,12 @@ with updates as (
   This model keeps the chain_uuid_ts it saw, so the latest of them, minus `etl_overlap`
   hours, bounds the changes already folded in (the same reasoning as for update rows).
 -#}
+{#- Looked up once (a query when the model runs), used twice below. -#}
+{%- set chain_watermark = profiles_sync_watermark('chain_uuid_ts') %}
 recent_chains as (
     select segment_id, canonical_segment_id, chain_uuid_ts
     from {{ ref('id_graph') }}
-    where chain_uuid_ts >= {{ profiles_sync_watermark('chain_uuid_ts') }}
+    where chain_uuid_ts >= {{ chain_watermark }}
 ),
 
 moved as (
@@ -63,7 +65,7 @@ moved as (
     where stored.segment_id in (
         select segment_id
         from {{ ref('id_graph') }}
-        where chain_uuid_ts >= {{ profiles_sync_watermark('chain_uuid_ts') }}
+        where chain_uuid_ts >= {{ chain_watermark }}
     )
       and (recent_chains.canonical_segment_id <> stored.canonical_segment_id
            or stored.chain_uuid_ts is null

@@ -22,8 +22,9 @@
     ])
 ) }}
 
-{%- set traits = profiles_sync_trait_columns() -%}
-{%- set seq_column = 'seq' if profiles_sync_traits_has_column('seq') else 'cast(null as ' ~ dbt.type_bigint() ~ ')' -%}
+{%- set source_columns = profiles_sync_traits_source_columns() -%}
+{%- set traits = profiles_sync_trait_columns(source_columns) -%}
+{%- set seq_column = 'seq' if profiles_sync_traits_has_column('seq', source_columns) else 'cast(null as ' ~ dbt.type_bigint() ~ ')' -%}
 {%- set columns = ['segment_id'] -%}
 {%- for trait in traits %}{% do columns.extend([trait.name, trait.name ~ '__at', trait.name ~ '__seq']) %}{% endfor -%}
 {%- do columns.append('uuid_ts') -%}

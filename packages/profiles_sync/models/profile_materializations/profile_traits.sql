@@ -51,11 +51,13 @@ with
   external_id_mapping). Every profile of profile_trait_values is in id_graph, already in
   this model, or has trait updates loaded since the last run.
 -#}
+{#- Looked up once (a query when the model runs), used twice below. -#}
+{%- set chain_watermark = profiles_sync_watermark('chain_uuid_ts') %}
 recent_chains as (
     -- segments of id_graph whose chain changed since this model last ran (or a little before)
     select segment_id, canonical_segment_id, chain_uuid_ts
     from {{ ref('id_graph') }}
-    where chain_uuid_ts >= {{ profiles_sync_watermark('chain_uuid_ts') }}
+    where chain_uuid_ts >= {{ chain_watermark }}
 ),
 
 touched as (
@@ -75,7 +77,7 @@ touched as (
         where canonical_segment_id in (
             select segment_id
             from {{ ref('id_graph') }}
-            where chain_uuid_ts >= {{ profiles_sync_watermark('chain_uuid_ts') }}
+            where chain_uuid_ts >= {{ chain_watermark }}
         )
     ) as stored on stored.canonical_segment_id = recent_chains.segment_id
     where stored.canonical_segment_id is null
