@@ -143,11 +143,17 @@ trait_values as (
     {% endif %}
 ),
 
+merged_groups as (
+    -- the roots that have profiles merged into them: only their groups need picking values
+    select distinct root_segment_id from scope where root_segment_id <> segment_id
+),
+
 group_values as (
     -- every member's values, as values of the group's root
     select scope.root_segment_id, trait_values.*
     from scope
     join trait_values on trait_values.segment_id = scope.segment_id
+    where scope.root_segment_id in (select root_segment_id from merged_groups)
 ),
 
 group_traits as (
@@ -155,11 +161,16 @@ group_traits as (
 ),
 
 final as (
+    -- a merged-away profile has no traits; a profile alone in its group has its own values
     select
         scope.segment_id as canonical_segment_id,
         case when scope.root_segment_id <> scope.segment_id then scope.root_segment_id end as merged_to
         {%- for trait in traits %},
-        group_traits.{{ adapter.quote(trait.name) }}
+        case
+            when scope.root_segment_id <> scope.segment_id then null
+            when group_traits.root_segment_id is not null then group_traits.{{ adapter.quote(trait.name) }}
+            else own_values.{{ adapter.quote(trait.name) }}
+        end as {{ adapter.quote(trait.name) }}
         {%- endfor %},
         own_values.uuid_ts,
         scope.chain_uuid_ts
