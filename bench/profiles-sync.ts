@@ -427,13 +427,16 @@ ${replays.join('\n')}
 Reading the figures:
 
 ${verdict}
-- Full build: profile_trait_values (one row per profile and trait, which the incremental runs need) has
-  no counterpart in the baseline, which folds traits straight into profile_traits; without it the
-  package's models take ${results.map((r) => `${ratio(incSum(r.full) - (r.full.models['profile_trait_values'] ?? 0), sum(r.baselineMs))} the baseline at ${fmtN(r.size)}`).join(' and ')}.
+- Full build: profile_trait_values (one row per profile with each trait's latest value, time and seq,
+  which the incremental runs need) has no counterpart in the baseline, which folds traits straight into
+  profile_traits; without it the package's models take ${results.map((r) => `${ratio(incSum(r.full) - (r.full.models['profile_trait_values'] ?? 0), sum(r.baselineMs))} the baseline at ${fmtN(r.size)}`).join(' and ')}.
   The DuckDB variants of the package's dispatched macros pick rows with \`arg_max\` (no sort) for
-  id_graph, external_id_mapping, profile_merges and profile_trait_values, and every trait of a merged
-  group in one aggregate with a filtered \`arg_max\` per trait (\`profiles_sync_group_traits\`);
+  id_graph, external_id_mapping and profile_merges, and every trait of a profile (profile_trait_values)
+  or of a merged group (profile_traits) in one aggregate with a filtered \`arg_max\` per trait
+  (\`profiles_sync_latest_traits\`); profile_traits picks values only for groups with merged profiles;
   id_graph walks chains only from merged segments. Other engines keep the window-function versions.
+  Until 2026-12-04 profile_trait_values had a row per profile and trait (5.1 million rows at 10 M
+  against 0.66 million now) and the full build took 1.65× the baseline at 10 M.
 - The incremental models: the watermark (latest \`uuid_ts\` minus \`etl_overlap\`) is looked up when the
   model runs and written into the SQL as a literal, so DuckDB knows how few update rows pass it and
   pushes a filter of their keys into the scans of the stored tables; id_graph re-resolves only the
@@ -463,7 +466,12 @@ ${verdict}
   IN filter on the scan, but only an optional one used for zone maps, which skip nothing here. Meeting
   "under 1.5×" needs lookups that do not read the whole key column: a keyed store (an index the
   optimizer uses for joins, or tables partitioned by a hash of the key), which DuckDB 1.5 does not
-  offer for this shape of query.
+  offer for this shape of query. Also measured on 2026-12-04 (10 M, external_id_mapping's lookup of
+  12,398 identifiers, warm): 51 ms as stored (FSST-compressed keys), 24 ms with the key column stored
+  uncompressed (only a database-wide setting forces that), 33 ms probing an extra integer column of
+  key hashes (sorted by it or not), 60 ms with the table sorted by key; one pass over
+  external_id_mapping for both of its lookups (an OR of the two conditions) made its query 35 % slower;
+  fetching the stored rows by \`rowid\` after finding them by key was no faster with 30,000 keys.
 - The shared machine makes single runs noisy: full build and baseline are run twice, alternating, and
   the faster of each is reported; the incremental runs are single runs.
 - The identity_health models are plain tables rebuilt from everything on every run.
