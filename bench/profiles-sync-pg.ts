@@ -420,8 +420,8 @@ const NOTES = `- What the package does on PostgreSQL: B-tree indexes on each inc
   or full refresh (\`profiles_sync_after_build\`, a post-hook: without them the first incremental runs
   were planned on defaults and took seconds each, until autovacuum came by); JIT off for the package's
   queries (\`profiles_sync_session_settings\`, a pre-hook: compiling each incremental query took about a
-  second, more than running it); the key filter repeated for DuckDB's benefit is left out
-  (\`profiles_sync_key_hint\`); profile_traits' full build reads id_graph by name rather than through
+  second, more than running it); the latest value of each profile's traits kept with \`DISTINCT ON\`
+  (\`profiles_sync_latest_traits\`: one sort instead of a sort and two window passes); profile_traits' full build reads id_graph by name rather than through
   CTEs (PostgreSQL estimated that join at thousands of times its size and ran a many-batch hash join);
   id_graph tests "no row of its own" with \`not exists\` instead of \`not in\` (the keys are never NULL):
   PostgreSQL runs a \`not in (subquery)\` as one scan of the subquery per row once the subquery's rows

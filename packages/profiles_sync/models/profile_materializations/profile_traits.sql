@@ -27,6 +27,19 @@
 ) }}
 
 {%- set traits = profiles_sync_trait_columns() -%}
+{#- The traits profile_trait_values has values for: all of them, unless a trait appeared since
+    it last ran (a run that selects this model alone); the others are NULL until it runs. -#}
+{%- set valued = [] -%}
+{%- if execute -%}
+  {%- set value_columns = [] -%}
+  {%- for col in adapter.get_columns_in_relation(ref('profile_trait_values')) %}{% do value_columns.append(col.name | lower) %}{% endfor -%}
+  {%- for trait in traits -%}
+    {%- if trait.name in value_columns and (trait.name ~ '__at') in value_columns and (trait.name ~ '__seq') in value_columns -%}
+      {%- do valued.append(trait) -%}
+    {%- endif -%}
+  {%- endfor -%}
+{%- endif -%}
+{%- set valued_names = valued | map(attribute='name') | list -%}
 {#- The columns compared with the stored row, when the stored table has them all (a trait
     column that just appeared is added after this query runs: then every row is written). -#}
 {%- set compared = ['merged_to'] -%}
@@ -157,7 +170,7 @@ group_values as (
 ),
 
 group_traits as (
-    {{ profiles_sync_latest_traits('group_values', 'root_segment_id', traits, with_times=false) }}
+    {{ profiles_sync_latest_traits('group_values', 'root_segment_id', valued, with_times=false) }}
 ),
 
 final as (
@@ -166,11 +179,15 @@ final as (
         scope.segment_id as canonical_segment_id,
         case when scope.root_segment_id <> scope.segment_id then scope.root_segment_id end as merged_to
         {%- for trait in traits %},
+        {%- if trait.name in valued_names %}
         case
             when scope.root_segment_id <> scope.segment_id then null
             when group_traits.root_segment_id is not null then group_traits.{{ adapter.quote(trait.name) }}
             else own_values.{{ adapter.quote(trait.name) }}
         end as {{ adapter.quote(trait.name) }}
+        {%- else %}
+        cast(null as {{ trait.data_type }}) as {{ adapter.quote(trait.name) }}
+        {%- endif %}
         {%- endfor %},
         own_values.uuid_ts,
         scope.chain_uuid_ts
