@@ -70,7 +70,7 @@ export async function demo(o: DemoOptions = {}): Promise<number> {
     const q = async (sql: string) => (await adapter.withSession((s) => s.execute(sql))).rows;
     const [row] = await q(`select * from "${schema}"."identity_overview"`);
     const merges = await q(`select count(*) from "${schema}"."profile_merges"`);
-    const traitCols = await q(`select count(*) from information_schema.columns where table_schema = '${schema}' and table_name = 'profile_traits' and column_name not in ('canonical_segment_id', 'merged_to', 'etl_ts', 'uuid_ts', 'seq', 'timestamp', 'segment_id')`);
+    const traitCols = await q(`select count(*) from information_schema.columns where table_schema = '${schema}' and table_name = 'profile_traits' and column_name not in ('canonical_segment_id', 'merged_to', 'uuid_ts', 'chain_uuid_ts')`);
     const [profiles, mergedAway, segmentIds, identifiers] = row ?? [];
     out(`    profiles:              ${String(profiles)}`);
     out(`    merged-away profiles:  ${String(mergedAway)} (merges resolved: ${String(merges[0]?.[0])})`);

@@ -29,6 +29,8 @@ test('strata demo builds and tests the example project on generated data', { tim
   const tests = Number(/data tests passed:\s+(\d+)/.exec(text)?.[1]);
   assert.ok(profiles > 100, text);
   assert.ok(tests >= 10, text);
+  // The generator's eight traits (city, company, email, is_subscribed, lifetime_value, logins, name, plan).
+  assert.equal(Number(/trait columns:\s+(\d+)/.exec(text)?.[1]), 8, text);
   assert.match(text, /Completed successfully/);
 
   // The command the summary prints to query a model works as printed (its paths are relative to the current folder).
