@@ -11,9 +11,8 @@
 
   The default ranks the values of each trait with a window function, one row per key and
   trait, and pivots the picks back into one row per key (PostgreSQL keeps the first of each
-  with DISTINCT ON); DuckDB picks every trait of a key
-  in one aggregate with a filtered arg_max per trait, which needs neither a sort nor an
-  intermediate row per key and trait.
+  with DISTINCT ON); DuckDB picks every trait of a key in one aggregate with a filtered
+  arg_max per trait, which needs neither a sort nor an intermediate row per key and trait.
 -#}
 {% macro profiles_sync_latest_traits(rows, key, traits, with_times=true) %}
   {{- adapter.dispatch('profiles_sync_latest_traits', 'profiles_sync')(rows, key, traits, with_times) -}}
@@ -102,11 +101,13 @@ where 1 = 0
 select
     {{ key }}
     {%- for trait in traits %}
-    {%- set picked = adapter.quote('picked__' ~ trait.name) %},
-    {{ picked }}.v as {{ adapter.quote(trait.name) }}
+    {%- set picked = adapter.quote('picked__' ~ trait.name) %}
     {%- if with_times %},
+    {{ picked }}.v as {{ adapter.quote(trait.name) }},
     {{ picked }}.at as {{ adapter.quote(trait.name ~ '__at') }},
     {{ picked }}.seq as {{ adapter.quote(trait.name ~ '__seq') }}
+    {%- else %},
+    {{ picked }} as {{ adapter.quote(trait.name) }}
     {%- endif %}
     {%- endfor %},
     uuid_ts
@@ -118,7 +119,7 @@ from (
         {%- set at = 'r.' ~ adapter.quote(trait.name ~ '__at') %}
         {%- set seq = 'r.' ~ adapter.quote(trait.name ~ '__seq') %},
         arg_max(
-            {% if with_times %}{'v': {{ v }}, 'at': {{ at }}, 'seq': {{ seq }}}{% else %}{'v': {{ v }}}{% endif %},
+            {% if with_times %}{'v': {{ v }}, 'at': {{ at }}, 'seq': {{ seq }}}{% else %}{{ v }}{% endif %},
             {'has_at': {{ at }} is not null, 'at': {{ at }}, 'has_seq': {{ seq }} is not null, 'seq': {{ seq }},
              'v': cast({{ v }} as varchar)}
         ) filter (where {{ v }} is not null) as {{ adapter.quote('picked__' ~ trait.name) }}
