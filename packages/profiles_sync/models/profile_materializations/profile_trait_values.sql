@@ -30,12 +30,11 @@
 {%- do columns.append('uuid_ts') -%}
 {#- The stored columns, when incremental: a trait that just appeared has none yet (they are
     added after this query runs), its stored values are then NULL and every row is written. -#}
-{%- set stored_names = [] -%}
-{%- if execute and is_incremental() -%}
-  {%- for col in adapter.get_columns_in_relation(this) %}{% do stored_names.append(col.name | lower) %}{% endfor -%}
-{%- endif -%}
 {%- set missing = [] -%}
-{%- for name in columns %}{% if name not in stored_names %}{% do missing.append(name) %}{% endif %}{% endfor -%}
+{%- if is_incremental() -%}
+  {%- set stored_names = profiles_sync_column_names(this) -%}
+  {%- for name in columns %}{% if name not in stored_names %}{% do missing.append(name) %}{% endif %}{% endfor -%}
+{%- endif -%}
 
 {#- The update rows that set a trait, one column triple per trait. A subquery rather than a
     CTE, so that an engine that materializes CTEs read more than once does not copy them. -#}

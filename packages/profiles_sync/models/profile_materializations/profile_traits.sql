@@ -29,16 +29,13 @@
 {%- set traits = profiles_sync_trait_columns() -%}
 {#- The traits profile_trait_values has values for: all of them, unless a trait appeared since
     it last ran (a run that selects this model alone); the others are NULL until it runs. -#}
+{%- set value_columns = profiles_sync_column_names(ref('profile_trait_values')) -%}
 {%- set valued = [] -%}
-{%- if execute -%}
-  {%- set value_columns = [] -%}
-  {%- for col in adapter.get_columns_in_relation(ref('profile_trait_values')) %}{% do value_columns.append(col.name | lower) %}{% endfor -%}
-  {%- for trait in traits -%}
-    {%- if trait.name in value_columns and (trait.name ~ '__at') in value_columns and (trait.name ~ '__seq') in value_columns -%}
-      {%- do valued.append(trait) -%}
-    {%- endif -%}
-  {%- endfor -%}
-{%- endif -%}
+{%- for trait in traits -%}
+  {%- if trait.name in value_columns and (trait.name ~ '__at') in value_columns and (trait.name ~ '__seq') in value_columns -%}
+    {%- do valued.append(trait) -%}
+  {%- endif -%}
+{%- endfor -%}
 {%- set valued_names = valued | map(attribute='name') | list -%}
 {#- The columns compared with the stored row, when the stored table has them all (a trait
     column that just appeared is added after this query runs: then every row is written). -#}
@@ -47,9 +44,8 @@
 {%- do compared.append('uuid_ts') -%}
 {%- do compared.append('chain_uuid_ts') -%}
 {%- set compare_stored = false -%}
-{%- if execute and is_incremental() -%}
-  {%- set stored_names = [] -%}
-  {%- for col in adapter.get_columns_in_relation(this) %}{% do stored_names.append(col.name | lower) %}{% endfor -%}
+{%- if is_incremental() -%}
+  {%- set stored_names = profiles_sync_column_names(this) -%}
   {%- set missing = [] -%}
   {%- for name in compared %}{% if name not in stored_names %}{% do missing.append(name) %}{% endif %}{% endfor -%}
   {%- set compare_stored = missing | length == 0 -%}
