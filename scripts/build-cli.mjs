@@ -4,8 +4,8 @@
 // (commander, picocolors, and @duckdb/node-api, DuckDB's JavaScript API: imported from ESM,
 // its ~120 CommonJS files cost ~80 ms of export scanning at each start) are bundled too;
 // their licences go beside the bundle. Every other dependency stays external (DuckDB's
-// native binding @duckdb/node-bindings, pg, yaml, ...). The commands' modules stay separate chunks, loaded when a
-// command runs. Run by `npm run build` after tsc.
+// native binding @duckdb/node-bindings, pg, yaml, ...). The commands' modules stay separate
+// chunks, loaded when a command runs. Run by `npm run build` after tsc.
 // The bundle sits two folders below the package, as dist/cli/ does, so the paths the code
 // finds from its own location (packages/, dist/docs-site/) are the same.
 import { build } from 'esbuild';
