@@ -17,8 +17,16 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'cli-bundle');
 const BUNDLED = ['commander', 'picocolors', '@duckdb/node-api'];
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-// @duckdb/node-bindings (required by @duckdb/node-api) loads the platform's native module.
-const external = [...Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((d) => !BUNDLED.includes(d)), '@duckdb/node-bindings'];
+// @duckdb/node-bindings loads the platform's native module: it stays external, so the bundled
+// @duckdb/node-api requires it from the bundle's location, which is why Strata depends on it
+// directly, at exactly the version the bundled API was built for.
+const bindings = '@duckdb/node-bindings';
+const apiWants = JSON.parse(readFileSync(join(root, 'node_modules', '@duckdb', 'node-api', 'package.json'), 'utf8')).dependencies[bindings];
+if (pkg.dependencies[bindings] !== apiWants) {
+  console.error(`build-cli: package.json must depend on ${bindings} ${apiWants}, the version @duckdb/node-api uses (it has ${pkg.dependencies[bindings] ?? 'none'})`);
+  process.exit(1);
+}
+const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((d) => !BUNDLED.includes(d));
 
 rmSync(out, { recursive: true, force: true });
 await build({
