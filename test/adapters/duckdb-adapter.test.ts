@@ -77,6 +77,28 @@ describe('DuckDB adapter', () => {
     });
   });
 
+  it('getColumns: one relation by name, any case; none for a missing one, inside a transaction too', async () => {
+    await adapter.withSession(async (s) => {
+      await s.execute('create schema cols; create table cols."Mixed" (id integer not null, tags varchar[], amount decimal(18,3)); create view cols.v as select id from cols."Mixed"');
+      await s.execute('create table cols."we""ird" (q double)');
+      const rel = (schema: string, identifier: string, database?: string) => adapter.relation({ database, schema, identifier });
+      assert.deepEqual(await s.getColumns(rel('COLS', 'mixed')), [
+        { name: 'id', type: 'INTEGER', nullable: false },
+        { name: 'tags', type: 'VARCHAR[]', nullable: true },
+        { name: 'amount', type: 'DECIMAL(18,3)', nullable: true },
+      ]);
+      assert.deepEqual((await s.getColumns(rel('cols', 'v'))).map((c) => c.name), ['id']);
+      assert.deepEqual((await s.getColumns(rel('cols', 'we"ird'))).map((c) => [c.name, c.type]), [['q', 'DOUBLE']]);
+      await s.execute('begin');
+      assert.deepEqual(await s.getColumns(rel('cols', 'missing')), []);
+      assert.deepEqual(await s.getColumns(rel('no_such_schema', 'missing')), []);
+      assert.deepEqual(await s.getColumns(rel('main', 'missing', 'no_such_db')), []);
+      await s.execute('insert into cols."Mixed" values (1, [], 2.5)');
+      await s.execute('commit');
+      assert.deepEqual((await s.execute('select count(*) from cols."Mixed"')).rows, [[1]]);
+    });
+  });
+
   it('catalog operations', async () => {
     await adapter.withSession(async (s) => {
       await s.createSchema(undefined, 'Ops');

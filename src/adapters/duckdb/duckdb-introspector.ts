@@ -6,6 +6,7 @@ import type { CatalogTable, ColumnInfo, Introspector, SchemaRef, Session } from 
 import type { Relation } from '../relation.js';
 import type { DuckDBDialect } from './duckdb-dialect.js';
 import { attachColumns, columnFromRow } from '../catalog-rows.js';
+import { SqlError } from '../sql-error.js';
 
 /** Reads DuckDB's catalog. */
 export class DuckDBIntrospector implements Introspector {
@@ -42,8 +43,29 @@ export class DuckDBIntrospector implements Introspector {
     return r.rows.map((row) => this.dialect.relation(String(row[0]), String(row[1]), String(row[2]), row[3] === 'view' ? 'view' : 'table'));
   }
 
+  /**
+   * The relation's columns, from `pragma_table_info` of its qualified name: it looks the one
+   * relation up, where `duckdb_columns()` lists every column of every attached database
+   * (about 20 ms once a database holds 3,000 tables, against 0.3 ms). A name holding a
+   * double quote, which the qualified-name parser cannot read, falls back to the listing.
+   * Comments are not read here (`catalog` reads them). A missing relation has no columns.
+   */
   async getColumns(session: Session, relation: Relation): Promise<ColumnInfo[]> {
     const database = relation.database ?? session.adapter.database;
+    const parts = [database, relation.schema, relation.identifier];
+    if (parts.some((p) => p.includes('"'))) return this.listedColumns(session, database, relation);
+    const name = parts.map((p) => `"${p}"`).join('.');
+    try {
+      const r = await session.execute(`SELECT name, type, NULL, NOT "notnull" FROM pragma_table_info(${this.dialect.literal(name)})`);
+      return r.rows.map((row) => columnFromRow(row));
+    } catch (err) {
+      // Bind-time errors: the transaction, if any, goes on.
+      if (err instanceof SqlError && /^(Catalog Error: Table with name|Binder Error: Catalog ")/.test(err.engineMessage)) return [];
+      throw err;
+    }
+  }
+
+  private async listedColumns(session: Session, database: string, relation: Relation): Promise<ColumnInfo[]> {
     const r = await session.execute(
       `SELECT column_name, data_type, comment, is_nullable FROM duckdb_columns()
        WHERE ${this.eq('database_name', database)} AND ${this.eq('schema_name', relation.schema)} AND ${this.eq('table_name', relation.identifier)}
