@@ -75,11 +75,10 @@ moved as (
 stored as (
     select *
     from {{ this }} as t
-    where t.external_id_hash in (
-        select external_id_hash from updates
-        union
-        select external_id_hash from moved
-    )
+    where {{ profiles_sync_in_keys(
+        't.external_id_hash',
+        'select external_id_hash from updates union select external_id_hash from moved'
+    ) }}
 ),
 
 candidates as (
@@ -118,7 +117,7 @@ final as (
         from {{ ref('id_graph') }}
         {% if is_incremental() %}
         -- few identifiers change in a run: probe id_graph by their segments only
-        where segment_id in (select segment_id from latest)
+        where {{ profiles_sync_in_keys('segment_id', 'select segment_id from latest') }}
         {% else %}
         -- always true; a filter makes DuckDB expect fewer rows here, so that it builds the join's
         -- hash table from id_graph rather than from every identifier (1.5x faster at 1 M rows)

@@ -43,7 +43,7 @@ candidates as (
         t.segment_id, t.merged_into_segment_id, t.merged_at, t.seq,
         t.triggering_event_type, t.triggering_event_id, t.uuid_ts
     from {{ this }} as t
-    where t.segment_id in (select segment_id from updates)
+    where {{ profiles_sync_in_keys('t.segment_id', 'select segment_id from updates') }}
     {% endif %}
 ),
 

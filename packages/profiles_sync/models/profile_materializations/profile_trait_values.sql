@@ -83,7 +83,7 @@ stored as (
         {%- endfor %},
         t.uuid_ts
     from {{ this }} as t
-    where t.segment_id in (select segment_id from new_rows)
+    where {{ profiles_sync_in_keys('t.segment_id', 'select segment_id from new_rows') }}
 ),
 
 candidates as (

@@ -62,6 +62,7 @@ with
 -#}
 {#- Looked up once (a query when the model runs), used twice below. -#}
 {%- set chain_watermark = profiles_sync_watermark('chain_uuid_ts') %}
+{%- set recent_segments %}select segment_id from {{ ref('id_graph') }} where chain_uuid_ts >= {{ chain_watermark }}{% endset %}
 recent_chains as (
     -- segments of id_graph whose chain changed since this model last ran (or a little before)
     select segment_id, canonical_segment_id, chain_uuid_ts
@@ -83,11 +84,7 @@ touched as (
     left join (
         select canonical_segment_id, merged_to, chain_uuid_ts
         from {{ this }}
-        where canonical_segment_id in (
-            select segment_id
-            from {{ ref('id_graph') }}
-            where chain_uuid_ts >= {{ chain_watermark }}
-        )
+        where {{ profiles_sync_in_keys('canonical_segment_id', recent_segments) }}
     ) as stored on stored.canonical_segment_id = recent_chains.segment_id
     where stored.canonical_segment_id is null
        or coalesce(stored.merged_to, stored.canonical_segment_id) <> recent_chains.canonical_segment_id
@@ -104,7 +101,7 @@ touched_membership as (
     left join (
         select segment_id, canonical_segment_id, chain_uuid_ts
         from {{ ref('id_graph') }}
-        where segment_id in (select segment_id from touched)
+        where {{ profiles_sync_in_keys('segment_id', 'select segment_id from touched') }}
     ) as graph on graph.segment_id = touched.segment_id
 ),
 
@@ -114,7 +111,7 @@ touched_roots as (
     -- the group a profile left must be recomputed without it
     select t.merged_to
     from {{ this }} as t
-    where t.canonical_segment_id in (select segment_id from touched)
+    where {{ profiles_sync_in_keys('t.canonical_segment_id', 'select segment_id from touched') }}
       and t.merged_to is not null
 ),
 
@@ -122,7 +119,7 @@ scope as (
     -- every member of a touched group, and the touched profiles themselves
     select graph.segment_id, graph.canonical_segment_id as root_segment_id, graph.chain_uuid_ts
     from {{ ref('id_graph') }} as graph
-    where graph.canonical_segment_id in (select root_segment_id from touched_roots)
+    where {{ profiles_sync_in_keys('graph.canonical_segment_id', 'select root_segment_id from touched_roots') }}
     union
     select segment_id, root_segment_id, chain_uuid_ts from touched_membership
 ),
@@ -148,7 +145,7 @@ trait_values as (
     select tv.*
     from {{ ref('profile_trait_values') }} as tv
     {% if is_incremental() %}
-    where tv.segment_id in (select segment_id from scope)
+    where {{ profiles_sync_in_keys('tv.segment_id', 'select segment_id from scope') }}
     {% endif %}
 ),
 
@@ -199,7 +196,7 @@ from final
 left join (
     select *
     from {{ this }}
-    where canonical_segment_id in (select segment_id from scope)
+    where {{ profiles_sync_in_keys('canonical_segment_id', 'select segment_id from scope') }}
 ) as stored on stored.canonical_segment_id = final.canonical_segment_id
 where stored.canonical_segment_id is null
    or {{ profiles_sync_differs('final', 'stored', compared) }}
