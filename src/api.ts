@@ -9,13 +9,15 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Adapter } from './adapters/index.js';
+import type { DatabaseServices } from './context/node-context.js';
 import { StrataError } from './errors.js';
 import { select as selectNodes, type GraphNode } from './graph/index.js';
 import { secretValues } from './project/index.js';
 import type { ManifestNode } from './parse/manifest.js';
 import { toGraphNode, type ParsedProject } from './parse/parser.js';
 import { Compiler } from './runner/compile.js';
-import { databaseServices } from './runner/database.js';
+import { databaseServices, lazyDatabaseServices } from './runner/database.js';
 import { openAdapter, runNodes, type RunResults } from './runner/run.js';
 import { checkFreshness, type FreshnessResult } from './runner/freshness.js';
 import { countNodes, parse, parseVars, reporterFor, type CommonOptions } from './parse/parse-api.js';
@@ -57,13 +59,14 @@ export interface CompiledNode {
 }
 
 /** Compile the selected nodes (or an inline query) without building anything. */
-export async function compile(o: CommonOptions & { inline?: string } = {}): Promise<CompiledNode[]> {
+export async function compile(o: CommonOptions & { inline?: string; fullRefresh?: boolean } = {}): Promise<CompiledNode[]> {
   const parsed = await parse(o);
   const compiler = new Compiler(parsed, {});
-  const needsDb = o.inline !== undefined || Object.values(parsed.manifest.nodes).some((n) => /run_query|statement|get_columns_in_relation|get_relation|adapter\.execute/.test(n.raw_code));
-  const adapter = needsDb ? await openAdapter(parsed) : undefined;
+  // The database is opened when a template first asks it something (run_query, get_relation…,
+  // in the node's code or in any macro it calls), so a project that asks nothing compiles offline.
+  let adapter: Adapter | undefined;
+  const db = lazyDatabaseServices(async () => (adapter = await openAdapter(parsed)));
   try {
-    const db = adapter ? databaseServices(adapter) : undefined;
     if (o.inline !== undefined) {
       const root = parsed.project.root.name;
       const pseudo = inlineNode(root, o.inline);
@@ -72,13 +75,26 @@ export async function compile(o: CommonOptions & { inline?: string } = {}): Prom
     const out: CompiledNode[] = [];
     for (const id of selectIds(parsed, o, ['model', 'analysis', 'snapshot', 'test'])) {
       const node = parsed.manifest.nodes[id]!;
-      const sql = await compiler.render(node, { isIncremental: false, db });
+      const sql = await compiler.render(node, { isIncremental: await compilesIncremental(compiler, node, db, o.fullRefresh), db });
       out.push({ uniqueId: id, sql, path: compiler.writeArtifact('compiled', node, sql) });
     }
     return out;
   } finally {
     await adapter?.close();
   }
+}
+
+/**
+ * What `is_incremental()` returns when compiling a node, as in dbt-core: true for an incremental
+ * model whose table exists, unless the compile is a full refresh (so that the compiled SQL is the
+ * one the next `run` executes).
+ */
+async function compilesIncremental(compiler: Compiler, node: ManifestNode, db: DatabaseServices, fullRefresh?: boolean): Promise<boolean> {
+  const configured = node.config.full_refresh;
+  if (node.resource_type !== 'model' || node.config.materialized !== 'incremental' || (typeof configured === 'boolean' ? configured : fullRefresh)) return false;
+  const self = compiler.relationOf(node);
+  const found = await db.getRelation(self.database ?? null, self.schema ?? '', self.identifier ?? node.alias);
+  return found?.type === 'table';
 }
 
 function inlineNode(root: string, code: string): ManifestNode {

@@ -140,10 +140,11 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
 
   if (wanted('compile')) common(program.command('compile').description('render the selected nodes to SQL in target/compiled/'))
     .option('--inline <sql>', 'compile this SQL (with Jinja) instead of the project\'s nodes')
-    .action(async (f: GlobalFlags & { inline?: string }) => {
+    .option('--full-refresh', 'compile incremental models as a full refresh builds them')
+    .action(async (f: GlobalFlags & { inline?: string; fullRefresh?: boolean }) => {
       const r = reporterOf(f);
       const api = await loadApi();
-      const out = await api.compile({ ...options(f, r), inline: f.inline });
+      const out = await api.compile({ ...options(f, r), inline: f.inline, fullRefresh: f.fullRefresh });
       if (f.inline !== undefined || out.length === 1) for (const c of out) r.print(c.sql.trim());
       else r.info(`Compiled ${out.length} node${out.length === 1 ? '' : 's'} into target/compiled/`);
     });

@@ -45,3 +45,21 @@ export function databaseServices(adapter: Adapter): DatabaseServices {
     },
   };
 }
+
+/**
+ * Database services that open the adapter on first use: `compile` connects only when a template
+ * (a model or any macro it calls) asks the database something, as dbt-core's compile does.
+ */
+export function lazyDatabaseServices(open: () => Promise<Adapter>): DatabaseServices {
+  let services: Promise<DatabaseServices> | undefined;
+  const db = () => (services ??= open().then(databaseServices));
+  return {
+    execute: async (sql, fetch) => (await db()).execute(sql, fetch),
+    getRelation: async (database, schema, identifier) => (await db()).getRelation(database, schema, identifier),
+    getColumns: async (relation) => (await db()).getColumns(relation),
+    createSchema: async (relation) => (await db()).createSchema(relation),
+    dropRelation: async (relation) => (await db()).dropRelation(relation),
+    renameRelation: async (from, to) => (await db()).renameRelation(from, to),
+    listSchemas: async (database) => (await db()).listSchemas(database),
+  };
+}

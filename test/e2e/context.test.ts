@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -37,4 +37,41 @@ test('models query the warehouse while rendering; run-operation calls a macro wi
   assert.equal(json.code, 0);
   const events = json.text.trim().split('\n').map((l) => JSON.parse(l) as { event?: string; status?: string });
   assert.ok(events.some((e) => e.event === 'node_finished' && e.status === 'success'), 'one JSON object per event');
+});
+
+test('compile opens the database when a macro asks it something, and renders is_incremental() as the next run will', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-compile-'));
+  const file = (rel: string, text: string) => (mkdirSync(join(dir, rel, '..'), { recursive: true }), writeFileSync(join(dir, rel), text));
+  file('dbt_project.yml', "name: comp\nversion: '1.0.0'\nconfig-version: 2\nprofile: comp\n");
+  file('profiles.yml', `comp:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${JSON.stringify(join(dir, 'comp.duckdb'))}\n`);
+  // The model's own code never names the database: only the macro it calls does.
+  file('macros/base_width.sql', [
+    '{% macro base_width() %}',
+    "  {%- set rel = adapter.get_relation(database=this.database, schema=this.schema, identifier='base') -%}",
+    '  {{- 0 if rel is none else adapter.get_columns_in_relation(rel) | length -}}',
+    '{% endmacro %}',
+  ].join('\n'));
+  file('models/base.sql', "{{ config(materialized='table') }}\nselect 1 as id, 'a' as letter\n");
+  file('models/inc.sql', [
+    "{{ config(materialized='incremental') }}",
+    "select id, {{ base_width() }} as base_width from {{ ref('base') }}",
+    '{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}',
+  ].join('\n'));
+  const compiled = () => readFileSync(join(dir, 'target', 'compiled', 'comp', 'models', 'inc.sql'), 'utf8');
+
+  const before = await cli(dir, 'compile');
+  assert.equal(before.code, 0, before.text);
+  assert.match(compiled(), /select id, 0 as base_width/);
+  assert.doesNotMatch(compiled(), /max\(id\)/, 'nothing is built yet: not incremental');
+
+  const run = await cli(dir, 'run');
+  assert.equal(run.code, 0, run.text);
+  const after = await cli(dir, 'compile');
+  assert.equal(after.code, 0, after.text);
+  assert.match(compiled(), /select id, 2 as base_width/);
+  assert.match(compiled(), /where id > \(select max\(id\) from "comp"\."main"\."inc"\)/, 'the table exists: the incremental branch, as dbt compiles it');
+
+  const full = await cli(dir, 'compile', '--full-refresh');
+  assert.equal(full.code, 0, full.text);
+  assert.doesNotMatch(compiled(), /max\(id\)/, '--full-refresh compiles the full build');
 });
