@@ -16,6 +16,7 @@ import { select as selectNodes, type GraphNode } from './graph/index.js';
 import { secretValues } from './project/index.js';
 import type { ManifestNode } from './parse/manifest.js';
 import { toGraphNode, type ParsedProject } from './parse/parser.js';
+import { isFullRefresh } from './materializations/index.js';
 import { Compiler } from './runner/compile.js';
 import { databaseServices, lazyDatabaseServices } from './runner/database.js';
 import { openAdapter, runNodes, type RunResults } from './runner/run.js';
@@ -89,12 +90,10 @@ export async function compile(o: CommonOptions & { inline?: string; fullRefresh?
  * model whose table exists, unless the compile is a full refresh (so that the compiled SQL is the
  * one the next `run` executes).
  */
-async function compilesIncremental(compiler: Compiler, node: ManifestNode, db: DatabaseServices, fullRefresh?: boolean): Promise<boolean> {
-  const configured = node.config.full_refresh;
-  if (node.resource_type !== 'model' || node.config.materialized !== 'incremental' || (typeof configured === 'boolean' ? configured : fullRefresh)) return false;
+async function compilesIncremental(compiler: Compiler, node: ManifestNode, db: DatabaseServices, fullRefresh = false): Promise<boolean> {
+  if (node.resource_type !== 'model' || node.config.materialized !== 'incremental' || isFullRefresh({ node, fullRefresh })) return false;
   const self = compiler.relationOf(node);
-  const found = await db.getRelation(self.database ?? null, self.schema ?? '', self.identifier ?? node.alias);
-  return found?.type === 'table';
+  return (await db.getRelation(self.database ?? null, self.schema ?? '', self.identifier))?.type === 'table';
 }
 
 function inlineNode(root: string, code: string): ManifestNode {

@@ -18,7 +18,7 @@ export function configError(ctx: MaterializationContext, message: string, hint?:
 }
 
 /** Whether this build is a full refresh: the node's boolean `full_refresh` config wins over the flag. */
-export function isFullRefresh(ctx: MaterializationContext): boolean {
+export function isFullRefresh(ctx: { node: { config: Record<string, unknown> }; fullRefresh: boolean }): boolean {
   const c = ctx.node.config.full_refresh;
   return typeof c === 'boolean' ? c : ctx.fullRefresh;
 }
