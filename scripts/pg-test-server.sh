@@ -10,8 +10,10 @@
 # The port is STRATA_PG_PORT (default 55432); the data lives in
 # STRATA_PG_DIR (default /tmp/strata-pg-<port>). initdb refuses to run as root, so when
 # run as root the server runs as the `postgres` system user. Durability is switched off
-# (fsync=off): the cluster holds test data only. `start` is idempotent and safe to call
-# from several test processes at once (it takes a lock).
+# (fsync=off): the cluster holds test data only. Shared buffers are 1 GB, the size of a small
+# analytics server rather than PostgreSQL's 128 MB default (the benchmarks run on this server
+# too). `start` is idempotent and safe to call from several test processes at once (it takes
+# a lock).
 set -euo pipefail
 
 PORT="${STRATA_PG_PORT:-55432}"
@@ -71,7 +73,7 @@ case "$cmd" in
     # A stale pid file from a killed server would stop pg_ctl; the server is not running.
     rm -f "$DIR/data/postmaster.pid"
     as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 30 \
-      -o "-p $PORT -k $DIR -c listen_addresses=$HOST -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      -o "-p $PORT -k $DIR -c listen_addresses=$HOST -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=1GB" \
       start >/dev/null 2>&1 9>&- || {
         echo "pg-test-server: the server did not start; its log:" >&2; tail -n 30 "$DIR/server.log" >&2 || true; exit 5; }
     print_env
