@@ -172,23 +172,30 @@ async function strataRun(dir: string, fullRefresh: boolean): Promise<RunTiming> 
 }
 
 /**
- * Puts the database in the state a scheduled incremental run finds: autovacuum long done with
- * what the last run wrote. Without it, autovacuum vacuums the tables a full build just wrote
- * (millions of inserted rows) during the timed incremental run, on the same 2 cores.
- * `vacuumBuilt`: vacuum the built tables now; then wait until no autovacuum worker is busy here.
+ * Puts the database in the state a scheduled run finds: autovacuum long done with what the last
+ * run wrote, and its dirty buffers written out. Without it, autovacuum vacuums the tables a full
+ * build (or the baseline) just wrote, millions of inserted rows, during the next timed run on the
+ * same 2 cores. `vacuumBuilt`: vacuum the built tables now (and analyze the baseline's, which
+ * nothing else analyzes), so that autovacuum has nothing left to start on; then wait until no
+ * autovacuum worker is busy here, and checkpoint.
  */
 async function settle(db: PgDatabase, vacuumBuilt = true): Promise<void> {
   await withPg(db, async (c) => {
     if (vacuumBuilt) {
       const r = await c.query<{ name: string }>(`select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname in ('main', 'baseline') order by 1`);
-      for (const { name } of r.rows) await c.query(`vacuum ${name}`);
+      for (const { name } of r.rows) await c.query(`vacuum ${name.startsWith('baseline.') ? 'analyze ' : ''}${name}`);
     }
-    for (let waited = 0; waited < 120_000; waited += 500) {
+    let idle = false;
+    for (let waited = 0; waited < 120_000 && !idle; waited += 500) {
       const busy = await c.query(`select 1 from pg_stat_activity where backend_type = 'autovacuum worker' and datname = current_database()`);
-      if (busy.rowCount === 0) return;
-      await new Promise((done) => setTimeout(done, 500));
+      idle = busy.rowCount === 0;
+      if (!idle) await new Promise((done) => setTimeout(done, 500));
     }
-    log('  (an autovacuum worker is still busy after 2 minutes: timing anyway)');
+    if (!idle) log('  (an autovacuum worker is still busy after 2 minutes: timing anyway)');
+    // Write out the dirty buffers left by the loads, the copy and the vacuum (a scheduled run
+    // would find them written by the checkpoints in between); otherwise the timed run evicts
+    // them itself (a quarter more time on a copy at 1 M).
+    await c.query('checkpoint');
   });
 }
 
@@ -344,9 +351,12 @@ async function measureSet(size: number, days: number, summary: GenerateSummary, 
     const checks: string[] = [];
     for (let round = 1; round <= rounds; round++) {
       log(`  full build (round ${round})`);
+      // Each timed build starts with autovacuum done with the tables the last one wrote.
+      await settle(db);
       const f = await strataRun(dir, true);
       if (!full || sum(f.models, INCREMENTAL_MODELS) < sum(full.models, INCREMENTAL_MODELS)) full = f;
       log(`  full build ${fmtS(f.wallMs)} (incremental models ${fmtS(sum(f.models, INCREMENTAL_MODELS))}); baseline`);
+      await settle(db);
       const b = await runBaseline(db);
       if (!baselineMs || sum(b) < sum(baselineMs)) baselineMs = b;
       checks.push(...(await compare(db, `full build, round ${round}`)));
@@ -492,10 +502,17 @@ const NOTES = `- What the package does on PostgreSQL: B-tree indexes on each inc
   is amortised at 10 million; the incremental run's share is the ~2 % of update rows it re-reads,
   processed row by row through index lookups and sorts; from 1 to 10 million the same new rows cost
   more mainly in profile_traits and external_id_mapping, whose index lookups land in tables ten times
-  larger than the server's 128 MB of shared buffers (the plans stay index lookups, see above).
+  larger, which with their indexes no longer fit in the server's shared buffers (the plans stay index
+  lookups, see above). The test server
+  runs with 1 GB of shared buffers since 2026-12-04 (PostgreSQL's default of 128 MB is sized for a small
+  desktop; its documentation suggests a quarter of the memory for a dedicated server); the figures
+  before then were measured with 128 MB.
   The shared 2-core machine is noisy: the two timings of an incremental run, seconds apart, mostly
-  agree within a fifth, but the same benchmark run an hour apart moved the ratios by a fifth either way
-  (1 million, five runs on 2026-12-04: 9.9 % to 14.8 %); compare figures of one run, not across runs.
+  agree within a fifth, but the same benchmark run an hour apart moved the ratios by a fifth either way.
+  Eight runs on 2026-12-04 gave incremental / full 9.4 % to 14.8 % at 1 million and 7.2 % to 10.4 % at
+  10 million, and the 10× history ratio from 1 to 10 million 1.2× to 1.9×; in the last two, the 10
+  million baseline's second round took 113 s against 57 and 69 s for its first (the faster is kept).
+  Compare figures of one run, not across runs.
 - Not counted above: the identity_health tables, rebuilt from everything on every run (the difference
   between "whole project" and the model times).`;
 
@@ -589,8 +606,10 @@ every incremental reader of an append-only table filters on) and analyzes the ta
 (as autovacuum would); later loads are plain appends, not analyzed.
 The project using the package is built with a postgres profile (first run = full build of the
 incremental models, one model at a time; alternating with the baseline, keeping the faster of each, for
-the rounds listed per set), the built tables are vacuumed (what autovacuum does between scheduled runs;
-untimed, and no autovacuum worker left busy), the held-back rows are loaded and the incremental run is
+the rounds listed per set). Before each timed run the database is settled, untimed: the tables built so far
+are vacuumed (what autovacuum does between scheduled runs), no autovacuum worker is left busy, and a
+checkpoint writes out the dirty buffers that loads, builds and copies left (as the server's own
+checkpoints do between scheduled runs). The held-back rows are loaded and the incremental run is
 timed twice from the same state (on the database and on a copy made just before, keeping the faster).
 Baseline: hand-written PostgreSQL SQL, one query per model (\`bench/lib/profiles-sync-baseline-pg.ts\`:
 \`DISTINCT ON\`, ordered \`array_agg\` per trait, a chain walk over merged segments only), building
