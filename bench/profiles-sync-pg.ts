@@ -525,11 +525,11 @@ const NOTES = `- What the package does on PostgreSQL: B-tree indexes on each inc
   desktop; its documentation suggests a quarter of the memory for a dedicated server); the figures
   before then were measured with 128 MB.
   The shared 2-core machine is noisy: the two timings of an incremental run, seconds apart, mostly
-  agree within a fifth, but the same benchmark run an hour apart moved the ratios by a fifth either way.
-  Eight runs on 2026-12-04 gave incremental / full 9.4 % to 14.8 % at 1 million and 7.2 % to 10.4 % at
-  10 million, and the 10× history ratio from 1 to 10 million 1.2× to 1.9×; in the last two, the 10
-  million baseline's second round took 113 s against 57 and 69 s for its first (the faster is kept).
-  Compare figures of one run, not across runs.
+  agree within a fifth, and whole runs minutes apart agree closely (the three listed above), but the
+  same benchmark run an hour apart moved the ratios by a fifth either way. Nine runs on 2026-12-04 gave
+  incremental / full 9.4 % to 14.8 % at 1 million and 7.2 % to 10.4 % at 10 million, and the 10×
+  history ratio from 1 to 10 million 1.2× to 1.9×; the 10 million baseline took 32 to 113 s (the
+  faster of two rounds is kept). Compare figures of one run, not across runs.
 - Not counted above: the identity_health tables, rebuilt from everything on every run (the difference
   between "whole project" and the model times).`;
 
