@@ -520,16 +520,19 @@ const NOTES = `- What the package does on PostgreSQL: B-tree indexes on each inc
   processed row by row through index lookups and sorts; from 1 to 10 million the same new rows cost
   more mainly in profile_traits and external_id_mapping, whose index lookups land in tables ten times
   larger, which with their indexes no longer fit in the server's shared buffers (the plans stay index
-  lookups, see above). The test server
-  runs with 1 GB of shared buffers since 2026-12-04 (PostgreSQL's default of 128 MB is sized for a small
-  desktop; its documentation suggests a quarter of the memory for a dedicated server); the figures
-  before then were measured with 128 MB.
+  lookups, see above). The test server runs with 1 GB of shared buffers since 2026-12-04 (PostgreSQL's
+  default of 128 MB is sized for a small desktop; its documentation suggests a quarter of the memory
+  for a dedicated server); the figures before then were measured with 128 MB. One run with 6 GB (a
+  quarter of this machine's memory) was no better overall: 1 million 14.5 %, 10 million 9.2 %, 10×
+  history 1.15×, and the 10 million baseline gained more from the cache than the package (full build /
+  baseline 1.33×).
   The shared 2-core machine is noisy: the two timings of an incremental run, seconds apart, mostly
   agree within a fifth, and whole runs minutes apart agree closely (the three listed above), but the
-  same benchmark run an hour apart moved the ratios by a fifth either way. Nine runs on 2026-12-04 gave
-  incremental / full 9.4 % to 14.8 % at 1 million and 7.2 % to 10.4 % at 10 million, and the 10×
-  history ratio from 1 to 10 million 1.2× to 1.9×; the 10 million baseline took 32 to 113 s (the
-  faster of two rounds is kept). Compare figures of one run, not across runs.
+  same benchmark run an hour apart moved the ratios by a fifth either way. The runs of 2026-12-04
+  (128 MB and 1 GB of shared buffers) gave incremental / full 9.4 % to 14.8 % at 1 million and 7.2 %
+  to 10.4 % at 10 million, and the 10× history ratio from 1 to 10 million 1.2× to 1.9×; the 10 million
+  baseline took 32 to 113 s (the faster of two rounds is kept). Compare figures of one run, not across
+  runs.
 - Not counted above: the identity_health tables, rebuilt from everything on every run (the difference
   between "whole project" and the model times).`;
 
