@@ -10,7 +10,8 @@
   fold them into the stored direct mappings, and re-resolve only the segments whose
   chain may have changed: the changed segments themselves and every segment that
   resolved to the same canonical as one of them. Every other segment keeps its stored
-  row, and a walk that reaches one of them continues from its stored canonical.
+  row, and a walk that reaches one of them continues from its stored canonical. Only the
+  re-resolved rows that differ from the stored ones are written.
 
   chain_uuid_ts is the latest load time (uuid_ts) of the segment and of every segment on
   its chain before the canonical: a segment whose canonical changed has a chain_uuid_ts
@@ -112,15 +113,21 @@ changed as (
   canonical of the node it reached (and adds that node's stored depth). Each pass over
   the stored table is probed by a small set of keys.
 -#}
+stored_members as (
+    -- the other stored members of the groups of the segments with new rows
+    select *
+    from {{ this }} as t
+    where t.canonical_segment_id in (select canonical_segment_id from stored_updated)
+      and not exists (select 1 from changed where changed.segment_id = t.segment_id)
+),
+
 start_nodes as (
     select * from changed
     union all
     select
-        t.segment_id, t.direct_canonical_segment_id, t."timestamp", t.seq,
-        t.triggering_event_type, t.triggering_event_id, t.uuid_ts
-    from {{ this }} as t
-    where t.canonical_segment_id in (select canonical_segment_id from stored_updated)
-      and not exists (select 1 from changed where changed.segment_id = t.segment_id)
+        segment_id, direct_canonical_segment_id, "timestamp", seq,
+        triggering_event_type, triggering_event_id, uuid_ts
+    from stored_members
 ),
 {% else %}
 start_nodes as (
@@ -149,33 +156,50 @@ exits as (
     )
       and not exists (select 1 from start_nodes where start_nodes.segment_id = t.segment_id)
 )
-{%- endif %}
+{%- endif %},
 
-select
-    nodes.segment_id,
+final as (
+    select
+        nodes.segment_id,
+        {% if is_incremental() -%}
+        coalesce(exits.canonical_segment_id, resolved.canonical_segment_id, nodes.segment_id) as canonical_segment_id,
+        {%- else -%}
+        coalesce(resolved.canonical_segment_id, nodes.segment_id) as canonical_segment_id,
+        {%- endif %}
+        nodes.direct_canonical_segment_id,
+        {% if is_incremental() -%}
+        coalesce(resolved.merge_depth, 0) + coalesce(exits.merge_depth, 0) as merge_depth,
+        {%- else -%}
+        coalesce(resolved.merge_depth, 0) as merge_depth,
+        {%- endif %}
+        nodes."timestamp",
+        nodes.seq,
+        nodes.triggering_event_type,
+        nodes.triggering_event_id,
+        nodes.uuid_ts,
+        {% if is_incremental() -%}
+        {{ profiles_sync_later(profiles_sync_later('resolved.chain_uuid_ts', 'exits.chain_uuid_ts'), 'nodes.uuid_ts') }} as chain_uuid_ts
+        {%- else -%}
+        {{ profiles_sync_later('resolved.chain_uuid_ts', 'nodes.uuid_ts') }} as chain_uuid_ts
+        {%- endif %}
+    from start_nodes as nodes
+    left join resolved on resolved.start_id = nodes.segment_id
     {% if is_incremental() -%}
-    coalesce(exits.canonical_segment_id, resolved.canonical_segment_id, nodes.segment_id) as canonical_segment_id,
-    {%- else -%}
-    coalesce(resolved.canonical_segment_id, nodes.segment_id) as canonical_segment_id,
+    left join exits on exits.segment_id = resolved.canonical_segment_id
     {%- endif %}
-    nodes.direct_canonical_segment_id,
-    {% if is_incremental() -%}
-    coalesce(resolved.merge_depth, 0) + coalesce(exits.merge_depth, 0) as merge_depth,
-    {%- else -%}
-    coalesce(resolved.merge_depth, 0) as merge_depth,
-    {%- endif %}
-    nodes."timestamp",
-    nodes.seq,
-    nodes.triggering_event_type,
-    nodes.triggering_event_id,
-    nodes.uuid_ts,
-    {% if is_incremental() -%}
-    {{ profiles_sync_later(profiles_sync_later('resolved.chain_uuid_ts', 'exits.chain_uuid_ts'), 'nodes.uuid_ts') }} as chain_uuid_ts
-    {%- else -%}
-    {{ profiles_sync_later('resolved.chain_uuid_ts', 'nodes.uuid_ts') }} as chain_uuid_ts
-    {%- endif %}
-from start_nodes as nodes
-left join resolved on resolved.start_id = nodes.segment_id
-{% if is_incremental() -%}
-left join exits on exits.segment_id = resolved.canonical_segment_id
-{%- endif %}
+)
+
+select final.*
+from final
+{% if is_incremental() %}
+-- only the segments whose row changed: most re-resolved segments keep their canonical, and rows
+-- re-read inside the overlap leave the stored ones alone (every start node with a stored row is
+-- in one of these two sets, and no segment is in both)
+left join (
+    select * from stored_updated
+    union all
+    select * from stored_members
+) as stored on stored.segment_id = final.segment_id
+where stored.segment_id is null
+   or {{ profiles_sync_differs('final', 'stored', ['canonical_segment_id', 'direct_canonical_segment_id', 'merge_depth', 'timestamp', 'seq', 'triggering_event_type', 'triggering_event_id', 'uuid_ts', 'chain_uuid_ts']) }}
+{% endif %}

@@ -35,15 +35,21 @@ with updates as (
     {% endif %}
 ),
 
-candidates as (
-    select * from updates
-    {% if is_incremental() %}
-    union all
+{% if is_incremental() %}
+stored as (
     select
         t.segment_id, t.merged_into_segment_id, t.merged_at, t.seq,
         t.triggering_event_type, t.triggering_event_id, t.uuid_ts
     from {{ this }} as t
     where {{ profiles_sync_in_keys('t.segment_id', 'select segment_id from updates') }}
+),
+{% endif %}
+
+candidates as (
+    select * from updates
+    {% if is_incremental() %}
+    union all
+    select * from stored
     {% endif %}
 ),
 
@@ -52,11 +58,17 @@ first_merges as (
 )
 
 select
-    segment_id,
-    merged_into_segment_id,
-    merged_at,
-    seq,
-    triggering_event_type,
-    triggering_event_id,
-    uuid_ts
+    first_merges.segment_id,
+    first_merges.merged_into_segment_id,
+    first_merges.merged_at,
+    first_merges.seq,
+    first_merges.triggering_event_type,
+    first_merges.triggering_event_id,
+    first_merges.uuid_ts
 from first_merges
+{% if is_incremental() %}
+-- only the merges that changed: rows re-read inside the overlap leave the stored ones alone
+left join stored on stored.segment_id = first_merges.segment_id
+where stored.segment_id is null
+   or {{ profiles_sync_differs('first_merges', 'stored', ['merged_into_segment_id', 'merged_at', 'seq', 'triggering_event_type', 'triggering_event_id', 'uuid_ts']) }}
+{% endif %}
