@@ -531,7 +531,7 @@ const NOTES = `- What the package does on PostgreSQL: B-tree indexes on each inc
   same benchmark run an hour apart moved the ratios by a fifth either way. The runs of 2026-12-04
   (128 MB and 1 GB of shared buffers) gave incremental / full 9.4 % to 14.8 % at 1 million and 7.2 %
   to 10.4 % at 10 million, and the 10× history ratio from 1 to 10 million 1.2× to 1.9×; the 10 million
-  baseline took 32 to 113 s (the faster of two rounds is kept). Compare figures of one run, not across
+  baseline took 30 to 113 s (the faster of two rounds is kept). Compare figures of one run, not across
   runs.
 - Not counted above: the identity_health tables, rebuilt from everything on every run (the difference
   between "whole project" and the model times).`;
