@@ -51,6 +51,7 @@ with updates as (
 -#}
 {#- Looked up once (a query when the model runs), used twice below. -#}
 {%- set chain_watermark = profiles_sync_watermark('chain_uuid_ts') %}
+{%- set recent_segments %}select segment_id from {{ ref('id_graph') }} where chain_uuid_ts >= {{ chain_watermark }}{% endset %}
 recent_chains as (
     select segment_id, canonical_segment_id, chain_uuid_ts
     from {{ ref('id_graph') }}
@@ -62,11 +63,9 @@ moved as (
     select stored.external_id_hash
     from {{ this }} as stored
     join recent_chains on recent_chains.segment_id = stored.segment_id
-    where stored.segment_id in (
-        select segment_id
-        from {{ ref('id_graph') }}
-        where chain_uuid_ts >= {{ chain_watermark }}
-    )
+    -- the same segments again as a key filter, so that the stored table is probed by key
+    -- (DuckDB filters its scan; PostgreSQL looks the keys up in the segment_id index)
+    where {{ profiles_sync_in_keys('stored.segment_id', recent_segments) }}
       and (recent_chains.canonical_segment_id <> stored.canonical_segment_id
            or stored.chain_uuid_ts is null
            or recent_chains.chain_uuid_ts <> stored.chain_uuid_ts)
