@@ -10,7 +10,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Adapter } from './adapters/index.js';
-import type { DatabaseServices } from './context/node-context.js';
 import { StrataError } from './errors.js';
 import { select as selectNodes, type GraphNode } from './graph/index.js';
 import { secretValues } from './project/index.js';
@@ -65,8 +64,9 @@ export async function compile(o: CommonOptions & { inline?: string; fullRefresh?
   const compiler = new Compiler(parsed, {});
   // The database is opened when a template first asks it something (run_query, get_relation…,
   // in the node's code or in any macro it calls), so a project that asks nothing compiles offline.
-  let adapter: Adapter | undefined;
-  const db = lazyDatabaseServices(async () => (adapter = await openAdapter(parsed)));
+  let opened: Promise<Adapter> | undefined;
+  const adapter = (): Promise<Adapter> => (opened ??= openAdapter(parsed));
+  const db = lazyDatabaseServices(adapter);
   try {
     if (o.inline !== undefined) {
       const root = parsed.project.root.name;
@@ -76,12 +76,12 @@ export async function compile(o: CommonOptions & { inline?: string; fullRefresh?
     const out: CompiledNode[] = [];
     for (const id of selectIds(parsed, o, ['model', 'analysis', 'snapshot', 'test'])) {
       const node = parsed.manifest.nodes[id]!;
-      const sql = await compiler.render(node, { isIncremental: await compilesIncremental(compiler, node, db, o.fullRefresh), db });
+      const sql = await compiler.render(node, { isIncremental: await compilesIncremental(compiler, node, adapter, o.fullRefresh), db });
       out.push({ uniqueId: id, sql, path: compiler.writeArtifact('compiled', node, sql) });
     }
     return out;
   } finally {
-    await adapter?.close();
+    await (await opened?.catch(() => undefined))?.close();
   }
 }
 
@@ -90,10 +90,13 @@ export async function compile(o: CommonOptions & { inline?: string; fullRefresh?
  * model whose table exists, unless the compile is a full refresh (so that the compiled SQL is the
  * one the next `run` executes).
  */
-async function compilesIncremental(compiler: Compiler, node: ManifestNode, db: DatabaseServices, fullRefresh = false): Promise<boolean> {
+async function compilesIncremental(compiler: Compiler, node: ManifestNode, adapter: () => Promise<Adapter>, fullRefresh = false): Promise<boolean> {
   if (node.resource_type !== 'model' || node.config.materialized !== 'incremental' || isFullRefresh({ node, fullRefresh })) return false;
   const self = compiler.relationOf(node);
-  return (await db.getRelation(self.database ?? null, self.schema ?? '', self.identifier))?.type === 'table';
+  const a = await adapter();
+  // Through the relation cache, as a build looks its target up: one catalog listing per schema.
+  const { existing } = await a.withSession((s) => a.cache.lookup(s, self.database ?? a.database, self.schema || a.schema, self.identifier));
+  return existing?.type === 'table';
 }
 
 function inlineNode(root: string, code: string): ManifestNode {
