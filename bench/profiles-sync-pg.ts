@@ -130,6 +130,8 @@ const fmtS = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)
 const fmtN = (n: number): string => n.toLocaleString('en-US');
 const log = (msg: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
 const sum = (o: Record<string, number>, keys = Object.keys(o)): number => keys.reduce((a, k) => a + (o[k] ?? 0), 0);
+/** The time of the five incremental models in a run. */
+const incSum = (t: RunTiming): number => sum(t.models, INCREMENTAL_MODELS);
 
 async function scalar(c: DuckDBConnection, sql: string): Promise<string> {
   return String((await c.runAndReadAll(sql)).getRows()[0]![0]);
@@ -227,9 +229,8 @@ async function timedIncremental(db: PgDatabase, dir: string, part: Part, what: s
     writeProject(twinDir, twin);
     await settle(twin, false);
     const again = await strataRun(twinDir, false);
-    const models = (r: RunTiming) => sum(r.models, INCREMENTAL_MODELS);
-    log(`  incremental ${fmtS(run.wallMs)} (incremental models ${fmtS(models(run))}); on the copy ${fmtS(again.wallMs)} (${fmtS(models(again))})`);
-    return { newRows, run: models(again) < models(run) ? again : run };
+    log(`  incremental ${fmtS(run.wallMs)} (incremental models ${fmtS(incSum(run))}); on the copy ${fmtS(again.wallMs)} (${fmtS(incSum(again))})`);
+    return { newRows, run: incSum(again) < incSum(run) ? again : run };
   } finally {
     await dropDatabase(twin);
   }
@@ -359,8 +360,8 @@ async function measureSet(size: number, days: number, summary: GenerateSummary, 
       // Each timed build starts with autovacuum done with the tables the last one wrote.
       await settle(db);
       const f = await strataRun(dir, true);
-      if (!full || sum(f.models, INCREMENTAL_MODELS) < sum(full.models, INCREMENTAL_MODELS)) full = f;
-      log(`  full build ${fmtS(f.wallMs)} (incremental models ${fmtS(sum(f.models, INCREMENTAL_MODELS))}); baseline`);
+      if (!full || incSum(f) < incSum(full)) full = f;
+      log(`  full build ${fmtS(f.wallMs)} (incremental models ${fmtS(incSum(f))}); baseline`);
       await settle(db);
       const b = await runBaseline(db);
       if (!baselineMs || sum(b) < sum(baselineMs)) baselineMs = b;
@@ -478,9 +479,9 @@ async function explainIncremental(dir: string, db: PgDatabase): Promise<Record<s
  */
 function medianRun(runs: SizeResult[]): SizeResult {
   if (runs.length === 1) return runs[0]!;
-  const share = (r: SizeResult): number => sum(r.incremental.models, INCREMENTAL_MODELS) / sum(r.full.models, INCREMENTAL_MODELS);
+  const share = (r: SizeResult): number => incSum(r.incremental) / incSum(r.full);
   const median = [...runs].sort((a, b) => share(a) - share(b))[Math.floor(runs.length / 2)]!;
-  const wholeRuns = runs.map((r) => ({ fullRatio: sum(r.full.models, INCREMENTAL_MODELS) / sum(r.baselineMs), incrementalShare: share(r) }));
+  const wholeRuns = runs.map((r) => ({ fullRatio: incSum(r.full) / sum(r.baselineMs), incrementalShare: share(r) }));
   return { ...median, wholeRuns };
 }
 
@@ -577,7 +578,6 @@ if (args.includes('--report')) {
 // ---- report ----
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
 const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(1)} %`;
-const incSum = (t: RunTiming): number => sum(t.models, INCREMENTAL_MODELS);
 const label = (r: SizeResult): string => fmtN(r.size);
 /** The issue's sizes: the targets are judged there (smaller sets only serve as the N of a 10× history). */
 const judged = (size: number): boolean => size >= 1_000_000;
