@@ -95,6 +95,7 @@ const RANGE_COLUMNS: Record<string, string> = {
   event_no: '(i % 40)::integer',
   type: '(i % 3)::integer',
   variant: '(i % 4)::integer',
+  shared_device: '(i % 100)::integer',
   source: '(i % 3)::integer',
   device: '(i % 4)::integer',
   duplicate: 'case when i % 100 = 0 then 1 else 0 end',
@@ -124,6 +125,7 @@ const FEEDS: Record<string, string> = {
   stg_truth_id_graph: 'truth_id_graph',
   stg_truth_profile_traits: 'truth_profile_traits',
   stg_truth_external_ids: 'truth_external_id_mapping',
+  stg_truth_shared_devices: 'truth_shared_devices',
 };
 
 async function childBaseline(tables: Record<string, number>): Promise<Measurement> {

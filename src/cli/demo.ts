@@ -71,12 +71,15 @@ export async function demo(o: DemoOptions = {}): Promise<number> {
     const [row] = await q(`select * from "${schema}"."identity_overview"`);
     const merges = await q(`select count(*) from "${schema}"."profile_merges"`);
     const traitCols = await q(`select count(*) from information_schema.columns where table_schema = '${schema}' and table_name = 'profile_traits' and column_name not in ('canonical_segment_id', 'merged_to', 'uuid_ts', 'chain_uuid_ts')`);
+    const [crowded] = await q(`select count(*) from "${schema}"."identity_profiles_many_identifiers"`);
+    const [shared] = await q(`select count(*) from "${schema}"."identity_shared_identifiers"`);
     const [profiles, mergedAway, segmentIds, identifiers] = row ?? [];
     out(`    profiles:              ${String(profiles)}`);
     out(`    merged-away profiles:  ${String(mergedAway)} (merges resolved: ${String(merges[0]?.[0])})`);
     out(`    segment ids resolved:  ${String(segmentIds)}`);
     out(`    external identifiers:  ${String(identifiers)}`);
     out(`    trait columns:         ${String(traitCols[0]?.[0])}`);
+    out(`    identity health:       ${String(crowded?.[0])} profiles with unusually many identifiers, ${String(shared?.[0])} identifiers claimed by several profiles`);
     out(`    data tests passed:     ${tests}`);
   } finally {
     await adapter.close();

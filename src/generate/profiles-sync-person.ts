@@ -3,8 +3,12 @@
  * profiles, identify calls, cross-device merges (forming chains when the surviving
  * profile of a merge is later merged itself, with some of Segment's re-mapping rows lost
  * or late), traits that change or are left NULL, rows loaded late and out of order,
- * duplicate rows. Writes numeric staging rows (see profiles-sync-staging.ts) and the
- * person's ground truth. A person depends only on (seed, index), so generation streams.
+ * duplicate rows; and the oddities an identity-health report looks for: test accounts
+ * that identify with a new email address again and again (a profile with unusually many
+ * identifiers), and shared devices such as kiosks whose anonymous_id several people's
+ * profiles observe (an identifier claimed by several profiles). Writes numeric staging
+ * rows (see profiles-sync-staging.ts) and the person's ground truth. A person depends only
+ * on (seed, index), so generation streams.
  *
  * The simulator is written for speed: one instance simulates many people, reusing its
  * scratch buffers, and writes values straight into the staging columns
@@ -12,9 +16,9 @@
  */
 import { Random, mixSeed } from './random.js';
 import {
-  CITIES, COMPANIES, FIRST_NAMES, LAST_NAMES, PATHS, PLANS, STAGING_TABLES, STG_EXTERNAL_IDS, STG_EXTERNAL_IDS_LOAD, STG_ID_GRAPH,
-  STG_ID_GRAPH_LOAD, STG_PAGES, STG_TRACKS, STG_TRAITS, STG_TRAITS_DUPLICATE, STG_TRAITS_LOAD, STG_TRUTH_EXTERNAL_IDS,
-  STG_TRUTH_ID_GRAPH, STG_TRUTH_PROFILE_TRAITS, TRACK_EVENTS,
+  CITIES, COMPANIES, FIRST_NAMES, LAST_NAMES, PATHS, PLANS, SHARED_DEVICE_VARIANT, STAGING_TABLES, STG_EXTERNAL_IDS,
+  STG_EXTERNAL_IDS_LOAD, STG_ID_GRAPH, STG_ID_GRAPH_LOAD, STG_PAGES, STG_TRACKS, STG_TRAITS, STG_TRAITS_DUPLICATE, STG_TRAITS_LOAD,
+  STG_TRUTH_EXTERNAL_IDS, STG_TRUTH_ID_GRAPH, STG_TRUTH_PROFILE_TRAITS, STG_TRUTH_SHARED_DEVICES, TRACK_EVENTS,
 } from './profiles-sync-staging.js';
 import type { ChunkTableSpec } from './chunk-writer.js';
 import { StagingRows } from './staging-rows.js';
@@ -44,11 +48,31 @@ const KIND_CREATE = 0;
 const KIND_PAGE = 1;
 const KIND_TRACK = 2;
 const KIND_IDENTIFY = 3;
+const KIND_SHARED_VISIT = 4;
 const DEVICE_WEIGHTS = [55, 28, 12, 5];
 const SOURCE_WEIGHTS = [70, 25, 5];
-/** At most 4 devices, each with at most 1 + 3 pages + 2 tracks + 4 identifies events. */
+/**
+ * At most 4 devices, each with at most 1 + 3 pages + 2 tracks + 4 identifies events, plus a
+ * test account's extra identifies and a visit to a shared device.
+ */
 const MAX_DEVICES = 4;
-const MAX_EVENTS = 64;
+const MAX_EVENTS = 96;
+/** One person in TESTER_EVERY (those with index % TESTER_EVERY === TESTER_AT) runs a test account. */
+const TESTER_EVERY = 211;
+const TESTER_AT = 17;
+/** A test account's identify calls beyond its ordinary ones, each with a new email address. */
+const TESTER_IDENTIFIES = [16, 24] as const;
+/**
+ * One person in SHARED_EVERY (index % SHARED_EVERY === SHARED_AT) visits a shared device
+ * once; the people with index in [k * SHARED_EVERY * SHARED_BY, (k + 1) * SHARED_EVERY * SHARED_BY)
+ * share device k, so a device is shared by SHARED_BY people (found without coordination:
+ * people are simulated independently).
+ */
+const SHARED_EVERY = 97;
+const SHARED_AT = 5;
+const SHARED_BY = 10;
+/** An identifier as one number: type * ID_TYPE_SPAN + variant. */
+const ID_TYPE_SPAN = 10_000_000;
 
 /** The staging tables of a simulation, in STAGING_TABLES order. */
 export function stagingBuffers(): StagingRows[] {
@@ -74,6 +98,7 @@ export class PersonSimulator {
   private readonly truthIdGraph: StagingRows;
   private readonly truthTraits: StagingRows;
   private readonly truthExternalIds: StagingRows;
+  private readonly truthSharedDevices: StagingRows;
   // Scratch space of one person, reused.
   private readonly created = new Float64Array(MAX_DEVICES);
   private readonly source = new Int32Array(MAX_DEVICES);
@@ -90,6 +115,7 @@ export class PersonSimulator {
   private readonly latestTs = new Float64Array(MAX_DEVICES * TRAIT_COUNT);
   private readonly observedKey = new Int32Array(MAX_EVENTS);
   private readonly observedDevice = new Int32Array(MAX_EVENTS);
+  private readonly observedTs = new Float64Array(MAX_EVENTS);
   private observedCount = 0;
   private index = 0;
   private eventCount = 0;
@@ -107,6 +133,7 @@ export class PersonSimulator {
     this.truthIdGraph = of(STG_TRUTH_ID_GRAPH);
     this.truthTraits = of(STG_TRUTH_PROFILE_TRAITS);
     this.truthExternalIds = of(STG_TRUTH_EXTERNAL_IDS);
+    this.truthSharedDevices = of(STG_TRUTH_SHARED_DEVICES);
   }
 
   /** Simulates person number `index` and appends its rows to the staging buffers. */
@@ -140,7 +167,8 @@ export class PersonSimulator {
 
     // What happens, as (time, kind, device), sorted by time (creation first on ties).
     this.eventCount = 0;
-    const identified = rng.chance(0.65);
+    const tester = index % TESTER_EVERY === TESTER_AT;
+    const identified = rng.chance(0.65) || tester;
     for (let d = 0; d < deviceCount; d++) {
       const c = created[d]!;
       this.push(c, KIND_CREATE, d);
@@ -152,6 +180,10 @@ export class PersonSimulator {
         for (let i = rng.int(0, 3); i > 0; i--) this.push(first + 1000 + rng.exponential(spanMs * 0.2), KIND_IDENTIFY, d);
       }
     }
+    if (tester) {
+      for (let i = rng.int(...TESTER_IDENTIFIES); i > 0; i--) this.push(created[0]! + 2000 + rng.exponential(spanMs * 0.2), KIND_IDENTIFY, 0);
+    }
+    if (index % SHARED_EVERY === SHARED_AT) this.push(created[0]! + 1000 + rng.exponential(spanMs * 0.2), KIND_SHARED_VISIT, 0);
     const n = this.eventCount;
     const order = this.order;
     for (let k = 0; k < n; k++) {
@@ -231,7 +263,9 @@ export class PersonSimulator {
           }
           if (identityRoot < 0) identityRoot = d;
           const root = this.find(d);
-          if (rng.chance(0.05)) emailVariant = rng.int(1, 99);
+          // A test account signs in with a new address each time (person.1NN@example.org).
+          if (tester) emailVariant = 100 + updates;
+          else if (rng.chance(0.05)) emailVariant = rng.int(1, 99);
           const first = updates === 0;
           state[0] = emailVariant;
           if (rng.chance(0.2)) state[2] = Math.min(state[2]! + 1, PLANS.length - 1);
@@ -251,6 +285,13 @@ export class PersonSimulator {
           this.traitsRow(event, root, d, src, ts, at);
           this.observe(EXT_USER, 0, root, event, EVENT_IDENTIFY, ts, src);
           this.observe(EXT_EMAIL, emailVariant, root, event, EVENT_IDENTIFY, ts, src);
+          break;
+        }
+        case KIND_SHARED_VISIT: {
+          // A page on a shared device: its anonymous_id is observed on this person's profile
+          // (Segment's identity rules keep different people's profiles apart).
+          const device = SHARED_DEVICE_VARIANT + Math.floor(index / (SHARED_EVERY * SHARED_BY));
+          this.observe(EXT_ANONYMOUS, device, this.find(d), event, EVENT_PAGE, ts, src);
           break;
         }
       }
@@ -297,12 +338,25 @@ export class PersonSimulator {
     }
     for (let o = 0; o < this.observedCount; o++) {
       const key = this.observedKey[o]!;
+      const type = Math.floor(key / ID_TYPE_SPAN);
+      const variant = key % ID_TYPE_SPAN;
+      const canonical = index * 8 + this.find(this.observedDevice[o]!);
+      if (type === EXT_ANONYMOUS && variant >= SHARED_DEVICE_VARIANT) {
+        // Other people see this identifier too: its truth row is chosen across them.
+        const r = this.truthSharedDevices.add();
+        const x = this.truthSharedDevices.columns;
+        x[0]![r] = index;
+        x[1]![r] = variant - SHARED_DEVICE_VARIANT;
+        x[2]![r] = canonical;
+        x[3]![r] = this.observedTs[o]!;
+        continue;
+      }
       const r = this.truthExternalIds.add();
       const x = this.truthExternalIds.columns;
       x[0]![r] = index;
-      x[1]![r] = Math.floor(key / 1000);
-      x[2]![r] = key % 1000;
-      x[3]![r] = index * 8 + this.find(this.observedDevice[o]!);
+      x[1]![r] = type;
+      x[2]![r] = variant;
+      x[3]![r] = canonical;
     }
   }
 
@@ -379,8 +433,8 @@ export class PersonSimulator {
     c[7]![r] = ts;
     c[8]![r] = this.loadTime(ts);
     this.maybeDuplicate(table, r, STG_EXTERNAL_IDS_LOAD, -1);
-    // Latest observation per identifier: the device it was last seen on.
-    const key = type * 1000 + variant;
+    // Latest observation per identifier: the device it was last seen on, and when.
+    const key = type * ID_TYPE_SPAN + variant;
     let o = 0;
     while (o < this.observedCount && this.observedKey[o] !== key) o++;
     if (o === this.observedCount) {
@@ -388,6 +442,7 @@ export class PersonSimulator {
       this.observedCount++;
     }
     this.observedDevice[o] = device;
+    this.observedTs[o] = ts;
   }
 
   private traitsRow(event: number, root: number, device: number, src: number, ts: number, valuesAt: number): void {

@@ -5,7 +5,9 @@
  * indexes), which keeps the per-row work in JavaScript to a few numbers.
  *
  * Encodings: a profile is `person * 8 + device`; an event is (person, event number);
- * external id types are 0 anonymous_id, 1 user_id, 2 email; event types 0 page,
+ * external id types are 0 anonymous_id, 1 user_id, 2 email; an anonymous_id whose variant
+ * is {@link SHARED_DEVICE_VARIANT} plus n is shared device n (a kiosk or family computer
+ * several people use), the same identifier whoever observes it; event types 0 page,
  * 1 identify; times are epoch milliseconds.
  */
 import type { ChunkTableSpec } from './chunk-writer.js';
@@ -71,17 +73,27 @@ export const STG_TRUTH_PROFILE_TRAITS: ChunkTableSpec = {
   nullable: ['merged_to', 'email', 'name', 'plan', 'company', 'city', 'logins', 'lifetime_value', 'is_subscribed'],
 };
 
-/** Staging rows of truth_external_id_mapping. */
+/** Staging rows of truth_external_id_mapping (identifiers of one person; not shared devices). */
 export const STG_TRUTH_EXTERNAL_IDS: ChunkTableSpec = {
   name: 'stg_truth_external_ids',
   columns: ['person', 'type', 'variant', 'canonical'],
 };
 
+/** Staging rows of truth_shared_devices: a person's latest visit to a shared device. */
+export const STG_TRUTH_SHARED_DEVICES: ChunkTableSpec = {
+  name: 'stg_truth_shared_devices',
+  columns: ['person', 'shared_device', 'canonical', 'ts'],
+  doubles: ['ts'],
+};
+
 /** Every staging table. */
 export const STAGING_TABLES: readonly ChunkTableSpec[] = [
   STG_ID_GRAPH, STG_EXTERNAL_IDS, STG_TRAITS, STG_PAGES, STG_TRACKS,
-  STG_TRUTH_ID_GRAPH, STG_TRUTH_PROFILE_TRAITS, STG_TRUTH_EXTERNAL_IDS,
+  STG_TRUTH_ID_GRAPH, STG_TRUTH_PROFILE_TRAITS, STG_TRUTH_EXTERNAL_IDS, STG_TRUTH_SHARED_DEVICES,
 ];
+
+/** The anonymous_id variant of shared device 0 (see the encodings above). */
+export const SHARED_DEVICE_VARIANT = 1_000_000;
 
 /** Value lists the staging columns index into. */
 export const FIRST_NAMES = ['Ada', 'Ben', 'Chloé', 'Dev', 'Eun', 'Femi', 'Greta', 'Hiro', 'Ines', 'Jon', 'Kaia', 'Luis', 'Mira', 'Noor', 'Omar', 'Priya'];
@@ -136,7 +148,11 @@ const traitsSql = (): string => [
   `cast(is_subscribed as boolean) as is_subscribed`,
 ].join(', ');
 const externalType = `(['anonymous_id', 'user_id', 'email'])[cast(type as integer) + 1]`;
-const externalValue = `case cast(type as integer) when 0 then ${cat(`'anon-'`, 'person', `'-'`, 'variant')} when 1 then ${userId} else ${email('variant')} end`;
+const sharedDevice = (device: string): string => cat(`'shared-device-'`, device);
+const externalValue = `case cast(type as integer)
+  when 0 then case when variant >= ${SHARED_DEVICE_VARIANT} then ${sharedDevice(`variant - ${SHARED_DEVICE_VARIANT}`)} else ${cat(`'anon-'`, 'person', `'-'`, 'variant')} end
+  when 1 then ${userId} else ${email('variant')} end`;
+const externalHash = (type: string, value: string): string => `substr(md5(${type} || ':' || ${value}), 1, 16)`;
 const eventType = `(['page', 'identify'])[cast(event_type as integer) + 1]`;
 
 /** An INSERT … SELECT that formats the rows of one staging table into an output table. */
@@ -169,7 +185,7 @@ export function insertStatements(staging: string, schema: string, truthSchema: s
        select *, ${externalType} as type_name, ${externalValue} as value_text from ${s(STG_EXTERNAL_IDS.name)}
      )
      select
-       ${cat(`'ex_'`, ...eventIdParts, `'_'`, 'type_name')} as id, substr(md5(type_name || ':' || value_text), 1, 16) as external_id_hash,
+       ${cat(`'ex_'`, ...eventIdParts, `'_'`, 'type_name')} as id, ${externalHash('type_name', 'value_text')} as external_id_hash,
        type_name as external_id_type, value_text as external_id_value, ${segmentId('segment')} as segment_id,
        ${big('ts')} as seq, ${ts('ts')} as "timestamp", ${eventId} as triggering_event_id,
        case when event_type = 1 then 'Identify' else 'Page Viewed' end as triggering_event_name,
@@ -193,8 +209,15 @@ export function insertStatements(staging: string, schema: string, truthSchema: s
        select *, ${externalType} as type_name, ${externalValue} as value_text from ${s(STG_TRUTH_EXTERNAL_IDS.name)}
      )
      select
-       substr(md5(type_name || ':' || value_text), 1, 16) as external_id_hash, type_name as external_id_type,
+       ${externalHash('type_name', 'value_text')} as external_id_hash, type_name as external_id_type,
        value_text as external_id_value, ${segmentId('canonical')} as canonical_segment_id
+     from typed` },
+    { reads: STG_TRUTH_SHARED_DEVICES.name, sql: `insert into ${truth('truth_shared_devices')} by name
+     with typed as (select *, ${sharedDevice('shared_device')} as value_text from ${s(STG_TRUTH_SHARED_DEVICES.name)})
+     select
+       ${externalHash(`'anonymous_id'`, 'value_text')} as external_id_hash, 'anonymous_id' as external_id_type,
+       value_text as external_id_value, ${big('person')} as person_id, ${segmentId('canonical')} as canonical_segment_id,
+       ${ts('ts')} as observed_at
      from typed` },
   ];
   if (events) {

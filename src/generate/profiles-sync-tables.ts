@@ -110,6 +110,20 @@ export const TRUTH_EXTERNAL_ID_MAPPING: TableSpec = {
   ],
 };
 
+/**
+ * Ground truth: every visit of a person to a shared device (an anonymous_id several people
+ * use, such as a kiosk), with the canonical profile the visit was observed on and its time
+ * (the person's latest visit). A shared device's row in truth_external_id_mapping is its
+ * latest visit; it is claimed by every distinct canonical profile here.
+ */
+export const TRUTH_SHARED_DEVICES: TableSpec = {
+  name: 'truth_shared_devices',
+  columns: [
+    ['external_id_hash', 'VARCHAR'], ['external_id_type', 'VARCHAR'], ['external_id_value', 'VARCHAR'],
+    ['person_id', 'BIGINT'], ['canonical_segment_id', 'VARCHAR'], ['observed_at', 'TIMESTAMP'],
+  ],
+};
+
 /** The four update tables the profiles_sync package reads (their rows are "update rows"). */
 export const UPDATE_TABLES: readonly TableSpec[] = [ID_GRAPH_UPDATES, EXTERNAL_ID_MAPPING_UPDATES, PROFILE_TRAITS_UPDATES, IDENTIFIES];
 
@@ -117,7 +131,7 @@ export const UPDATE_TABLES: readonly TableSpec[] = [ID_GRAPH_UPDATES, EXTERNAL_I
 export const LANDING_TABLES: readonly TableSpec[] = [...UPDATE_TABLES, PAGES, TRACKS];
 
 /** Every ground-truth table. */
-export const TRUTH_TABLES: readonly TableSpec[] = [TRUTH_ID_GRAPH, TRUTH_PROFILE_TRAITS, TRUTH_EXTERNAL_ID_MAPPING];
+export const TRUTH_TABLES: readonly TableSpec[] = [TRUTH_ID_GRAPH, TRUTH_PROFILE_TRAITS, TRUTH_EXTERNAL_ID_MAPPING, TRUTH_SHARED_DEVICES];
 
 /** `create or replace table` for `spec` in `schema` (names double-quoted), empty. */
 export function createTableSql(schema: string, spec: TableSpec): string {

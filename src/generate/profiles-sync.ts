@@ -163,6 +163,7 @@ export async function generateProfilesSync(options: GenerateProfilesSyncOptions)
     }
     await pipeline.finish();
     pipeline = undefined;
+    await connection.run(sharedDeviceTruthSql(truthSchema));
     const writtenTables = [
       ...LANDING_TABLES.filter(written).map((t) => [schema, t.name] as const),
       ...TRUTH_TABLES.map((t) => [truthSchema, t.name] as const),
@@ -186,6 +187,20 @@ export async function generateProfilesSync(options: GenerateProfilesSyncOptions)
       rmSync(`${dbPath}.wal`, { force: true });
     }
   }
+}
+
+/**
+ * Adds each shared device to truth_external_id_mapping: an identifier belongs to the profile
+ * it was last observed on, here the latest of the visits people made to it (written apart,
+ * each person's simulation seeing only its own visit).
+ */
+function sharedDeviceTruthSql(truthSchema: string): string {
+  const t = (name: string): string => `${quoteIdent(truthSchema)}.${quoteIdent(name)}`;
+  return `insert into ${t('truth_external_id_mapping')} by name
+    select external_id_hash, external_id_type, external_id_value,
+           arg_max(canonical_segment_id, observed_at) as canonical_segment_id
+    from ${t('truth_shared_devices')}
+    group by external_id_hash, external_id_type, external_id_value`;
 }
 
 async function exportParquet(connection: DuckDBConnection, dir: string, schema: string, truthSchema: string, events: boolean): Promise<void> {

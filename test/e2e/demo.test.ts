@@ -31,6 +31,9 @@ test('strata demo builds and tests the example project on generated data', { tim
   assert.ok(tests >= 10, text);
   // The generator's eight traits (city, company, email, is_subscribed, lifetime_value, logins, name, plan).
   assert.equal(Number(/trait columns:\s+(\d+)/.exec(text)?.[1]), 8, text);
+  // The generator's test accounts and shared devices show up in the identity-health models.
+  const health = /identity health:\s+(\d+) profiles with unusually many identifiers, (\d+) identifiers claimed by several profiles/.exec(text);
+  assert.ok(health && Number(health[1]) > 0 && Number(health[2]) > 0, text);
   assert.match(text, /Completed successfully/);
 
   // The command the summary prints to query a model works as printed (its paths are relative to the current folder).

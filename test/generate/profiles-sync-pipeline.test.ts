@@ -53,19 +53,20 @@ test('the rows for a seed are the ones the generator has always written for it',
   // Fingerprints of the tables the generator writes for (people 300, days 20, seed 11):
   // same seed, same rows, value for value. (Pinned when the rewrite for speed kept every
   // row; pinned again when events after the period's end stopped being piled onto its last
-  // second.)
+  // second, and when test accounts and shared devices were added.)
   const path = join(dir, 'pinned.duckdb');
   await generateProfilesSync({ people: 300, days: 20, seed: 11, output: { kind: 'duckdb', path, schema: 'landing' } });
   assert.deepEqual(await fingerprint(path), {
-    id_graph_updates: '553:365b98f33f1c2c5a3c253da322f9dd6d',
-    external_id_mapping_updates: '1624:2627bb4af8767f5f5a3d22d3b45b6f87',
-    profile_traits_updates: '578:e98c4c018afa5a3f40c449ce2f46eb89',
-    identifies: '572:71e2282084f3f2c5a457ebb1a2a00166',
-    pages: '1070:3c867c8f8e3fc9594a70649cc461eec2',
-    tracks: '400:279b75233aa33989c5b5a899b4c37496',
+    id_graph_updates: '553:932be74dd085ae36f34c5b5ff7f0599c',
+    external_id_mapping_updates: '1697:0281a186e43bdf6619e44a1ffe2abcf2',
+    profile_traits_updates: '612:ce7c912f97e00214e5b1a2d4a14bf89a',
+    identifies: '606:b301766f900624917186f5d8de2b0d95',
+    pages: '1070:41d1ecf8a656ab077a7d314e0aaa94f2',
+    tracks: '400:f8be60a60c26f12831537589c04864e5',
     truth_id_graph: '456:b2c56bb53196f84982d0acbbe7233a08',
-    truth_profile_traits: '456:9b20da952189882c86fd60d736c54200',
-    truth_external_id_mapping: '854:1ae3ccba35962a177969b46f120250df',
+    truth_profile_traits: '456:c55d5f0978af6229e4e0c7b9c89f53ef',
+    truth_external_id_mapping: '893:495985d975cde4ce5e792dd146cce1a8',
+    truth_shared_devices: '4:610ec30a6605959ac127cda6fab4cfc0',
   });
 });
 

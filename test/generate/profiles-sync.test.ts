@@ -93,6 +93,15 @@ test('the data is realistic: chains, late and duplicate rows, NULL traits, anony
     assert.ok(Number(anonymous) > 0, 'some profiles stay anonymous');
     const pagesSeg = await scalar(c, `select count(*) from landing.pages where segment_id is null`);
     assert.equal(Number(pagesSeg), 0);
+    // test accounts: profiles holding many identifiers (new email addresses, one per sign-in)
+    const crowded = await scalar(c, `select count(*) from (select canonical_segment_id from landing_truth.truth_external_id_mapping group by 1 having count(*) > 15)`);
+    assert.ok(Number(crowded) > 0, 'some profiles hold more than 15 identifiers');
+    // shared devices: one anonymous_id observed on the profiles of several people
+    const shared = await scalar(c, `
+      select count(*) from (
+        select u.external_id_hash from landing.external_id_mapping_updates u join landing_truth.truth_id_graph g on g.segment_id = u.segment_id
+        group by 1 having count(distinct g.person_id) > 1)`);
+    assert.ok(Number(shared) > 0, 'some identifiers are observed on several people');
   });
 });
 
@@ -146,6 +155,16 @@ test('ground truth agrees with the rows written', async () => {
         where p.merged_to is null and p.${trait} is distinct from v.value`);
       assert.equal(mismatches, 0, trait);
     }
+    // the shared devices' truth lists every profile their observations resolve to
+    assert.equal(await q(`
+      with seen as (
+        select distinct u.external_id_hash, g.canonical_segment_id
+        from landing.external_id_mapping_updates u join landing_truth.truth_id_graph g on g.segment_id = u.segment_id
+        where u.external_id_hash in (select external_id_hash from landing_truth.truth_shared_devices))
+      select count(*) from seen full join landing_truth.truth_shared_devices t
+        on t.external_id_hash = seen.external_id_hash and t.canonical_segment_id = seen.canonical_segment_id
+      where seen.external_id_hash is null or t.external_id_hash is null`), 0);
+    assert.ok(await q(`select count(*) from landing_truth.truth_shared_devices`) > 0, 'the sample has shared devices');
     // every identifier points at the canonical of the profile it was last seen on
     assert.equal(await q(`
       with last as (select external_id_hash, arg_max(segment_id, "timestamp") as seg from landing.external_id_mapping_updates group by 1)

@@ -37,6 +37,17 @@ TRUTH_CHECKS = {
                        f"select canonical_segment_id, merged_to, {TRAITS} from complete_truth.truth_profile_traits"),
     "external_id_mapping": ("select external_id_hash, external_id_type, external_id_value, canonical_segment_id from main.external_id_mapping",
                             "select external_id_hash, external_id_type, external_id_value, canonical_segment_id from complete_truth.truth_external_id_mapping"),
+    # the generator's test accounts (and anyone else over the package's default limit of 15 identifiers)
+    "identity_profiles_many_identifiers": (
+        "select canonical_segment_id, identifiers, identifier_types, user_ids, emails, anonymous_ids from main.identity_profiles_many_identifiers",
+        "select canonical_segment_id, count(*), count(distinct external_id_type), count(*) filter (where external_id_type = 'user_id'),"
+        " count(*) filter (where external_id_type = 'email'), count(*) filter (where external_id_type = 'anonymous_id')"
+        " from complete_truth.truth_external_id_mapping group by canonical_segment_id having count(*) > 15"),
+    # the shared devices visited by people whose profiles are still distinct
+    "identity_shared_identifiers": (
+        "select external_id_hash, external_id_type, profiles, first_profile, last_profile from main.identity_shared_identifiers",
+        "select external_id_hash, external_id_type, count(distinct canonical_segment_id), min(canonical_segment_id), max(canonical_segment_id)"
+        " from complete_truth.truth_shared_devices group by external_id_hash, external_id_type having count(distinct canonical_segment_id) > 1"),
 }
 
 

@@ -23,13 +23,27 @@ const cliUrl = pathToFileURL(join(import.meta.dirname, '..', '..', '..', 'src', 
 const SCHEDULES = Number(process.env.STRATA_PS_SCHEDULES ?? 50);
 const OVERLAP = 28;
 const TRAITS = 'email, name, plan, company, city, logins, lifetime_value, is_subscribed';
-const MODELS = ['id_graph', 'external_id_mapping', 'profile_traits', 'profile_trait_values', 'profile_merges'];
+const MODELS = ['id_graph', 'external_id_mapping', 'profile_traits', 'profile_trait_values', 'profile_merges',
+  'identity_merges_daily', 'identity_profiles_many_identifiers', 'identity_shared_identifiers'];
 const TRUTH: Record<string, [string, string]> = {
   id_graph: ['select segment_id, canonical_segment_id from main.id_graph', 'select segment_id, canonical_segment_id from complete_truth.truth_id_graph'],
   profile_traits: [`select canonical_segment_id, merged_to, ${TRAITS} from main.profile_traits`, `select canonical_segment_id, merged_to, ${TRAITS} from complete_truth.truth_profile_traits`],
   external_id_mapping: [
     'select external_id_hash, external_id_type, external_id_value, canonical_segment_id from main.external_id_mapping',
     'select external_id_hash, external_id_type, external_id_value, canonical_segment_id from complete_truth.truth_external_id_mapping',
+  ],
+  // the generator's test accounts, and everyone else with more than 15 identifiers (the package's default limit)
+  identity_profiles_many_identifiers: [
+    'select canonical_segment_id, identifiers, identifier_types, user_ids, emails, anonymous_ids from main.identity_profiles_many_identifiers',
+    `select canonical_segment_id, count(*), count(distinct external_id_type), count(*) filter (where external_id_type = 'user_id'),
+       count(*) filter (where external_id_type = 'email'), count(*) filter (where external_id_type = 'anonymous_id')
+     from complete_truth.truth_external_id_mapping group by canonical_segment_id having count(*) > 15`,
+  ],
+  // the shared devices visited by people whose profiles are still distinct
+  identity_shared_identifiers: [
+    'select external_id_hash, external_id_type, profiles, first_profile, last_profile from main.identity_shared_identifiers',
+    `select external_id_hash, external_id_type, count(distinct canonical_segment_id), min(canonical_segment_id), max(canonical_segment_id)
+     from complete_truth.truth_shared_devices group by external_id_hash, external_id_type having count(distinct canonical_segment_id) > 1`,
   ],
 };
 
@@ -58,6 +72,12 @@ test(`incremental runs over ${SCHEDULES} random load schedules equal the full bu
     const flags = ['--project-dir', project, '--profiles-dir', project];
     const summary = await generateProfilesSync({ people: 250, days: 20, seed: 21, output: { kind: 'duckdb', path: db, schema: 'complete' } });
     assert.ok(summary.merges > 20);
+    await withDuckDb(db, async (c) => {
+      // the identity-health truths are not empty, so that comparing with them can fail
+      for (const model of ['identity_profiles_many_identifiers', 'identity_shared_identifiers']) {
+        assert.ok(await count(c, `select count(*) from (${TRUTH[model]![1]})`) > 0, `the data has rows for ${model}`);
+      }
+    });
 
     // The full build on all the data is the reference.
     writeProject(project, db, 'incremental', { etlOverlap: OVERLAP, traitsSource: 'profile_traits_updates' }, 'complete');
