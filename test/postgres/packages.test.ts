@@ -19,6 +19,8 @@ const q = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 const EXPECTED_INDEXES = [
   'external_id_mapping: chain_uuid_ts', 'external_id_mapping: external_id_hash', 'external_id_mapping: segment_id', 'external_id_mapping: uuid_ts',
   'id_graph: canonical_segment_id', 'id_graph: chain_uuid_ts', 'id_graph: segment_id', 'id_graph: uuid_ts',
+  'identity_identifier_profiles: chain_uuid_ts', 'identity_identifier_profiles: external_id_hash', 'identity_identifier_profiles: uuid_ts',
+  'identity_identifier_segments: external_id_hash', 'identity_identifier_segments: segment_id', 'identity_identifier_segments: uuid_ts',
   'profile_merges: segment_id', 'profile_merges: uuid_ts',
   'profile_trait_values: segment_id', 'profile_trait_values: uuid_ts',
   'profile_traits: canonical_segment_id', 'profile_traits: chain_uuid_ts', 'profile_traits: uuid_ts',

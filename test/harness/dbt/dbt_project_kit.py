@@ -21,6 +21,8 @@ MODELS = [
     "identity_merges_daily",
     "identity_profiles_many_identifiers",
     "identity_shared_identifiers",
+    "identity_identifier_segments",
+    "identity_identifier_profiles",
 ]
 
 
@@ -42,6 +44,9 @@ def write_project(directory: Path, *, materialized: str, schema_name: str, etl_o
         "  profiles_sync:\n"
         "    profile_materializations:\n"
         f"      +materialized: {materialized}\n"
+        "    identity_health:\n"
+        "      incremental:\n"
+        f"        +materialized: {materialized}\n"
     )
     (directory / "packages.yml").write_text(f"packages:\n  - local: {PACKAGE_DIR}\n")
     (directory / "profiles.yml").write_text(

@@ -106,7 +106,8 @@ export function writeProject(dir: string, db: string, materialized: string, sett
   writeFileSync(join(dir, 'dbt_project.yml'), [
     'name: profiles_sync_check', "version: '1.0.0'", 'config-version: 2', 'profile: profiles_sync_check',
     'vars:', '  profiles_sync:', `    schema_name: ${schemaName}`, `    etl_overlap: ${settings.etlOverlap}`, `    traits_source: ${settings.traitsSource}`,
-    'models:', '  profiles_sync:', '    profile_materializations:', `      +materialized: ${materialized}`, '',
+    'models:', '  profiles_sync:', '    profile_materializations:', `      +materialized: ${materialized}`,
+    '    identity_health:', '      incremental:', `        +materialized: ${materialized}`, '',
   ].join('\n'));
   writeFileSync(join(dir, 'packages.yml'), 'packages:\n  - package: strata/profiles_sync\n');
   writeFileSync(join(dir, 'profiles.yml'), [

@@ -16,7 +16,8 @@ import {
 } from './fixture-case.js';
 
 const MODELS = ['id_graph', 'external_id_mapping', 'profile_traits', 'profile_trait_values', 'profile_merges',
-  'identity_merges_daily', 'identity_profiles_many_identifiers', 'identity_shared_identifiers'];
+  'identity_merges_daily', 'identity_profiles_many_identifiers', 'identity_shared_identifiers',
+  'identity_identifier_segments', 'identity_identifier_profiles'];
 
 type Main = (argv: string[]) => Promise<number>;
 // Imported by URL so that this file typechecks whatever the CLI's module graph looks like.
@@ -76,7 +77,7 @@ for (const name of listCases()) {
       assert.equal(await build(), 0, 'build again on the same data');
       assert.deepEqual(await check('re-run'), incremental, 're-run equals the incremental result');
       const rerun = JSON.parse(readFileSync(join(project, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; adapter_response?: { rows_affected?: number } }[] };
-      for (const model of ['id_graph', 'profile_merges', 'profile_trait_values', 'external_id_mapping', 'profile_traits']) {
+      for (const model of ['id_graph', 'profile_merges', 'profile_trait_values', 'external_id_mapping', 'profile_traits', 'identity_identifier_segments', 'identity_identifier_profiles']) {
         const r = rerun.results.find((x) => x.unique_id.endsWith(`.${model}`));
         assert.equal(r?.adapter_response?.rows_affected, 0, `${model} writes no rows on a re-run`);
       }

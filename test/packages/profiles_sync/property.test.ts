@@ -24,7 +24,7 @@ const SCHEDULES = Number(process.env.STRATA_PS_SCHEDULES ?? 50);
 const OVERLAP = 28;
 const TRAITS = 'email, name, plan, company, city, logins, lifetime_value, is_subscribed';
 const MODELS = ['id_graph', 'external_id_mapping', 'profile_traits', 'profile_trait_values', 'profile_merges',
-  'identity_merges_daily', 'identity_profiles_many_identifiers', 'identity_shared_identifiers'];
+  'identity_merges_daily', 'identity_profiles_many_identifiers', 'identity_shared_identifiers', 'identity_identifier_segments', 'identity_identifier_profiles'];
 const TRUTH: Record<string, [string, string]> = {
   id_graph: ['select segment_id, canonical_segment_id from main.id_graph', 'select segment_id, canonical_segment_id from complete_truth.truth_id_graph'],
   profile_traits: [`select canonical_segment_id, merged_to, ${TRAITS} from main.profile_traits`, `select canonical_segment_id, merged_to, ${TRAITS} from complete_truth.truth_profile_traits`],
