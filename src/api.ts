@@ -15,9 +15,9 @@ import { select as selectNodes, type GraphNode } from './graph/index.js';
 import { secretValues } from './project/index.js';
 import type { ManifestNode } from './parse/manifest.js';
 import { toGraphNode, type ParsedProject } from './parse/parser.js';
-import { isFullRefresh } from './materializations/index.js';
 import { Compiler } from './runner/compile.js';
 import { databaseServices, lazyDatabaseServices } from './runner/database.js';
+import { incrementalBuild } from './runner/is-incremental.js';
 import { openAdapter, runNodes, type RunResults } from './runner/run.js';
 import { checkFreshness, type FreshnessResult } from './runner/freshness.js';
 import { countNodes, parse, parseVars, reporterFor, type CommonOptions } from './parse/parse-api.js';
@@ -76,27 +76,13 @@ export async function compile(o: CommonOptions & { inline?: string; fullRefresh?
     const out: CompiledNode[] = [];
     for (const id of selectIds(parsed, o, ['model', 'analysis', 'snapshot', 'test'])) {
       const node = parsed.manifest.nodes[id]!;
-      const sql = await compiler.render(node, { isIncremental: await compilesIncremental(compiler, node, adapter, o.fullRefresh), db });
+      const sql = await compiler.render(node, { isIncremental: await incrementalBuild(compiler, node, adapter, o.fullRefresh ?? false), db });
       out.push({ uniqueId: id, sql, path: compiler.writeArtifact('compiled', node, sql) });
     }
     return out;
   } finally {
     await (await opened?.catch(() => undefined))?.close();
   }
-}
-
-/**
- * What `is_incremental()` returns when compiling a node, as in dbt-core: true for an incremental
- * model whose table exists, unless the compile is a full refresh (so that the compiled SQL is the
- * one the next `run` executes).
- */
-async function compilesIncremental(compiler: Compiler, node: ManifestNode, adapter: () => Promise<Adapter>, fullRefresh = false): Promise<boolean> {
-  if (node.resource_type !== 'model' || node.config.materialized !== 'incremental' || isFullRefresh({ node, fullRefresh })) return false;
-  const self = compiler.relationOf(node);
-  const a = await adapter();
-  // Through the relation cache, as a build looks its target up: one catalog listing per schema.
-  const { existing } = await a.withSession((s) => a.cache.lookup(s, self.database ?? a.database, self.schema || a.schema, self.identifier));
-  return existing?.type === 'table';
 }
 
 function inlineNode(root: string, code: string): ManifestNode {

@@ -15,6 +15,7 @@ import type { ParsedProject } from '../parse/parser.js';
 import type { Status } from '../report/reporter.js';
 import type { Compiler } from './compile.js';
 import { toAdapterRelation } from './database.js';
+import { incrementalBuild } from './is-incremental.js';
 import { runUnitTest } from './unit-test.js';
 
 /** What an executor needs beside the node. */
@@ -53,11 +54,15 @@ function response(message: string, rowsAffected: number | undefined): Record<str
 
 const model: Executor = async (node, env) => {
   const { compiler, db } = env;
+  // Hooks are rendered before the build, with the `is_incremental()` of the build itself (as in
+  // dbt-core, in post-hooks too: false after an incremental model's first build).
+  let incremental: Promise<boolean> | undefined;
   const renderHooks = async (key: 'pre_hook' | 'post_hook') => {
     const out: string[] = [];
     for (const h of (node.config[key] as unknown[] | undefined) ?? []) {
       const code = typeof h === 'string' ? h : String((h as { sql?: unknown }).sql ?? '');
-      const sql = (await compiler.render(node, { code, codeName: `${node.original_file_path} (${key.replace('_', '-')})`, db })).trim();
+      incremental ??= incrementalBuild(compiler, node, async () => env.adapter, env.fullRefresh);
+      const sql = (await compiler.render(node, { code, codeName: `${node.original_file_path} (${key.replace('_', '-')})`, db, isIncremental: await incremental })).trim();
       if (sql) out.push(sql);
     }
     return out;

@@ -1,0 +1,41 @@
+/**
+ * `is_incremental()` in a model's hooks is what it is in the model's SQL, in pre-hooks and
+ * post-hooks alike: false on an incremental model's first build and on a full refresh (dbt-core
+ * 1.10 with dbt-duckdb logs exactly these values for this project).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { queryDuckDb } from '../helpers/duckdb.js';
+import { main } from '../../src/cli/main.js';
+
+const log = (when: string) => `insert into main.hook_log select '{{ this.identifier }}', '${when}', '{{ is_incremental() }}'`;
+
+test('is_incremental() in pre- and post-hooks follows dbt', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-hooks-'));
+  mkdirSync(join(dir, 'models'));
+  const db = join(dir, 'warehouse.duckdb');
+  writeFileSync(join(dir, 'dbt_project.yml'), 'name: hooks\nversion: "1.0.0"\nconfig-version: 2\nprofile: hooks\n');
+  writeFileSync(join(dir, 'profiles.yml'), `hooks:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${db}\n      schema: main\n`);
+  const hooks = `pre_hook="${log('pre')}", post_hook="${log('post')}"`;
+  writeFileSync(join(dir, 'models', 'grows.sql'), `{{ config(materialized='incremental', ${hooks}) }}\nselect 1 as id`);
+  writeFileSync(join(dir, 'models', 'plain.sql'), `{{ config(materialized='table', ${hooks}) }}\nselect 1 as id`);
+  await queryDuckDb(db, 'create table main.hook_log (model varchar, hook varchar, incremental varchar)');
+  const sink = new Writable({ write: (_c, _e, done) => done() });
+  const run = async (...extra: string[]) => assert.equal(await main(['run', ...extra, '--project-dir', dir, '--profiles-dir', dir], { out: sink, err: sink }), 0);
+  const entries = async () => {
+    const rows = await queryDuckDb(db, "select model || ' ' || hook || ' ' || incremental from main.hook_log order by model, hook");
+    await queryDuckDb(db, 'delete from main.hook_log');
+    return rows.map((r) => r[0]);
+  };
+
+  await run();
+  assert.deepEqual(await entries(), ['grows post False', 'grows pre False', 'plain post False', 'plain pre False'], 'first build');
+  await run();
+  assert.deepEqual(await entries(), ['grows post True', 'grows pre True', 'plain post False', 'plain pre False'], 'incremental run');
+  await run('--full-refresh');
+  assert.deepEqual(await entries(), ['grows post False', 'grows pre False', 'plain post False', 'plain pre False'], 'full refresh');
+});
