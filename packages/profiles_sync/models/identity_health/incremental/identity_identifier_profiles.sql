@@ -5,10 +5,12 @@
   those on more than one profile; an identifier whose profiles merged stays here with 1.
 
   Incremental runs recount only the identifiers that may have changed since the last run
-  (minus `etl_overlap` hours): those with a segment first seen since then
-  (identity_identifier_segments' uuid_ts against the latest this model keeps), and those
-  observed on a segment whose chain in id_graph changed since then (chain_uuid_ts, as in
-  external_id_mapping). Only the rows that differ from the stored ones are written.
+  (minus `etl_overlap` hours): those with an identifier-segment pair added or loaded again
+  since then (identity_identifier_segments' uuid_ts against the latest this model keeps),
+  and those observed on a segment whose chain in id_graph changed since then (chain_uuid_ts,
+  as in external_id_mapping). Only the rows that differ from the stored ones are written.
+  The watermarks are the latest clocks of its own rows: while it is empty, or none of its
+  identifiers changed for a while, a run recounts more than it needs to, never less.
 -#}
 {#- On PostgreSQL (dbt-postgres's `indexes`; none elsewhere, see profiles_sync_indexes), B-tree
     indexes for the lookups of incremental runs: external_id_hash: the stored rows of recounted
@@ -30,7 +32,7 @@ with
 {%- set chain_watermark = profiles_sync_watermark('chain_uuid_ts') %}
 {%- set moved_segments %}select segment_id from {{ ref('id_graph') }} where chain_uuid_ts >= {{ chain_watermark }}{% endset %}
 recounted as (
-    -- identifiers with a segment first seen since the last run
+    -- identifiers with a pair added or loaded again since the last run
     select external_id_hash
     from {{ ref('identity_identifier_segments') }}
     where uuid_ts >= {{ pairs_watermark }}

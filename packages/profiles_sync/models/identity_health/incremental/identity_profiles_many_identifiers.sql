@@ -10,14 +10,16 @@
   hours). Moving away can only bring a profile over the limit under it, and those are all
   stored here. So incremental runs count again the profiles of the changed identifiers and
   the stored profiles; a stored profile now at the limit or under (or gone, merged away)
-  is written with its new count and deleted by the post-hook. The full build finds the
-  profiles over the limit with a plain count first, and describes only their identifiers.
+  is written with its new count and deleted by the post-hook. The watermarks are the latest
+  clocks of its own rows: while it is empty, or none of its profiles changed for a while, a
+  run counts more profiles than it needs to, never fewer. The full build finds the profiles
+  over the limit with a plain count first, and describes only their identifiers.
 -#}
 {%- set limit = profiles_sync_setting('max_identifiers_per_profile', 15) | int -%}
 {{ config(
     unique_key='canonical_segment_id',
     incremental_strategy='delete+insert',
-    post_hook="{{ profiles_sync_delete_under_limit('identifiers', 'max_identifiers_per_profile', 15) }}"
+    post_hook="{{ profiles_sync_delete_under_limit('identifiers', " ~ limit ~ ") }}"
 ) }}
 
 with
