@@ -42,35 +42,33 @@ recounted as (
     from {{ ref('identity_identifier_segments') }} as p
     where {{ profiles_sync_in_keys('p.segment_id', moved_segments) }}
 ),
+{% else %}
+recounted as (
+    -- every identifier seen on two segments or more
+    select external_id_hash
+    from {{ ref('identity_identifier_segments') }}
+    group by external_id_hash
+    having count(*) > 1
+),
+{% endif %}
 
 pairs as (
     select p.external_id_hash, p.external_id_type, p.segment_id, p.uuid_ts
     from {{ ref('identity_identifier_segments') }} as p
+    {% if is_incremental() -%}
     where {{ profiles_sync_in_keys('p.external_id_hash', 'select external_id_hash from recounted') }}
+    {%- else -%}
+    where p.external_id_hash in (select external_id_hash from recounted)
+    {%- endif %}
 ),
 
 graph as (
     select g.segment_id, g.canonical_segment_id, g.chain_uuid_ts
     from {{ ref('id_graph') }} as g
+    {% if is_incremental() -%}
     where {{ profiles_sync_in_keys('g.segment_id', 'select segment_id from pairs') }}
+    {%- endif %}
 ),
-{% else %}
-pairs as (
-    select p.external_id_hash, p.external_id_type, p.segment_id, p.uuid_ts
-    from {{ ref('identity_identifier_segments') }} as p
-    where p.external_id_hash in (
-        select external_id_hash
-        from {{ ref('identity_identifier_segments') }}
-        group by external_id_hash
-        having count(*) > 1
-    )
-),
-
-graph as (
-    select segment_id, canonical_segment_id, chain_uuid_ts
-    from {{ ref('id_graph') }}
-),
-{% endif %}
 
 final as (
     select

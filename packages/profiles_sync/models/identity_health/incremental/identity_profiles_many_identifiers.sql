@@ -41,6 +41,15 @@ recounted as (
     -- profiles over the limit, which may have lost identifiers
     select canonical_segment_id from stored
 ),
+{% else %}
+recounted as (
+    -- the profiles over the limit
+    select canonical_segment_id
+    from {{ ref('external_id_mapping') }}
+    group by canonical_segment_id
+    having count(*) > {{ limit }}
+),
+{% endif %}
 
 mapping as (
     select m.canonical_segment_id, m.external_id_type, m.uuid_ts, m.chain_uuid_ts
@@ -49,18 +58,6 @@ mapping as (
     -- (profiles_sync_in_keys would test each row against an array), so one hashed pass
     where m.canonical_segment_id in (select canonical_segment_id from recounted)
 ),
-{% else %}
-mapping as (
-    select m.canonical_segment_id, m.external_id_type, m.uuid_ts, m.chain_uuid_ts
-    from {{ ref('external_id_mapping') }} as m
-    where m.canonical_segment_id in (
-        select canonical_segment_id
-        from {{ ref('external_id_mapping') }}
-        group by canonical_segment_id
-        having count(*) > {{ limit }}
-    )
-),
-{% endif %}
 
 counted as (
     select
