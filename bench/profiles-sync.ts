@@ -28,14 +28,10 @@ import { generateProfilesSync, type GenerateSummary } from '../src/generate/prof
 import { LANDING_TABLES, UPDATE_TABLES } from '../src/generate/profiles-sync-tables.js';
 import { baselineStatements, checksumSql, COMPARED_COLUMNS } from './lib/profiles-sync-baseline.js';
 import { writeSection } from './lib/report.js';
-import { DAYS_PER_MILLION, profilesSyncShape } from './lib/profiles-sync-shape.js';
+import { DAYS_PER_MILLION, HEALTH_MODELS, INCREMENTAL_MODELS, profilesSyncShape } from './lib/profiles-sync-shape.js';
 
 const WORK = join(import.meta.dirname, '.work', 'profiles-sync');
 const SEED = 7;
-/** The package's incremental models, compared with the baseline. */
-const INCREMENTAL_MODELS = ['id_graph', 'external_id_mapping', 'profile_trait_values', 'profile_traits', 'profile_merges'];
-/** The identity-health models (all incremental but identity_merges_daily and identity_shared_identifiers, small tables). */
-const HEALTH_MODELS = ['identity_identifier_segments', 'identity_identifier_profiles', 'identity_merges_daily', 'identity_profiles_many_identifiers', 'identity_shared_identifiers'];
 
 interface RunTiming {
   /** Wall time of `run()`, parse and artifacts included. */
