@@ -8,6 +8,11 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 
 export const FIXTURES_DIR = join(import.meta.dirname, 'fixtures');
 
+/** Every model of the package, which the runners compare between builds. */
+export const PACKAGE_MODELS = ['id_graph', 'external_id_mapping', 'profile_traits', 'profile_trait_values', 'profile_merges',
+  'identity_merges_daily', 'identity_profiles_many_identifiers', 'identity_shared_identifiers',
+  'identity_identifier_segments', 'identity_identifier_profiles'];
+
 /** A fixture's settings from case.json. */
 export interface CaseSettings {
   batches: number;

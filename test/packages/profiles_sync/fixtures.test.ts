@@ -12,12 +12,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { withDuckDb } from '../../helpers/duckdb.js';
 import {
-  createTables, listCases, loadBatch, modelColumns, readCase, readExpected, readModel, snapshotModels, writeProject,
+  PACKAGE_MODELS, createTables, listCases, loadBatch, modelColumns, readCase, readExpected, readModel, snapshotModels, writeProject,
 } from './fixture-case.js';
 
-const MODELS = ['id_graph', 'external_id_mapping', 'profile_traits', 'profile_trait_values', 'profile_merges',
-  'identity_merges_daily', 'identity_profiles_many_identifiers', 'identity_shared_identifiers',
-  'identity_identifier_segments', 'identity_identifier_profiles'];
 
 type Main = (argv: string[]) => Promise<number>;
 // Imported by URL so that this file typechecks whatever the CLI's module graph looks like.
@@ -69,7 +66,7 @@ for (const name of listCases()) {
             const present = await modelColumns(c, model);
             for (const col of cols) assert.ok(!present.includes(col), `${label}: ${model} must not have column ${col}`);
           }
-          return snapshotModels(c, MODELS);
+          return snapshotModels(c, PACKAGE_MODELS);
         });
       const incremental = await check('incremental');
       // A re-run on the same data changes nothing, and the incremental models (which compare

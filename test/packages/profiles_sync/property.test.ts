@@ -16,15 +16,13 @@ import { withDuckDb } from '../../helpers/duckdb.js';
 import { generateProfilesSync } from '../../../src/generate/profiles-sync.js';
 import { batchCount, loadBatchSql, randomLoadSchedule } from '../../../src/generate/load-schedule.js';
 import { LANDING_TABLES } from '../../../src/generate/profiles-sync-tables.js';
-import { snapshotModels, writeProject } from './fixture-case.js';
+import { PACKAGE_MODELS, snapshotModels, writeProject } from './fixture-case.js';
 
 type Main = (argv: string[]) => Promise<number>;
 const cliUrl = pathToFileURL(join(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'main.js')).href;
 const SCHEDULES = Number(process.env.STRATA_PS_SCHEDULES ?? 50);
 const OVERLAP = 28;
 const TRAITS = 'email, name, plan, company, city, logins, lifetime_value, is_subscribed';
-const MODELS = ['id_graph', 'external_id_mapping', 'profile_traits', 'profile_trait_values', 'profile_merges',
-  'identity_merges_daily', 'identity_profiles_many_identifiers', 'identity_shared_identifiers', 'identity_identifier_segments', 'identity_identifier_profiles'];
 const TRUTH: Record<string, [string, string]> = {
   id_graph: ['select segment_id, canonical_segment_id from main.id_graph', 'select segment_id, canonical_segment_id from complete_truth.truth_id_graph'],
   profile_traits: [`select canonical_segment_id, merged_to, ${TRAITS} from main.profile_traits`, `select canonical_segment_id, merged_to, ${TRAITS} from complete_truth.truth_profile_traits`],
@@ -87,7 +85,7 @@ test(`incremental runs over ${SCHEDULES} random load schedules equal the full bu
       const [lo, hi] = (await c.runAndReadAll('select min(uuid_ts), max(uuid_ts) from complete.id_graph_updates')).getRows()[0]!;
       await c.run('create schema landing');
       for (const t of LANDING_TABLES) await c.run(`create table landing.${t.name} as select * from complete.${t.name} limit 0`);
-      return { full: await snapshotModels(c, MODELS), from: new Date(String(lo) + 'Z'), to: new Date(String(hi) + 'Z') };
+      return { full: await snapshotModels(c, PACKAGE_MODELS), from: new Date(String(lo) + 'Z'), to: new Date(String(hi) + 'Z') };
     });
 
     writeProject(project, db, 'incremental', { etlOverlap: OVERLAP, traitsSource: 'profile_traits_updates' }, 'landing');
@@ -105,7 +103,7 @@ test(`incremental runs over ${SCHEDULES} random load schedules equal the full bu
       await withDuckDb(db, async (c) => {
         assert.equal(await count(c, 'select count(*) from landing.id_graph_updates'), await count(c, 'select count(*) from complete.id_graph_updates'), 'every row loaded');
         assert.deepEqual(await truthDifferences(c), [], `schedule ${s} (${JSON.stringify(schedule)}) equals the truth`);
-        assert.deepEqual(await snapshotModels(c, MODELS), full, `schedule ${s} equals the full build`);
+        assert.deepEqual(await snapshotModels(c, PACKAGE_MODELS), full, `schedule ${s} equals the full build`);
       });
     }
   } finally {
