@@ -146,7 +146,10 @@ export async function show(o: CommonOptions & { inline?: string; limit?: number 
     const limit = o.limit ?? 5;
     const body = sql.trim().replace(/;\s*$/, '');
     const r = await adapter.withSession((s) => s.execute(limit >= 0 ? `select * from (\n${body}\n) as strata_show limit ${limit}` : body));
-    return { columns: r.columns.map((c) => c.name), rows: r.rows };
+    // a DATE arrives as its UTC midnight: shown as the date it is, as dbt shows it
+    const isDate = r.columns.map((c) => c.type.toLowerCase() === 'date');
+    const rows = r.rows.map((row) => row.map((v, i) => (isDate[i] && v instanceof Date ? v.toISOString().slice(0, 10) : v)));
+    return { columns: r.columns.map((c) => c.name), rows };
   } finally {
     await adapter.close();
   }
