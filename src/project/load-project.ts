@@ -3,13 +3,14 @@
  * under the configured paths, YAML property files, docs blocks, profiles.yml, selectors.yml
  * and vars, into one typed {@link Project}.
  */
+import { realpathSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { StrataError } from '../errors.js';
 import { readDbtProject, type ReadDbtProject } from './dbt-project-file.js';
 import { discoverFiles } from './discover-files.js';
 import { displayPath } from './display-path.js';
 import { scanDocBlocks } from './docs-blocks.js';
-import { readPackagesFile } from './packages-file.js';
+import { installedPackages, readPackagesFile, type PackageDependency } from './packages-file.js';
 import { findProfiles, resolveProfile } from './profiles.js';
 import { readPropertyFile, rendersInPropertyFile } from './property-file.js';
 import { readSelectorsFile } from './selectors-file.js';
@@ -93,13 +94,22 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   };
 }
 
-/** The root and every package it depends on (depth first, each once), with names checked. */
+/**
+ * The root, every package it depends on (depth first, each once), then the packages installed
+ * in the root's `packages-install-path` that were not reached that way; names checked. As in
+ * dbt, the packages that packages.yml leaves to `dbt deps` must be installed (at least as many
+ * folders as such entries), and a package's own hub or git entries are served from the root's
+ * installed packages (`dbt deps` installs the whole tree there).
+ */
 async function resolvePackages(rootDir: string, strataRoot: string, render: RenderHook | undefined): Promise<PackageStub[]> {
   const out: PackageStub[] = [];
   const byDir = new Map<string, PackageStub>();
   const byName = new Map<string, { stub: PackageStub; position: Position }>();
+  const toInstall: Extract<PackageDependency, { source: 'installed' }>[] = [];
   const visit = async (dir: string, isRoot: boolean, declaredAt: Position | undefined): Promise<PackageStub> => {
-    const existing = byDir.get(dir);
+    // a package `dbt deps` linked into the install folder is the same package as its local path
+    const key = realDir(dir);
+    const existing = byDir.get(key);
     if (existing) return existing;
     const read = await readDbtProject(dir, rootDir, render);
     const name = read.config.name;
@@ -112,18 +122,52 @@ async function resolvePackages(rootDir: string, strataRoot: string, render: Rend
       });
     }
     const stub: PackageStub = { read, dir, isRoot, dependencies: [] };
-    byDir.set(dir, stub);
+    byDir.set(key, stub);
     byName.set(name, { stub, position: declaredAt ?? { file: read.file, line: 1, column: 1 } });
     out.push(stub);
-    const deps = await readPackagesFile(dir, rootDir, strataRoot, render);
-    for (const dep of deps) {
+    for (const dep of await readPackagesFile(dir, rootDir, strataRoot, render)) {
+      if (dep.source === 'installed') {
+        if (isRoot) toInstall.push(dep);
+        continue;
+      }
       const child = await visit(dep.dir, false, dep.position);
       stub.dependencies.push(child.read.config.name);
     }
     return stub;
   };
-  await visit(rootDir, true, undefined);
+  const root = await visit(rootDir, true, undefined);
+  const installDir = resolve(rootDir, root.read.config['packages-install-path']);
+  let installed = 0;
+  for (const dir of installedPackages(installDir)) {
+    const known = byDir.has(realDir(dir));
+    const stub = await visit(dir, false, undefined);
+    if (!known) installed++;
+    if (toInstall.some((d) => d.name === stub.read.config.name)) root.dependencies.push(stub.read.config.name);
+  }
+  if (toInstall.length > installed) {
+    const missing = toInstall.filter((d) => d.name === undefined || !byName.has(d.name));
+    const first = missing[0] ?? toInstall[0]!;
+    const where = `${displayPath(rootDir, installDir) || '.'}/`;
+    throw new StrataError(
+      'package-not-installed',
+      `${first.position.file} names ${toInstall.length} package(s) that \`dbt deps\` installs, and ${installed} are installed in ${where}` +
+        (missing.length ? `: not installed: ${missing.map((d) => d.spec).join(', ')}` : ''),
+      {
+        position: first.position,
+        hint: `Install them with \`dbt deps\`: Strata builds the packages installed in ${where} as dbt does, but does not download packages itself. Or reference a copy with \`- local: <path>\`.`,
+      },
+    );
+  }
   return out;
+}
+
+/** The folder with symbolic links resolved (as given when it cannot be resolved: reading it then says what is wrong). */
+function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
 }
 
 async function loadPackage(stub: PackageStub, rootDir: string, render: RenderHook | undefined, warnings: ProjectWarning[], macrosOnly: boolean): Promise<PackageProject> {

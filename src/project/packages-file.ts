@@ -1,23 +1,36 @@
 /**
  * packages.yml / dependencies.yml: which packages a project depends on. Local packages
  * (`local: <path>`) and Strata's shipped packages (`package: strata/<name>`) resolve to a
- * folder; hub, git, tarball and private packages are not supported yet and say so.
+ * folder. Hub, git, tarball and private packages are the ones `dbt deps` downloads into the
+ * root project's `packages-install-path`: Strata builds them from there, as dbt does
+ * (`installedPackages`), and does not download them itself.
  */
+import type { Dirent } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StrataError } from '../errors.js';
 import { displayPath } from './display-path.js';
 import type { Position, RenderHook } from './types.js';
-import { inputExists, readInput } from './input-log.js';
+import { folderTime, inputExists, noteFolder, readInput } from './input-log.js';
 import { isRecord, YamlFile } from './yaml-file.js';
 
-/** One resolved dependency. */
-export interface PackageDependency {
-  /** Absolute folder of the package (it holds a dbt_project.yml). */
-  dir: string;
-  /** How it was declared. */
-  source: 'local' | 'strata';
-  position: Position;
-}
+/** One dependency: a folder, or a package that `dbt deps` installs. */
+export type PackageDependency =
+  | {
+      /** Absolute folder of the package (it holds a dbt_project.yml). */
+      dir: string;
+      /** How it was declared. */
+      source: 'local' | 'strata';
+      position: Position;
+    }
+  | {
+      source: 'installed';
+      /** As declared, e.g. `dbt-labs/dbt_utils` or `git https://…/dbt-utils.git`. */
+      spec: string;
+      /** The project name it installs as, when the declaration tells it (a hub package's name). */
+      name?: string;
+      position: Position;
+    };
 
 /** Read the dependencies of the project in `dir`; an empty list when it has no packages file. */
 export async function readPackagesFile(dir: string, rootDir: string, strataRoot: string, render?: RenderHook): Promise<PackageDependency[]> {
@@ -62,23 +75,32 @@ export async function readPackagesFile(dir: string, rootDir: string, strataRoot:
         }
         return { dir: pkgDir, source: 'strata' as const, position };
       }
-      throw yaml.error(
-        'package-unsupported',
-        `Hub package "${name}" cannot be installed: Strata does not download packages yet`,
-        position,
-        'Download the package and reference it with `- local: <path>`, or use a shipped `strata/<name>` package.',
-      );
+      return { source: 'installed' as const, spec: name, name: name.slice(name.lastIndexOf('/') + 1), position };
     }
     for (const kind of ['git', 'tarball', 'private']) {
-      if (entry[kind] !== undefined) {
-        throw yaml.error(
-          'package-unsupported',
-          `${kind === 'git' ? 'Git' : kind === 'tarball' ? 'Tarball' : 'Private'} packages are not supported yet`,
-          position,
-          'Clone or unpack the package yourself and reference it with `- local: <path>`.',
-        );
-      }
+      if (typeof entry[kind] === 'string') return { source: 'installed' as const, spec: `${kind} ${entry[kind]}`, position };
     }
     throw yaml.error('packages-invalid', `Unknown package entry in ${file}: expected \`local:\` or \`package:\``, position);
   });
+}
+
+/**
+ * The packages installed in `installDir` (the root project's `packages-install-path`): every
+ * folder in it that holds a dbt_project.yml, by name. dbt builds all of them, whether or not
+ * packages.yml still names them; so does Strata. None when the folder does not exist.
+ */
+export function installedPackages(installDir: string): string[] {
+  const mtimeMs = folderTime(installDir);
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(installDir, { withFileTypes: true });
+  } catch {
+    noteFolder(installDir, null, -1);
+    return [];
+  }
+  noteFolder(installDir, entries.map((e) => e.name), mtimeMs);
+  return entries
+    .filter((e) => !e.name.startsWith('.') && (e.isDirectory() || e.isSymbolicLink()) && inputExists(join(installDir, e.name, 'dbt_project.yml')))
+    .map((e) => join(installDir, e.name))
+    .sort();
 }

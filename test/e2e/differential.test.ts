@@ -15,7 +15,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -57,6 +57,14 @@ const CASES: Case[] = [
     raw: `create schema raw; create table raw.customers as select * from (values
       (1, 'ann', 'gold', timestamp '2024-01-01'), (2, 'bob', 'free', timestamp '2024-01-01')) t(id, name, tier, updated_at)`,
     commands: [['snapshot']],
+  },
+  {
+    // packages.yml names a hub package; both build what `dbt deps` left in dbt_packages/
+    name: 'installed',
+    dir: join(FIXTURES, 'run', 'installed'),
+    dbVar: 'INSTALLED_DB',
+    raw: readFileSync(join(FIXTURES, 'run', 'installed', 'raw.sql'), 'utf8'),
+    commands: [['build']],
   },
   {
     name: 'jaffle',

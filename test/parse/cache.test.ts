@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseProject } from '../../src/parse/parser.js';
@@ -75,4 +75,21 @@ test('a project copied with its target/ does not trust the cache of the original
   const parsed = await parse(copy);
   assert.equal(parsed.cacheStats.mode, 'full');
   assert.deepEqual(comparable(parsed.manifest), comparable((await parse(copy, false)).manifest));
+});
+
+test('a package `dbt deps` installs or removes invalidates the cache', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-cache-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  const model = 'model.extra_pkg.extra_model';
+  assert.equal((await parse(dir)).manifest.nodes[model], undefined);
+  assert.equal((await parse(dir)).cacheStats.mode, 'reuse');
+  const pkg = join(dir, 'dbt_packages', 'extra_pkg');
+  mkdirSync(join(pkg, 'models'), { recursive: true });
+  writeFileSync(join(pkg, 'dbt_project.yml'), 'name: extra_pkg\n');
+  writeFileSync(join(pkg, 'models', 'extra_model.sql'), 'select 1 as x\n');
+  const installed = await parse(dir);
+  assert.equal(installed.cacheStats.mode, 'full');
+  assert.ok(installed.manifest.nodes[model]);
+  rmSync(pkg, { recursive: true });
+  assert.equal((await parse(dir)).manifest.nodes[model], undefined);
 });
