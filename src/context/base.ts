@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { MacroReturn, toJS } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
 import { bindArgs, splitArgs } from './args.js';
-import { datetimeModule, PyDatetime, reModule } from './modules.js';
+import { datetimeModule, PyDatetime, reModule, UTC } from './modules.js';
 
 /** The `yaml` library, loaded when a template first calls fromyaml/toyaml (it slows every command's start-up). */
 const yamlLib = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
@@ -37,7 +37,7 @@ export function createBaseContext(o: BaseContextOptions): Record<string, unknown
     invocation_id: o.invocationId,
     run_started_at: new PyDatetime(o.runStartedAt, true),
     flags: o.flags,
-    modules: Object.freeze({ datetime: datetimeModule, re: reModule, pytz: Object.freeze({ utc: 'UTC', timezone: (z: unknown) => String(z) }) }),
+    modules: Object.freeze({ datetime: datetimeModule, re: reModule, pytz: Object.freeze({ utc: UTC, timezone: (z: unknown) => String(z) }) }),
     env_var(...args: unknown[]) {
       const a = bindArgs('env_var', args, ['var', 'default'], {});
       const name = String(a.var);

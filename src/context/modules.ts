@@ -1,148 +1,10 @@
 /**
- * The parts of Python's `datetime` and `re` that dbt projects reach through
- * `modules.datetime` / `modules.re` and `run_started_at`.
+ * The parts of Python's `re` that dbt projects reach through `modules.re`; `datetime` is in
+ * py-datetime.ts.
  */
-import { bindArgs, splitArgs } from './args.js';
+import { makeTuple } from '../jinja/index.js';
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-/** A span of time, like Python's `timedelta`. */
-export class PyTimedelta {
-  constructor(readonly ms: number) {}
-  get days(): number {
-    return Math.floor(this.ms / 86_400_000);
-  }
-  get seconds(): number {
-    return Math.floor((this.ms % 86_400_000) / 1000);
-  }
-  total_seconds(): number {
-    return this.ms / 1000;
-  }
-  toString(): string {
-    const d = this.days;
-    const rest = this.ms - d * 86_400_000;
-    const h = Math.floor(rest / 3_600_000);
-    const m = Math.floor((rest % 3_600_000) / 60_000);
-    const s = Math.floor((rest % 60_000) / 1000);
-    const time = `${h}:${pad(m)}:${pad(s)}`;
-    return d ? `${d} day${Math.abs(d) === 1 ? '' : 's'}, ${time}` : time;
-  }
-}
-
-/** A point in time, in UTC or naive, like Python's `datetime`. */
-export class PyDatetime {
-  /** `tz` true prints a `+00:00` offset (an aware UTC datetime). */
-  constructor(readonly date: Date, readonly tz = false) {}
-  get year(): number { return this.date.getUTCFullYear(); }
-  get month(): number { return this.date.getUTCMonth() + 1; }
-  get day(): number { return this.date.getUTCDate(); }
-  get hour(): number { return this.date.getUTCHours(); }
-  get minute(): number { return this.date.getUTCMinutes(); }
-  get second(): number { return this.date.getUTCSeconds(); }
-  get microsecond(): number { return this.date.getUTCMilliseconds() * 1000; }
-
-  isoformat(...args: unknown[]): string {
-    const { sep } = bindArgs('isoformat', args, ['sep'], { sep: 'T' });
-    return this.format(String(sep));
-  }
-  strftime(fmt: unknown): string {
-    return strftime(this.date, String(fmt), this.tz);
-  }
-  timestamp(): number {
-    return this.date.getTime() / 1000;
-  }
-  weekday(): number {
-    return (this.date.getUTCDay() + 6) % 7;
-  }
-  astimezone(): PyDatetime {
-    return new PyDatetime(this.date, true);
-  }
-  replace(...args: unknown[]): PyDatetime {
-    const { kwargs } = splitArgs(args);
-    const d = new Date(this.date);
-    if (kwargs.year !== undefined) d.setUTCFullYear(Number(kwargs.year));
-    if (kwargs.month !== undefined) d.setUTCMonth(Number(kwargs.month) - 1);
-    if (kwargs.day !== undefined) d.setUTCDate(Number(kwargs.day));
-    if (kwargs.hour !== undefined) d.setUTCHours(Number(kwargs.hour));
-    if (kwargs.minute !== undefined) d.setUTCMinutes(Number(kwargs.minute));
-    if (kwargs.second !== undefined) d.setUTCSeconds(Number(kwargs.second));
-    if (kwargs.microsecond !== undefined) d.setUTCMilliseconds(Math.floor(Number(kwargs.microsecond) / 1000));
-    const tz = 'tzinfo' in kwargs ? kwargs.tzinfo != null : this.tz;
-    return new PyDatetime(d, tz);
-  }
-  /** Date arithmetic as a method, since templates cannot overload `+`. */
-  add(delta: PyTimedelta): PyDatetime {
-    return new PyDatetime(new Date(this.date.getTime() + delta.ms), this.tz);
-  }
-  toString(): string {
-    return this.format(' ');
-  }
-  private format(sep: string): string {
-    const d = this.date;
-    let s = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}${sep}${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-    if (d.getUTCMilliseconds()) s += `.${pad(d.getUTCMilliseconds() * 1000, 6)}`;
-    if (this.tz) s += '+00:00';
-    return s;
-  }
-}
-
-export function strftime(d: Date, fmt: string, tz = false): string {
-  return fmt.replace(/%([a-zA-Z%])/g, (_m, c: string) => {
-    switch (c) {
-      case 'Y': return String(d.getUTCFullYear());
-      case 'y': return pad(d.getUTCFullYear() % 100);
-      case 'm': return pad(d.getUTCMonth() + 1);
-      case 'd': return pad(d.getUTCDate());
-      case 'H': return pad(d.getUTCHours());
-      case 'I': return pad(((d.getUTCHours() + 11) % 12) + 1);
-      case 'p': return d.getUTCHours() < 12 ? 'AM' : 'PM';
-      case 'M': return pad(d.getUTCMinutes());
-      case 'S': return pad(d.getUTCSeconds());
-      case 'f': return pad(d.getUTCMilliseconds() * 1000, 6);
-      case 'j': return pad(Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1, 3);
-      case 'A': return DAYS[(d.getUTCDay() + 6) % 7]!;
-      case 'a': return DAYS[(d.getUTCDay() + 6) % 7]!.slice(0, 3);
-      case 'B': return MONTHS[d.getUTCMonth()]!;
-      case 'b': return MONTHS[d.getUTCMonth()]!.slice(0, 3);
-      case 'w': return String(d.getUTCDay());
-      case 'z': return tz ? '+0000' : '';
-      case 'Z': return tz ? 'UTC' : '';
-      case '%': return '%';
-      default: return `%${c}`;
-    }
-  });
-}
-
-function parseDate(text: string): Date {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?/.exec(text);
-  if (!m) throw new Error(`Invalid isoformat string: '${text}'`);
-  return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), Math.floor(+((m[7] ?? '0').padEnd(6, '0')) / 1000)));
-}
-
-/** `modules.datetime`. */
-export const datetimeModule = Object.freeze({
-  datetime: Object.freeze({
-    now: () => new PyDatetime(new Date()),
-    utcnow: () => new PyDatetime(new Date()),
-    fromisoformat: (s: unknown) => new PyDatetime(parseDate(String(s)), /[+-]\d{2}:?\d{2}$|Z$/.test(String(s))),
-    strptime: (s: unknown) => new PyDatetime(parseDate(String(s))),
-    fromtimestamp: (t: unknown) => new PyDatetime(new Date(Number(t) * 1000)),
-  }),
-  date: Object.freeze({
-    today: () => {
-      const n = new Date();
-      return new PyDatetime(new Date(Date.UTC(n.getUTCFullYear(), n.getUTCMonth(), n.getUTCDate())));
-    },
-  }),
-  timedelta: (...args: unknown[]) => {
-    const a = bindArgs('timedelta', args, ['days', 'seconds', 'microseconds', 'milliseconds', 'minutes', 'hours', 'weeks'], {});
-    const n = (k: string) => Number(a[k] ?? 0);
-    return new PyTimedelta(n('days') * 86_400_000 + n('seconds') * 1000 + n('microseconds') / 1000 + n('milliseconds') + n('minutes') * 60_000 + n('hours') * 3_600_000 + n('weeks') * 604_800_000);
-  },
-  timezone: Object.freeze({ utc: 'UTC' }),
-});
+export { datetimeModule, PyDatetime, UTC } from './py-datetime.js';
 
 /** A regular-expression match, like Python's `re.Match`. */
 class PyMatch {
@@ -152,7 +14,7 @@ class PyMatch {
     return v ?? null;
   }
   groups(): (string | null)[] {
-    return this.m.slice(1).map((v) => v ?? null);
+    return makeTuple(this.m.slice(1).map((v) => v ?? null));
   }
   start(): number {
     return this.m.index;
@@ -207,7 +69,7 @@ export const reModule = Object.freeze({
   findall: (p: unknown, s: unknown, flags: unknown = 0) => {
     const out: unknown[] = [];
     for (const m of String(s).matchAll(toRegExp(p, flags, 'g'))) {
-      out.push(m.length <= 1 ? m[0] : m.length === 2 ? m[1] ?? '' : m.slice(1).map((x) => x ?? ''));
+      out.push(m.length <= 1 ? m[0] : m.length === 2 ? m[1] ?? '' : makeTuple(m.slice(1).map((x) => x ?? '')));
     }
     return out;
   },

@@ -4,7 +4,11 @@
  */
 import { percentFormat } from './format.js';
 import {
+  PY_ADD,
+  PY_MUL,
+  PY_SUB,
   PyFloat,
+  hostBinary,
   PyTypeError,
   Undefined,
   UndefinedError,
@@ -68,7 +72,7 @@ export function add(a: unknown, b: unknown): unknown {
     checkUndef(a, b);
     if (typeof a === 'string') throw new PyTypeError(`can only concatenate str (not "${typeName(b)}") to str`);
   }
-  return unsupported('+', a, b);
+  return hostBinary(PY_ADD, a, b) ?? unsupported('+', a, b);
 }
 
 /** Python `a - b`. */
@@ -78,7 +82,7 @@ export function sub(a: unknown, b: unknown): unknown {
     return Number.isInteger(r) && (!Number.isInteger(a) || !Number.isInteger(b)) ? new PyFloat(r) : r;
   }
   if (isNumeric(a) && isNumeric(b)) return numResult(num(a) - num(b), a, b);
-  return unsupported('-', a, b);
+  return hostBinary(PY_SUB, a, b) ?? unsupported('-', a, b);
 }
 
 function repeat<T>(x: T[], n: number): T[] {
@@ -100,7 +104,7 @@ export function mul(a: unknown, b: unknown): unknown {
     const r = repeat(b, a);
     return isTuple(b) ? makeTuple(r) : r;
   }
-  return unsupported('*', a, b);
+  return hostBinary(PY_MUL, a, b) ?? unsupported('*', a, b);
 }
 
 /** Python `a / b` (always a float). */

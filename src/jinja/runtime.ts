@@ -450,7 +450,7 @@ export function getAttr(obj: unknown, name: string): unknown {
     if (typeof obj === 'function') {
       const v = hostGet(obj, name);
       if (v === undefined) return missingAttr(obj, name);
-      return typeof v === 'function' ? v.bind(obj) : v;
+      return typeof v === 'function' ? bindHost(v, obj) : v;
     }
     return missingAttr(obj, name);
   }
@@ -467,7 +467,7 @@ export function getAttr(obj: unknown, name: string): unknown {
   }
   if (isPlainObject(obj)) {
     const v = FORBIDDEN.has(name) ? undefined : Object.prototype.hasOwnProperty.call(obj, name) ? obj[name] : undefined;
-    if (typeof v === 'function') return v.bind(obj);
+    if (typeof v === 'function') return bindHost(v, obj);
     const m = dictMethods[name];
     if (m) return new BoundMethod(obj, m, name);
     if (v !== undefined) return v;
@@ -492,8 +492,18 @@ export function getAttr(obj: unknown, name: string): unknown {
   if (obj instanceof PyFloat) return missingAttr(obj, name);
   const v = hostGet(obj, name);
   if (v === undefined) return missingAttr(obj, name);
-  if (typeof v === 'function') return v.bind(obj);
+  if (typeof v === 'function') return bindHost(v, obj);
   return v;
+}
+
+/**
+ * A host function read as an attribute, bound to its object. A callable that has attributes
+ * (own enumerable properties, e.g. a class with its class methods) keeps them.
+ */
+function bindHost(fn: Function, obj: object): unknown {
+  const bound: unknown = fn.bind(obj);
+  const keys = Object.keys(fn);
+  return keys.length ? Object.assign(bound as object, fn) : bound;
 }
 
 function normIndex(i: unknown): number | undefined {

@@ -263,8 +263,51 @@ export function typeName(v: unknown): string {
   if (v instanceof PyFloat) return 'float';
   if (v instanceof Undefined) return 'Undefined';
   if (isMapping(v)) return 'dict';
+  const named = (v as { [PY_TYPE]?: unknown })[PY_TYPE];
+  if (typeof named === 'string') return named;
   const c = (v as { constructor?: { name?: string } }).constructor;
   return c && typeof c.name === 'string' && c.name ? c.name : 'object';
+}
+
+/**
+ * Python's operator protocol for host objects (a datetime, say): a host value may define
+ * methods under these symbols, which templates cannot see, to take part in `+`, `-`, `*`,
+ * ordering and `==`, and to name its type and give its `repr()` (its `str()` is its
+ * `toString()`). A method returns undefined for Python's NotImplemented.
+ * - `[PY_ADD](other, reflected)`, `[PY_SUB](other, reflected)`, `[PY_MUL](other, reflected)`:
+ *   `reflected` is true when the host value is the right-hand operand.
+ * - `[PY_COMPARE](other)`: negative, zero or positive; undefined when the two cannot be
+ *   ordered (then `==` is false and `<` a TypeError, as for a naive and an aware datetime).
+ */
+export const PY_ADD: unique symbol = Symbol.for('strata.jinja.add');
+export const PY_SUB: unique symbol = Symbol.for('strata.jinja.sub');
+export const PY_MUL: unique symbol = Symbol.for('strata.jinja.mul');
+export const PY_COMPARE: unique symbol = Symbol.for('strata.jinja.compare');
+/** A string property: the type's name in messages (`datetime.datetime`). */
+export const PY_TYPE: unique symbol = Symbol.for('strata.jinja.type');
+/** `() => string`: the value's `repr()`. */
+export const PY_REPR: unique symbol = Symbol.for('strata.jinja.repr');
+
+type HostMethod = (this: unknown, other: unknown, reflected?: boolean) => unknown;
+const hostMethod = (v: unknown, sym: symbol): HostMethod | undefined => {
+  const f = v !== null && typeof v === 'object' ? (v as Record<symbol, unknown>)[sym] : undefined;
+  return typeof f === 'function' ? (f as HostMethod) : undefined;
+};
+
+/** `a <op> b` through the host protocol (`a`'s method, then `b`'s reflected one); undefined when neither implements it. */
+export function hostBinary(sym: typeof PY_ADD | typeof PY_SUB | typeof PY_MUL, a: unknown, b: unknown): unknown {
+  const fa = hostMethod(a, sym);
+  const r = fa?.call(a, b, false);
+  if (r !== undefined) return r;
+  return hostMethod(b, sym)?.call(b, a, true);
+}
+
+/** Ordering of two values through the host protocol; undefined when they cannot be ordered. */
+function hostCompare(a: unknown, b: unknown): number | undefined {
+  const ca = hostMethod(a, PY_COMPARE)?.call(a, b) as number | undefined;
+  if (ca !== undefined) return ca;
+  const cb = hostMethod(b, PY_COMPARE)?.call(b, a) as number | undefined;
+  return cb === undefined ? undefined : -cb;
 }
 
 /** Hook for printing host-only objects (set by the runtime for macros, loops…). */
@@ -278,6 +321,7 @@ export function pyStr(v: unknown): string {
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (v === undefined || v instanceof Undefined) return '';
+  if (hostMethod(v, PY_REPR)) return String(v);
   return pyRepr(v);
 }
 
@@ -313,6 +357,8 @@ export function pyRepr(v: unknown, seen?: Set<unknown>): string {
     if (isPlainObject(v)) {
       return '{' + Object.keys(v).map((k) => `${reprString(k)}: ${pyRepr(v[k], s)}`).join(', ') + '}';
     }
+    const repr = hostMethod(v, PY_REPR);
+    if (repr) return String(repr.call(v, undefined));
     for (const h of reprHooks) {
       const r = h(v);
       if (r !== undefined) return r;
@@ -338,6 +384,7 @@ export function pyEq(a: unknown, b: unknown): boolean {
     return num(a) === num(b);
   }
   if (ta !== 'object' || tb !== 'object' || a === null || b === null) return false;
+  if (hostMethod(a, PY_COMPARE) || hostMethod(b, PY_COMPARE)) return hostCompare(a, b) === 0;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length || isTuple(a) !== isTuple(b)) return false;
     for (let i = 0; i < a.length; i++) if (!pyEq(a[i], b[i])) return false;
@@ -377,6 +424,8 @@ export function pyCompare(a: unknown, b: unknown, op = 'lt'): number {
   if (a instanceof Undefined || b instanceof Undefined || a === undefined || b === undefined) {
     throw new UndefinedError(((a instanceof Undefined ? a : b) as Undefined | undefined)?.hint ?? 'value is undefined');
   }
+  const c = hostCompare(a, b);
+  if (c !== undefined) return c;
   throw new PyTypeError(`'${opNames[op] ?? op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
 }
 
