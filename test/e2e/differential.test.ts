@@ -67,6 +67,15 @@ const CASES: Case[] = [
     commands: [['build']],
   },
   {
+    // idioms of widely used packages: columns of a relation, keys from hashes, unions aligned
+    // by column, pivots over queried values, cross-database macros, modules, custom tests
+    name: 'compat',
+    dir: join(FIXTURES, 'run', 'compat'),
+    dbVar: 'COMPAT_DB',
+    raw: readFileSync(join(FIXTURES, 'run', 'compat', 'raw.sql'), 'utf8'),
+    commands: [['build']],
+  },
+  {
     name: 'jaffle',
     dir: join(FIXTURES, 'projects', 'jaffle'),
     commands: [['deps'], ['seed'], ['build']],
