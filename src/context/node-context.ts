@@ -156,6 +156,7 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
     return services.db;
   };
 
+  const columnOf = (c: ColumnInfo) => columnValue(columnSpec(c, services.adapterType), services.adapterType);
   const adapter = Object.freeze({
     type: () => services.adapterType,
     dispatch,
@@ -169,7 +170,7 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
     get_columns_in_relation: async (relation: unknown) => {
       if (parse) return [];
       const cols = await needDb('adapter.get_columns_in_relation').getColumns(asRelation(relation, services.quote));
-      return cols.map((c) => columnValue(c));
+      return cols.map(columnOf);
     },
     execute: async (...args: unknown[]) => {
       const a = bindArgs('adapter.execute', args, ['sql', 'auto_begin', 'fetch'], { auto_begin: false, fetch: false });
@@ -191,7 +192,7 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
       const db = needDb('adapter.get_missing_columns');
       const a = await db.getColumns(asRelation(from, services.quote));
       const b = new Set((await db.getColumns(asRelation(to, services.quote))).map((c) => c.name.toLowerCase()));
-      return a.filter((c) => !b.has(c.name.toLowerCase())).map(columnValue);
+      return a.filter((c) => !b.has(c.name.toLowerCase())).map(columnOf);
     },
     expand_target_column_types: () => '',
   });
@@ -241,12 +242,20 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
           return relation({ database: a.database as string | null, schema: a.schema as string | null, identifier: String(a.identifier ?? ''), type: a.type as RelationType | null }, services.quote);
         },
       }),
-      Column: Object.freeze({
-        translate_type: (t: unknown) => services.translateType(String(t)),
-        numeric_type: (dtype: unknown, precision: unknown, scale: unknown) => (precision == null ? String(dtype) : `${String(dtype)}(${String(precision)},${String(scale ?? 0)})`),
-        string_type: (size: unknown) => `character varying(${String(size)})`,
-        create: (name: unknown, dtype: unknown) => columnValue({ name: String(name), dataType: String(dtype) }),
-      }),
+      // dbt's Column class: called to make a column, with its class methods
+      Column: Object.assign(
+        (...args: unknown[]) => {
+          const a = bindArgs('Column', args, ['column', 'dtype', 'char_size', 'numeric_precision', 'numeric_scale'], { char_size: null, numeric_precision: null, numeric_scale: null });
+          const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+          return columnValue({ name: String(a.column), dtype: String(a.dtype), charSize: n(a.char_size), precision: n(a.numeric_precision), scale: n(a.numeric_scale) }, services.adapterType);
+        },
+        {
+          translate_type: (t: unknown) => services.translateType(String(t)),
+          numeric_type: (dtype: unknown, precision: unknown, scale: unknown) => (precision == null || scale == null ? String(dtype) : `${String(dtype)}(${String(precision)},${String(scale)})`),
+          string_type: (size: unknown) => `character varying(${String(size)})`,
+          create: (name: unknown, dtype: unknown) => columnValue({ name: String(name), dtype: services.translateType(String(dtype)) }, services.adapterType),
+        },
+      ),
     }),
     run_query: runQuery,
     statement,
@@ -274,20 +283,76 @@ function asRelation(v: unknown, quote: QuoteFn): Relation {
   throw new StrataError('relation-expected', `expected a relation, got ${String(v)}`);
 }
 
-/** A column as dbt's Column object: `.name`, `.data_type`, `.dtype`, `.quoted`, `.is_string()`… */
-export function columnValue(c: ColumnInfo) {
-  const t = c.dataType.toLowerCase();
+/** dbt's type lists (dbt-adapters' Column; dbt-duckdb widens the integer and float ones). */
+const STRING_TYPES = new Set(['text', 'character varying', 'character', 'varchar']);
+const NUMERIC_TYPES = new Set(['numeric', 'decimal']);
+const FLOAT_TYPES: Record<string, Set<string>> = {
+  default: new Set(['real', 'float4', 'float', 'double precision', 'float8', 'double']),
+  duckdb: new Set(['real', 'float', 'float4', 'float8', 'double']),
+};
+const INTEGER_TYPES: Record<string, Set<string>> = {
+  default: new Set(['smallint', 'integer', 'bigint', 'smallserial', 'serial', 'bigserial', 'int2', 'int4', 'int8']),
+  duckdb: new Set(['tinyint', 'smallint', 'integer', 'bigint', 'hugeint', 'utinyint', 'usmallint', 'uinteger', 'ubigint', 'int1', 'int2', 'int4', 'int8', 'short', 'int', 'signed', 'long']),
+};
+
+/** The parts of dbt's Column: `dtype` and sizes as the adapter's get_columns_in_relation reports them. */
+export interface ColumnSpec {
+  name: string;
+  dtype: string;
+  charSize?: number | null;
+  precision?: number | null;
+  scale?: number | null;
+}
+
+/**
+ * A column from the engine: dbt-postgres reports information_schema's type name (no sizes) with
+ * the sizes beside it; dbt-duckdb reports DuckDB's type as it is (`DECIMAL(18,2)`).
+ */
+export function columnSpec(c: ColumnInfo, engine: string): ColumnSpec {
+  const m = engine === 'postgres' ? /^([^(]*)\((\d+)(?:,\s*(\d+))?\)(.*)$/.exec(c.dataType) : null;
+  if (!m) return { name: c.name, dtype: c.dataType };
+  const dtype = `${m[1]!.trim()}${m[4] ?? ''}`;
+  if (STRING_TYPES.has(dtype.toLowerCase())) return { name: c.name, dtype, charSize: Number(m[2]) };
+  if (NUMERIC_TYPES.has(dtype.toLowerCase())) return { name: c.name, dtype, precision: Number(m[2]), scale: Number(m[3] ?? 0) };
+  return { name: c.name, dtype };
+}
+
+/** A column as dbt's Column object (`.name`, `.dtype`, `.data_type`, `.quoted`, `.is_string()`…), with its engine's rules. */
+export function columnValue(c: ColumnSpec, engine: string) {
+  const t = c.dtype.toLowerCase();
+  const charSize = c.charSize ?? null;
+  const precision = c.precision ?? null;
+  const scale = c.scale ?? null;
+  const isString = STRING_TYPES.has(t);
+  const isNumeric = NUMERIC_TYPES.has(t);
+  const isFloat = (FLOAT_TYPES[engine] ?? FLOAT_TYPES.default!).has(t);
+  const isInteger = (INTEGER_TYPES[engine] ?? INTEGER_TYPES.default!).has(t);
+  const stringSize = (): number => {
+    if (!isString) throw new StrataError('jinja-call', 'Called string_size() on non-string field!');
+    return c.dtype === 'text' || charSize === null ? 256 : charSize;
+  };
+  let dataType = isString ? `character varying(${stringSize()})` : isNumeric && precision !== null && scale !== null ? `${c.dtype}(${precision},${scale})` : c.dtype;
+  // dbt-postgres keeps text and unsized varchar as they are
+  if (engine === 'postgres' && (t === 'text' || (t === 'character varying' && charSize === null))) dataType = c.dtype;
   return Object.freeze({
     name: c.name,
     column: c.name,
-    data_type: c.dataType,
-    dtype: c.dataType,
-    quoted: `"${c.name.replace(/"/g, '""')}"`,
-    is_string: () => /char|text|string/.test(t),
-    is_number: () => /int|float|double|decimal|numeric|real/.test(t),
-    is_integer: () => /int/.test(t),
-    is_float: () => /float|double|real/.test(t),
-    is_numeric: () => /decimal|numeric/.test(t),
-    toString: () => `<Column ${c.name} (${c.dataType})>`,
+    dtype: c.dtype,
+    data_type: dataType,
+    char_size: charSize,
+    numeric_precision: precision,
+    numeric_scale: scale,
+    quoted: `"${c.name}"`,
+    is_string: () => isString,
+    is_number: () => isInteger || isNumeric || isFloat,
+    is_integer: () => isInteger,
+    is_float: () => isFloat,
+    is_numeric: () => isNumeric,
+    string_size: stringSize,
+    string_type: (size: unknown) => `character varying(${String(size)})`,
+    literal: (value: unknown) => `${String(value)}::${dataType}`,
+    can_expand_to: (other: { is_string?: () => boolean; string_size?: () => number } | null) =>
+      isString && other?.is_string?.() === true && (other.string_size?.() ?? 0) > stringSize(),
+    toString: () => `<Column ${c.name} (${dataType})>`,
   });
 }

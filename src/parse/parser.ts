@@ -875,9 +875,9 @@ function placeCycle(e: unknown, manifest: Manifest, sources: Map<string, NodeSou
   return new StrataError('dependency-cycle', e.message, { position: where, source: src ? readFileSync(src.absPath, 'utf8') : undefined, hint: e.hint });
 }
 
+/** dbt's `api.Column.translate_type`: the label `string` is `TEXT`; any other type is itself. */
 export function translateType(t: string): string {
-  const map: Record<string, string> = { string: 'text', text: 'text', timestamp: 'timestamp', float: 'float', integer: 'integer', int: 'integer', bigint: 'bigint', boolean: 'boolean', numeric: 'numeric' };
-  return map[t.toLowerCase()] ?? t;
+  return t.toUpperCase() === 'STRING' ? 'TEXT' : t;
 }
 
 function stripRoot(path: string, roots: string[]): string {
