@@ -15,7 +15,7 @@ import { select as selectNodes, type GraphNode } from './graph/index.js';
 import { secretValues } from './project/index.js';
 import type { ManifestNode } from './parse/manifest.js';
 import { toGraphNode, type ParsedProject } from './parse/parser.js';
-import { Compiler } from './runner/compile.js';
+import { Compiler, contextFlags } from './runner/compile.js';
 import { databaseServices, lazyDatabaseServices } from './runner/database.js';
 import { incrementalBuild } from './runner/is-incremental.js';
 import { openAdapter, runNodes, type RunResults } from './runner/run.js';
@@ -60,8 +60,9 @@ export interface CompiledNode {
 
 /** Compile the selected nodes (or an inline query) without building anything. */
 export async function compile(o: CommonOptions & { inline?: string; fullRefresh?: boolean } = {}): Promise<CompiledNode[]> {
-  const parsed = await parse(o);
-  const compiler = new Compiler(parsed, {});
+  const flags = contextFlags('compile', o);
+  const parsed = await parse({ ...o, flags });
+  const compiler = new Compiler(parsed, flags);
   // The database is opened when a template first asks it something (run_query, get_relation…,
   // in the node's code or in any macro it calls), so a project that asks nothing compiles offline.
   let opened: Promise<Adapter> | undefined;
@@ -103,7 +104,7 @@ function inlineNode(root: string, code: string): ManifestNode {
 export async function run(
   o: CommonOptions & { threads?: number; fullRefresh?: boolean; failFast?: boolean; eventTimeStart?: Date; eventTimeEnd?: Date; which?: string; resourceTypes?: string[]; storeFailures?: boolean } = {},
 ): Promise<RunResults> {
-  const flags = { FULL_REFRESH: Boolean(o.fullRefresh), WHICH: o.which ?? 'run', FAIL_FAST: Boolean(o.failFast) };
+  const flags = contextFlags(o.which ?? 'run', o);
   const parsed = await parse({ ...o, flags });
   const reporter = reporterFor(o);
   const kinds = o.resourceTypes ?? ['model'];
@@ -118,12 +119,13 @@ export async function run(
 
 /** Check source freshness for the selected sources (all with a freshness config by default). */
 export async function sourceFreshness(o: CommonOptions = {}): Promise<FreshnessResult[]> {
-  const parsed = await parse(o);
+  const flags = contextFlags('freshness');
+  const parsed = await parse({ ...o, flags });
   const reporter = reporterFor(o);
   const selected = selectIds(parsed, o, ['source']);
   const adapter = await openAdapter(parsed);
   try {
-    return await checkFreshness(parsed, selected, adapter, reporter);
+    return await checkFreshness(parsed, selected, adapter, reporter, flags);
   } finally {
     await adapter.close();
   }
@@ -131,8 +133,9 @@ export async function sourceFreshness(o: CommonOptions = {}): Promise<FreshnessR
 
 /** Run a query (a model's SQL or an inline query) and return its first rows. */
 export async function show(o: CommonOptions & { inline?: string; limit?: number } = {}): Promise<{ columns: string[]; rows: unknown[][] }> {
-  const parsed = await parse(o);
-  const compiler = new Compiler(parsed, {});
+  const flags = contextFlags('show');
+  const parsed = await parse({ ...o, flags });
+  const compiler = new Compiler(parsed, flags);
   const adapter = await openAdapter(parsed);
   try {
     const db = databaseServices(adapter);
@@ -157,10 +160,11 @@ export async function show(o: CommonOptions & { inline?: string; limit?: number 
 
 /** Call a macro with arguments (`strata run-operation`). */
 export async function runOperation(o: CommonOptions & { macro: string; args?: Record<string, unknown> | string }): Promise<unknown> {
-  const parsed = await parse(o);
+  const flags = contextFlags('run-operation');
+  const parsed = await parse({ ...o, flags });
   const adapter = await openAdapter(parsed);
   try {
-    const compiler = new Compiler(parsed, {});
+    const compiler = new Compiler(parsed, flags);
     const args = typeof o.args === 'string' ? parseVars(o.args) : o.args ?? {};
     const [pkg, name] = o.macro.includes('.') ? o.macro.split('.', 2) as [string, string] : [undefined, o.macro];
     const def = pkg ? parsed.registry.get(pkg, name) : parsed.registry.resolve(parsed.project.root.name, name);

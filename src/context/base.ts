@@ -27,6 +27,9 @@ export interface BaseContextOptions {
   flags: Record<string, unknown>;
 }
 
+/** The dbt version whose behaviour Strata follows; templates see it as `dbt_version`. */
+export const DBT_VERSION = '1.10.0';
+
 /** An invocation-wide context object (null prototype), the root of every node context. */
 export function createBaseContext(o: BaseContextOptions): Record<string, unknown> {
   const env = o.env ?? process.env;
@@ -35,6 +38,7 @@ export function createBaseContext(o: BaseContextOptions): Record<string, unknown
   Object.assign(ctx, {
     target: o.target,
     invocation_id: o.invocationId,
+    dbt_version: DBT_VERSION,
     run_started_at: new PyDatetime(o.runStartedAt, true),
     flags: o.flags,
     modules: Object.freeze({ datetime: datetimeModule, re: reModule, pytz: Object.freeze({ utc: UTC, timezone: (z: unknown) => String(z) }) }),
@@ -107,7 +111,7 @@ export function createBaseContext(o: BaseContextOptions): Record<string, unknown
     toyaml(...args: unknown[]) {
       const a = bindArgs('toyaml', args, ['value', 'default', 'sort_keys'], { default: null, sort_keys: false });
       try {
-        return yamlLib().stringify(toJS(a.value), { sortMapEntries: Boolean(a.sort_keys) });
+        return yamlLib().stringify(toJS(a.value), { sortMapEntries: Boolean(a.sort_keys), indentSeq: false });
       } catch {
         return a.default;
       }

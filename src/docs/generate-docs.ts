@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, reporterFor, type CommonOptions } from '../api.js';
 import { formatError } from '../errors.js';
-import { Compiler } from '../runner/compile.js';
+import { Compiler, contextFlags } from '../runner/compile.js';
 import { databaseServices } from '../runner/database.js';
 import { openAdapter } from '../runner/run.js';
 import { buildCatalog, readCatalogTables, type Catalog } from './catalog.js';
@@ -46,7 +46,7 @@ export async function generateDocs(options: GenerateDocsOptions = {}): Promise<G
   const compiled = new Map<string, string | null>();
   try {
     if (adapter && options.compile !== false) {
-      const compiler = new Compiler(parsed, { WHICH: 'generate' });
+      const compiler = new Compiler(parsed, contextFlags('generate'));
       const db = databaseServices(adapter);
       for (const node of Object.values(manifest.nodes)) {
         if (!COMPILED_TYPES.has(node.resource_type)) continue;

@@ -38,6 +38,11 @@ export interface RenderOptions {
   codeName?: string;
 }
 
+/** dbt's `flags` as templates see them while a command (`WHICH`: run, build, compile…) runs. */
+export function contextFlags(which: string, o: { fullRefresh?: boolean; failFast?: boolean; storeFailures?: boolean } = {}): Record<string, unknown> {
+  return { WHICH: which, FULL_REFRESH: Boolean(o.fullRefresh), FAIL_FAST: Boolean(o.failFast), STORE_FAILURES: Boolean(o.storeFailures), WARN_ERROR: false };
+}
+
 /** Everything compile needs that lasts for the whole invocation. */
 export class Compiler {
   readonly graphValue: Record<string, unknown>;
