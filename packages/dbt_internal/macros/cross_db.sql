@@ -23,7 +23,23 @@
   datediff({{ datepart }}, {{ first_date }}, {{ second_date }})
 {%- endmacro %}
 {% macro duckdb__datediff(first_date, second_date, datepart) -%}
-  date_diff('{{ datepart }}', ({{ first_date }})::timestamp, ({{ second_date }})::timestamp)
+  {%- set a = '(' ~ first_date ~ ')::timestamp' -%}
+  {%- set b = '(' ~ second_date ~ ')::timestamp' -%}
+  {%- if datepart | lower | replace("'", "") == 'week' -%}
+    {{ dbt_internal_week_diff(a, b, "date_diff('day', " ~ a ~ ", " ~ b ~ ")") }}
+  {%- else -%}
+    date_diff('{{ datepart }}', {{ a }}, {{ b }})
+  {%- endif -%}
+{%- endmacro %}
+
+{#- Weeks from timestamp `a` to timestamp `b`, counted as dbt-postgres and dbt-duckdb count them: the
+    whole weeks in `days` (the day difference), plus one going forward when `b`'s weekday (Sunday
+    first) comes before `a`'s, minus one going back when it does not. -#}
+{% macro dbt_internal_week_diff(a, b, days) -%}
+  (cast(trunc(({{ days }}) / 7.0) as bigint) + case
+    when {{ a }} <= {{ b }} then (case when extract(dow from {{ a }}) > extract(dow from {{ b }}) then 1 else 0 end)
+    else (case when extract(dow from {{ a }}) <= extract(dow from {{ b }}) then -1 else 0 end)
+  end)
 {%- endmacro %}
 
 {% macro date_trunc(datepart, date) %}{{ return(adapter.dispatch('date_trunc', 'dbt')(datepart, date)) }}{% endmacro %}

@@ -18,7 +18,7 @@
   {%- elif part == 'month' -%}
     cast((date_part('year', {{ b }}) - date_part('year', {{ a }})) * 12 + date_part('month', {{ b }}) - date_part('month', {{ a }}) as bigint)
   {%- elif part == 'week' -%}
-    cast(trunc((cast({{ b }} as date) - cast({{ a }} as date)) / 7.0) as bigint)
+    {{ dbt_internal_week_diff(a, b, 'cast(' ~ b ~ ' as date) - cast(' ~ a ~ ' as date)') }}
   {%- elif part == 'day' -%}
     cast(cast({{ b }} as date) - cast({{ a }} as date) as bigint)
   {%- elif part in ('hour', 'minute', 'second') -%}
