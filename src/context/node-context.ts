@@ -213,10 +213,12 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
     return '';
   };
 
-  Object.assign(ctx, {
+  const own: Record<string, unknown> = {
     ref,
     source,
     config,
+    // the originals, for a project that replaces ref or source with a macro of its own
+    builtins: Object.freeze({ ref, source, config }),
     this: input.self,
     model: input.model,
     execute: !parse,
@@ -273,9 +275,17 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
       return services.resolveDoc ? services.resolveDoc(node.packageName, name, pkg) : '';
     },
     ...input.extra,
-  });
+  };
+  // As in dbt, a macro named ref or source in the root project replaces the builtin: the lookup
+  // then falls through to the macros (the prototype).
+  for (const name of OVERRIDABLE) if (services.registry.get(services.registry.rootPackage, name)) delete own[name];
+  // defined, not assigned: the prototype holds macros as getters, and a macro may share a name
+  for (const k of Object.keys(own)) Object.defineProperty(ctx, k, { value: own[k], writable: true, enumerable: true, configurable: true });
   return ctx;
 }
+
+/** The builtins a root-project macro of the same name replaces. */
+const OVERRIDABLE = ['ref', 'source'];
 
 function asRelation(v: unknown, quote: QuoteFn): Relation {
   if (v instanceof Relation) return v;
