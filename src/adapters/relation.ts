@@ -13,7 +13,7 @@ import type { RelationParts, RelationType } from './adapter.js';
 /** Quotes one identifier (the dialect's `quote`). */
 export type Quoter = (identifier: string) => string;
 
-/** Which parts {@link Relation.render} writes. */
+/** Which parts {@link Relation.render} writes (and, as a quote policy, which it quotes). */
 export interface IncludePolicy {
   database: boolean;
   schema: boolean;
@@ -29,15 +29,17 @@ export class Relation implements RelationParts {
   readonly identifier: string;
   readonly type: RelationType | undefined;
   readonly includePolicy: IncludePolicy;
+  readonly quotePolicy: IncludePolicy;
   private readonly quoter: Quoter;
 
-  constructor(parts: RelationParts, quoter: Quoter = DEFAULT_QUOTE, include?: Partial<IncludePolicy>) {
+  constructor(parts: RelationParts, quoter: Quoter = DEFAULT_QUOTE, include?: Partial<IncludePolicy>, quote?: Partial<IncludePolicy>) {
     this.database = parts.database;
     this.schema = parts.schema;
     this.identifier = parts.identifier;
     this.type = parts.type;
     this.quoter = quoter;
     this.includePolicy = { database: true, schema: true, identifier: true, ...include };
+    this.quotePolicy = { database: true, schema: true, identifier: true, ...quote };
   }
 
   /** dbt's `name`: the identifier. */
@@ -62,9 +64,10 @@ export class Relation implements RelationParts {
   render(): string {
     if (this.type === 'cte') return this.quoter(this.identifier);
     const parts: string[] = [];
-    if (this.includePolicy.database && this.database) parts.push(this.quoter(this.database));
-    if (this.includePolicy.schema && this.schema) parts.push(this.quoter(this.schema));
-    if (this.includePolicy.identifier && this.identifier) parts.push(this.quoter(this.identifier));
+    for (const part of ['database', 'schema', 'identifier'] as const) {
+      const name = this[part];
+      if (this.includePolicy[part] && name) parts.push(this.quotePolicy[part] ? this.quoter(name) : name);
+    }
     return parts.join('.');
   }
 
@@ -74,22 +77,27 @@ export class Relation implements RelationParts {
 
   /** A copy rendering only the parts set to true here (unset keys keep their current policy). */
   include(policy: Partial<IncludePolicy>): Relation {
-    return new Relation(this.parts(), this.quoter, { ...this.includePolicy, ...policy });
+    return new Relation(this.parts(), this.quoter, { ...this.includePolicy, ...definedParts(policy) }, this.quotePolicy);
+  }
+
+  /** dbt's `quote(database=…, schema=…, identifier=…)`: a copy quoting only the parts set to true (unset keys keep their current policy). */
+  quote(policy: Partial<IncludePolicy>): Relation {
+    return new Relation(this.parts(), this.quoter, this.includePolicy, { ...this.quotePolicy, ...definedParts(policy) });
   }
 
   /** A copy with another identifier (the type is kept unless given). */
   withIdentifier(identifier: string, type: RelationType | undefined = this.type): Relation {
-    return new Relation({ ...this.parts(), identifier, type }, this.quoter, this.includePolicy);
+    return new Relation({ ...this.parts(), identifier, type }, this.quoter, this.includePolicy, this.quotePolicy);
   }
 
   /** A copy with another type. */
   withType(type: RelationType | undefined): Relation {
-    return new Relation({ ...this.parts(), type }, this.quoter, this.includePolicy);
+    return new Relation({ ...this.parts(), type }, this.quoter, this.includePolicy, this.quotePolicy);
   }
 
   /** dbt's `incorporate(path={…}, type=…)`: a copy with some parts replaced. */
   incorporate(changes: { path?: Partial<Omit<RelationParts, 'type'>>; type?: RelationType }): Relation {
-    return new Relation({ ...this.parts(), ...changes.path, ...(changes.type ? { type: changes.type } : {}) }, this.quoter, this.includePolicy);
+    return new Relation({ ...this.parts(), ...changes.path, ...(changes.type ? { type: changes.type } : {}) }, this.quoter, this.includePolicy, this.quotePolicy);
   }
 
   /** Whether the names match (case-insensitively, as DuckDB and unquoted PostgreSQL names do); unset arguments match anything. */
@@ -102,6 +110,13 @@ export class Relation implements RelationParts {
   parts(): RelationParts {
     return { database: this.database, schema: this.schema, identifier: this.identifier, type: this.type };
   }
+}
+
+/** The parts of a policy given as true or false (dbt's None leaves a part as it was). */
+function definedParts(policy: Partial<IncludePolicy>): Partial<IncludePolicy> {
+  const out: Partial<IncludePolicy> = {};
+  for (const part of ['database', 'schema', 'identifier'] as const) if (typeof policy?.[part] === 'boolean') out[part] = policy[part];
+  return out;
 }
 
 /** Make a relation; `quoter` defaults to double quotes (ANSI). */
