@@ -62,7 +62,8 @@ export interface CompiledNode {
 export async function compile(o: CommonOptions & { inline?: string; fullRefresh?: boolean } = {}): Promise<CompiledNode[]> {
   const flags = contextFlags('compile', o);
   const parsed = await parse({ ...o, flags });
-  const compiler = new Compiler(parsed, flags);
+  const selected = o.inline === undefined ? [...selectIds(parsed, o, ['model', 'analysis', 'snapshot', 'test'])] : [];
+  const compiler = new Compiler(parsed, flags, selected);
   // The database is opened when a template first asks it something (run_query, get_relation…,
   // in the node's code or in any macro it calls), so a project that asks nothing compiles offline.
   let opened: Promise<Adapter> | undefined;
@@ -75,7 +76,7 @@ export async function compile(o: CommonOptions & { inline?: string; fullRefresh?
       return [{ uniqueId: pseudo.unique_id, sql: await compiler.render(pseudo, { code: o.inline, codeName: '<inline>', db }) }];
     }
     const out: CompiledNode[] = [];
-    for (const id of selectIds(parsed, o, ['model', 'analysis', 'snapshot', 'test'])) {
+    for (const id of selected) {
       const node = parsed.manifest.nodes[id]!;
       const sql = await compiler.render(node, { isIncremental: await incrementalBuild(compiler, node, adapter, o.fullRefresh ?? false), db });
       out.push({ uniqueId: id, sql, path: compiler.writeArtifact('compiled', node, sql) });

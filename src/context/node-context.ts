@@ -54,6 +54,8 @@ export interface ContextServices {
   /** The `graph` variable. */
   graph(): unknown;
   flags: Record<string, unknown>;
+  /** `selected_resources`: the unique ids the command selected (execute mode). */
+  selectedResources?: readonly string[];
 }
 
 /** Who is rendering: enough to scope vars and macros and to print `this`. */
@@ -268,6 +270,7 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
       return '';
     },
     graph: services.graph(),
+    selected_resources: services.selectedResources ?? [],
     doc: (...args: unknown[]) => {
       const { positional } = splitArgs(args);
       const name = String(positional[positional.length - 1]);

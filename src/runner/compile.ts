@@ -50,7 +50,8 @@ export class Compiler {
   private readonly nodesByName = new Map<string, ManifestNode[]>();
   private readonly sourcesByName = new Map<string, SourceEntry>();
 
-  constructor(readonly parsed: ParsedProject, private readonly flags: Record<string, unknown>) {
+  /** `selected`: the unique ids the command selected (templates' `selected_resources`). */
+  constructor(readonly parsed: ParsedProject, private readonly flags: Record<string, unknown>, private readonly selected: readonly string[] = []) {
     const m = parsed.manifest;
     this.graphValue = { nodes: m.nodes, sources: m.sources, exposures: m.exposures, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} };
     for (const n of Object.values(m.nodes)) {
@@ -81,6 +82,7 @@ export class Compiler {
       translateType,
       resolveVar: (pkg, name) => (overrides?.varOverrides && name in overrides.varOverrides ? overrides.varOverrides[name] : resolveVar(p.project.vars, pkg, name)),
       flags: this.flags,
+      selectedResources: this.selected,
       db,
       graph: () => this.graphValue,
       resolveRef: (from, name, pkg) => {

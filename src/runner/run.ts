@@ -90,7 +90,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
   const { parsed, reporter } = o;
   const m = parsed.manifest;
   const threads = Math.max(1, o.threads ?? parsed.project.profile?.threads ?? 4);
-  const compiler = new Compiler(parsed, o.flags ?? {});
+  const compiler = new Compiler(parsed, o.flags ?? {}, [...o.selected]);
   const ownAdapter = !o.adapter;
   const adapter = o.adapter ?? (await openAdapter(parsed, threads));
   const db = databaseServices(adapter);
