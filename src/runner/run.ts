@@ -16,6 +16,7 @@ import type { Reporter, Status } from '../report/reporter.js';
 import { Compiler, artifactPath } from './compile.js';
 import { EXECUTORS } from './execute.js';
 import { databaseServices } from './database.js';
+import { makeTuple } from '../jinja/index.js';
 
 export interface RunOptions {
   parsed: ParsedProject;
@@ -236,7 +237,10 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
       pump();
     });
     reporter.endProgress();
-    if (!abort.signal.aborted) for (const h of parsed.project.onRunEnd) await runProjectHook(compiler, adapter, db, h.sql, 'on-run-end', reporter);
+    if (!abort.signal.aborted && parsed.project.onRunEnd.length) {
+      const extra = runEndContext(m, o.selected, results);
+      for (const h of parsed.project.onRunEnd) await runProjectHook(compiler, adapter, db, h.sql, 'on-run-end', reporter, extra);
+    }
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
@@ -343,10 +347,27 @@ function errorMessage(node: ManifestNode, err: unknown): string {
   return `Error in ${where}\n  ${formatError(err).split('\n').join('\n  ')}`;
 }
 
-async function runProjectHook(compiler: Compiler, adapter: Adapter, db: ReturnType<typeof databaseServices>, code: string, kind: string, reporter: Reporter): Promise<void> {
+/**
+ * What dbt gives on-run-end hooks: `results` (each node's result, with its `node`), `schemas` and
+ * `database_schemas` (where the selected nodes build: hooks grant on them).
+ */
+function runEndContext(m: ParsedProject['manifest'], selected: Set<string>, results: NodeResult[]): Record<string, unknown> {
+  const built = [...selected].map((id) => m.nodes[id]).filter((n): n is ManifestNode => !!n && BUILDS_RELATION.has(n.resource_type) && n.config.materialized !== 'ephemeral');
+  const pairs = new Map(built.map((n) => [`${n.database}.${n.schema}`, [n.database, n.schema] as [string, string]]));
+  return {
+    results: results.map((r) => ({ ...r, node: m.nodes[r.unique_id] ?? null })),
+    schemas: [...new Set(built.map((n) => n.schema))],
+    database_schemas: [...pairs.values()].map((p) => makeTuple(p)),
+  };
+}
+
+/** The resource types that build a relation (their schemas are on-run-end's `schemas`). */
+const BUILDS_RELATION = new Set(['model', 'seed', 'snapshot']);
+
+async function runProjectHook(compiler: Compiler, adapter: Adapter, db: ReturnType<typeof databaseServices>, code: string, kind: string, reporter: Reporter, extra?: Record<string, unknown>): Promise<void> {
   const root = compiler.parsed.project.root.name;
   const pseudo = { unique_id: `operation.${root}.${kind}`, name: kind, package_name: root, resource_type: 'operation', original_file_path: 'dbt_project.yml', config: {}, depends_on: { nodes: [], macros: [] } } as unknown as ManifestNode;
-  const sql = (await compiler.render(pseudo, { code, codeName: `dbt_project.yml (${kind})`, db })).trim();
+  const sql = (await compiler.render(pseudo, { code, codeName: `dbt_project.yml (${kind})`, db, extra })).trim();
   if (!sql) return;
   reporter.info(`Running ${kind} hook`);
   await adapter.withSession((s) => s.execute(sql, { fetch: false }));
