@@ -257,6 +257,11 @@ export interface Dialect {
 
   createSchema(database: string | undefined, schema: string): string;
   dropSchema(database: string | undefined, schema: string): string;
+  /**
+   * A result column's type as a model contract compares it (dbt's adapter's name for it): DuckDB's
+   * full type name; PostgreSQL's driver family (`STRING` for text and varchar, `INTEGER`…).
+   */
+  contractType(type: string): string;
   /** `CREATE TABLE … AS` the query. The query text appears verbatim in the statement (error lines are mapped back). */
   createTableAs(relation: Relation, sql: string): string;
   /** `CREATE [OR REPLACE] VIEW … AS` the query, verbatim. */

@@ -49,6 +49,10 @@ export abstract class BaseDialect implements Dialect {
     return `DROP SCHEMA IF EXISTS ${this.schemaName(database, schema)} CASCADE`;
   }
 
+  contractType(type: string): string {
+    return type;
+  }
+
   createTableAs(relation: Relation, sql: string): string {
     return `CREATE TABLE ${relation.render()} AS (\n${sql}\n)`;
   }

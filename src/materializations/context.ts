@@ -3,6 +3,7 @@
  */
 import type { Adapter } from '../adapters/adapter.js';
 import type { Relation } from '../adapters/relation.js';
+import type { Contract } from './contract.js';
 
 /** A window of event time, `[start, end)`, for one microbatch. */
 export interface BatchWindow {
@@ -24,6 +25,8 @@ export interface MaterializationNode {
   config: Record<string, unknown>;
   /** The compiled SQL file (`target/compiled/…`), used to place SQL errors. */
   compiledPath?: string;
+  /** The model's enforced contract (`contract: {enforced: true}`), if it has one. */
+  contract?: Contract;
 }
 
 /** Everything a materialization needs. */

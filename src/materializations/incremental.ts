@@ -14,7 +14,8 @@ import { buildMicrobatch } from './microbatch.js';
 import { incrementalPredicates, incrementalStrategy, isFullRefresh, onSchemaChange, stringList } from './node-config.js';
 import { applySchemaChange } from './schema-change.js';
 import { StatementLog, trimModelSql } from './statement-log.js';
-import { replaceWithTable } from './table.js';
+import { fillTable, replaceWithTable } from './table.js';
+import { assertContract } from './contract.js';
 import { lookupTargetAlone } from './target.js';
 import { strategyStatements } from './incremental-strategies.js';
 import { buildId } from './temp-names.js';
@@ -34,16 +35,15 @@ export async function buildIncremental(ctx: MaterializationContext): Promise<Mat
   if (!incremental) {
     return ctx.adapter.withSession(async (session) => {
       const log = new StatementLog(session, ctx.signal);
-      return replaceWithTable(ctx, log, existing, async (staged) => {
-        const r = await log.runModel(dialect.createTableAs(staged, sql), sql, ctx.node.compiledPath);
-        return r.rowsAffected;
-      });
+      if (ctx.node.contract) await assertContract(log, dialect, ctx.node, ctx.node.contract, sql);
+      return replaceWithTable(ctx, log, existing, (staged) => fillTable(ctx, log, staged, sql));
     });
   }
 
   const target = ctx.node.relation.withType('table');
   return ctx.adapter.withSession(async (session) => {
     const log = new StatementLog(session, ctx.signal);
+    if (ctx.node.contract) await assertContract(log, dialect, ctx.node, ctx.node.contract, sql);
     let rows = 0;
     await log.transaction(async () => {
       await log.hooks(ctx.hooks.pre);

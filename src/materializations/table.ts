@@ -16,6 +16,7 @@ import { StatementLog, trimModelSql } from './statement-log.js';
 import { lookupTarget, recordBuilt } from './target.js';
 import { buildId } from './temp-names.js';
 import { indexSpecs, indexStatements } from './indexes.js';
+import { assertContract, contractTableStatements } from './contract.js';
 
 /** Build a table. */
 export async function buildTable(ctx: MaterializationContext): Promise<MaterializationResult> {
@@ -25,18 +26,28 @@ export async function buildTable(ctx: MaterializationContext): Promise<Materiali
     const existing = await lookupTarget(ctx, session, log.statements);
     const dialect = ctx.adapter.dialect;
     const noHooks = !ctx.hooks.pre.some((h) => h.trim()) && !ctx.hooks.post.some((h) => h.trim());
-    if (!existing && noHooks && indexSpecs(ctx).length === 0 && dialect.capabilities.transactionalDdl) {
+    if (ctx.node.contract) await assertContract(log, dialect, ctx.node, ctx.node.contract, sql);
+    if (!existing && noHooks && !ctx.node.contract && indexSpecs(ctx).length === 0 && dialect.capabilities.transactionalDdl) {
       // Nothing to replace: one CREATE TABLE AS is atomic by itself (it commits whole or not at all).
       const target = ctx.node.relation.withType('table');
       const r = await log.runModel(dialect.createTableAs(target, sql), sql, ctx.node.compiledPath);
       recordBuilt(ctx, 'table');
       return tableResult(r.rowsAffected, log);
     }
-    return replaceWithTable(ctx, log, existing, async (staged) => {
-      const r = await log.runModel(ctx.adapter.dialect.createTableAs(staged, sql), sql, ctx.node.compiledPath);
-      return r.rowsAffected;
-    });
+    return replaceWithTable(ctx, log, existing, (staged) => fillTable(ctx, log, staged, sql));
   });
+}
+
+/**
+ * Fill the staged table from the model's query: `CREATE TABLE … AS`, or, under an enforced
+ * contract, the declared columns and constraints and then an insert. Returns the rows written.
+ */
+export async function fillTable(ctx: MaterializationContext, log: StatementLog, staged: Relation, sql: string): Promise<number | undefined> {
+  const dialect = ctx.adapter.dialect;
+  if (!ctx.node.contract) return (await log.runModel(dialect.createTableAs(staged, sql), sql, ctx.node.compiledPath)).rowsAffected;
+  const [create, insert] = contractTableStatements(dialect, staged, ctx.node.contract, sql);
+  await log.run(create!);
+  return (await log.runModel(insert!, sql, ctx.node.compiledPath)).rowsAffected;
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { MaterializationContext, MaterializationResult } from './context.js';
 import { StatementLog, trimModelSql } from './statement-log.js';
 import { lookupTarget, recordBuilt } from './target.js';
+import { assertContract } from './contract.js';
 
 /** Build a view. */
 export async function buildView(ctx: MaterializationContext): Promise<MaterializationResult> {
@@ -17,6 +18,7 @@ export async function buildView(ctx: MaterializationContext): Promise<Materializ
     const existing = await lookupTarget(ctx, session, log.statements);
     const dialect = ctx.adapter.dialect;
     const noHooks = !ctx.hooks.pre.some((h) => h.trim()) && !ctx.hooks.post.some((h) => h.trim());
+    if (ctx.node.contract) await assertContract(log, dialect, ctx.node, ctx.node.contract, sql);
     if (noHooks && (!existing || existing.type === 'view')) {
       // One statement, atomic by itself: no transaction round trips needed.
       await log.runModel(dialect.createViewAs(target, sql, existing !== undefined), sql, ctx.node.compiledPath);

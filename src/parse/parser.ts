@@ -941,7 +941,7 @@ function makeNode(
     metrics: [],
     depends_on: { macros: rec.macros, nodes: [] },
     compiled_path: null,
-    contract: { enforced: false, alias_types: true, checksum: null },
+    contract: { enforced: (fullConfig.contract as { enforced?: unknown } | undefined)?.enforced === true, alias_types: true, checksum: null },
     ...(spec.resourceType === 'model' ? { access: 'protected', constraints: [], version: null, latest_version: null, deprecation_date: null } : {}),
   };
 }

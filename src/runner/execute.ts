@@ -4,9 +4,11 @@
  * scheduler (run.ts) decides when; this decides how.
  */
 import { join } from 'node:path';
+import { StrataError } from '../errors.js';
 import type { Adapter } from '../adapters/index.js';
 import type { DatabaseServices } from '../context/node-context.js';
 import { materialize } from '../materializations/index.js';
+import type { Contract } from '../materializations/contract.js';
 import { loadSeed } from '../materializations/seed.js';
 import { buildSnapshot } from '../materializations/snapshot.js';
 import { runTest } from '../materializations/test.js';
@@ -52,6 +54,19 @@ function response(message: string, rowsAffected: number | undefined): Record<str
   return { _message: message, code: message.split(' ')[0], rows_affected: rowsAffected ?? null };
 }
 
+/** The model's contract when `contract: {enforced: true}`: its YAML columns, with their types and constraints. */
+function contractOf(node: ManifestNode): Contract | undefined {
+  const c = node.config.contract as { enforced?: unknown } | undefined;
+  if (c?.enforced !== true) return undefined;
+  const mode = node.config.on_schema_change ?? 'ignore';
+  if (node.config.materialized === 'incremental' && mode !== 'append_new_columns' && mode !== 'fail') {
+    throw new StrataError('config-error', `Model ${node.name} is incremental with an enforced contract, so on_schema_change must be 'append_new_columns' or 'fail' (it is '${String(mode)}')`, {
+      hint: 'Set on_schema_change in the model config, as dbt requires for contracted incremental models.',
+    });
+  }
+  return { columns: Object.values(node.columns).map((col) => ({ name: col.name, dataType: col.data_type, constraints: col.constraints ?? [] })) };
+}
+
 const model: Executor = async (node, env) => {
   const { compiler, db } = env;
   // Hooks are rendered before the build, with the `is_incremental()` of the build itself (as in
@@ -76,6 +91,7 @@ const model: Executor = async (node, env) => {
       relation: toAdapterRelation(env.adapter, compiler.relationOf(node)),
       config: node.config,
       compiledPath: join(env.parsed.project.targetPath, 'compiled', node.package_name, node.original_file_path),
+      contract: contractOf(node),
     },
     fullRefresh: env.fullRefresh,
     render: async ({ isIncremental, batch }) => {

@@ -76,6 +76,14 @@ const CASES: Case[] = [
     commands: [['build']],
   },
   {
+    // enforced model contracts: tables built from the declared columns and constraints
+    name: 'contracts',
+    dir: join(FIXTURES, 'run', 'contracts'),
+    dbVar: 'CONTRACTS_DB',
+    raw: readFileSync(join(FIXTURES, 'run', 'contracts', 'raw.sql'), 'utf8'),
+    commands: [['build'], ['build']],
+  },
+  {
     name: 'jaffle',
     dir: join(FIXTURES, 'projects', 'jaffle'),
     commands: [['deps'], ['seed'], ['build']],

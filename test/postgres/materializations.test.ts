@@ -127,6 +127,33 @@ describe('materializations give the same tables on DuckDB and PostgreSQL', { ski
     ]);
   });
 
+  it('enforced contracts: declared columns and constraints; a query or rows that break them fail and keep the table', async () => {
+    const contract = {
+      columns: [
+        { name: 'id', dataType: 'integer', constraints: [{ type: 'not_null' }, { type: 'primary_key' }] },
+        { name: 'kind', dataType: 'varchar', constraints: [{ type: 'check', expression: "kind <> 'refund'" }] },
+      ],
+    };
+    const withContract = (a: Adapter, sql: (x: Adapter) => string) => {
+      const ctx = modelContext(a, 'contracted', { materialized: 'table' }, () => sql(a));
+      return materialize('table', { ...ctx, node: { ...ctx.node, contract } });
+    };
+    await same(['contracted'], [
+      (a) => withContract(a, (x) => `select cast(id as integer) as id, kind from ${table(x, 'events')}`).then(() => undefined),
+      async (a) => {
+        const err = await withContract(a, (x) => `select cast(id as bigint) as id, kind from ${table(x, 'events')}`).catch((e: unknown) => e);
+        assert.ok(err instanceof StrataError && err.code === 'contract-failed', `the contract fails on ${a.type}: ${String(err)}`);
+        assert.match(err.message, /\| id +\| (BIGINT|LONGINTEGER) +\| (INTEGER) +\| data type mismatch \|/);
+      },
+      async (a) => {
+        const err = await withContract(a, (x) => `select cast(id as integer) as id, 'refund' as kind from ${table(x, 'events')}`).catch((e: unknown) => e);
+        assert.ok(err instanceof StrataError, `the check constraint fails on ${a.type}`);
+      },
+    ]);
+    const constraints = await pg.withSession(async (s) => (await s.execute("select contype from pg_constraint where conrelid = 'analytics.contracted'::regclass order by 1")).rows);
+    assert.deepEqual(constraints, [['c'], ['p']], 'the check and the primary key (not null is a property of the column)');
+  });
+
   it('a failing build keeps the old table on both', async () => {
     await same(['keeper'], [
       (a) => build(a, 'keeper', { materialized: 'table' }, (x) => `select id from ${table(x, 'events')}`).then(() => undefined),

@@ -23,8 +23,20 @@ export const SWAP_LOCK_CLASS = 0x5375;
 export const POSTGRES_TEMP_SCHEMA = 'pg_temp';
 
 /** PostgreSQL's dialect. */
+/** Result column types by the family dbt-postgres names them with (its driver's type casters). */
+const CONTRACT_FAMILIES: Record<string, string> = {
+  text: 'STRING', varchar: 'STRING', bpchar: 'STRING', name: 'STRING',
+  int2: 'INTEGER', int4: 'INTEGER', int8: 'LONGINTEGER',
+  float4: 'FLOAT', float8: 'FLOAT', numeric: 'DECIMAL', bool: 'BOOLEAN',
+  date: 'DATE', time: 'TIME', timetz: 'TIME', timestamp: 'DATETIME', timestamptz: 'DATETIMETZ', interval: 'INTERVAL',
+};
+
 export class PostgresDialect extends BaseDialect {
   readonly capabilities: DialectCapabilities = { transactionalDdl: true, merge: true, tempTables: true };
+
+  override contractType(type: string): string {
+    return CONTRACT_FAMILIES[type] ?? type.toUpperCase();
+  }
   readonly types: TypeNames = {
     string: 'text',
     timestamp: 'timestamp',
