@@ -12,6 +12,7 @@
 import type { Dialect } from '../adapters/adapter.js';
 import type { Relation } from '../adapters/relation.js';
 import { StrataError } from '../errors.js';
+import type { MaterializationContext } from './context.js';
 import type { StatementLog } from './statement-log.js';
 
 /** A declared column: its name, its `data_type`, and its constraints as YAML gives them. */
@@ -33,9 +34,11 @@ interface Difference {
   reason: string;
 }
 
-/** Check the model's query against its contract (through `log`); throws a StrataError listing every difference. */
-export async function assertContract(log: StatementLog, dialect: Dialect, model: { name: string; compiledPath?: string }, contract: Contract, sql: string): Promise<void> {
-  const modelName = model.name;
+/** Check the model's query against its contract, if it has one (through `log`); throws a StrataError listing every difference. */
+export async function assertContract(ctx: MaterializationContext, log: StatementLog, sql: string): Promise<void> {
+  const { contract, name: modelName, compiledPath } = ctx.node;
+  if (!contract) return;
+  const dialect = ctx.adapter.dialect;
   const untyped = contract.columns.filter((c) => !c.dataType);
   if (untyped.length || contract.columns.length === 0) {
     throw new StrataError(
@@ -45,7 +48,7 @@ export async function assertContract(log: StatementLog, dialect: Dialect, model:
     );
   }
   const typed = (cols: { name: string; type: string }[]) => cols.map((c) => ({ name: c.name, type: dialect.contractType(c.type) }));
-  const definition = typed((await log.runModel(`select * from (\n${sql}\n) as strata_contract_query limit 0`, sql, model.compiledPath)).columns);
+  const definition = typed((await log.runModel(`select * from (\n${sql}\n) as strata_contract_query limit 0`, sql, compiledPath)).columns);
   const declared = typed((await log.run(`select ${contract.columns.map((c) => `cast(null as ${c.dataType}) as ${dialect.quote(c.name)}`).join(', ')} limit 0`)).columns);
   const byName = new Map(definition.map((c) => [c.name.toLowerCase(), c.type]));
   const declaredNames = new Set(declared.map((c) => c.name.toLowerCase()));
@@ -88,12 +91,12 @@ function constraintSql(c: unknown): string {
   }
 }
 
-/** Create `relation` with the declared columns and constraints, then fill it from the query: the statements, in order. */
-export function contractTableStatements(dialect: Dialect, relation: Relation, contract: Contract, sql: string): string[] {
+/** The statements that create `relation` with the declared columns and constraints, then fill it from the query. */
+export function contractTableStatements(dialect: Dialect, relation: Relation, contract: Contract, sql: string): { create: string; insert: string } {
   const columns = contract.columns.map((c) => [dialect.quote(c.name), c.dataType, ...c.constraints.map(constraintSql)].filter(Boolean).join(' '));
   const names = contract.columns.map((c) => dialect.quote(c.name)).join(', ');
-  return [
-    `create table ${relation.render()} (\n  ${columns.join(',\n  ')}\n)`,
-    `insert into ${relation.render()} (${names})\nselect ${names} from (\n${sql}\n) as strata_contract_query`,
-  ];
+  return {
+    create: `create table ${relation.render()} (\n  ${columns.join(',\n  ')}\n)`,
+    insert: `insert into ${relation.render()} (${names})\nselect ${names} from (\n${sql}\n) as strata_contract_query`,
+  };
 }

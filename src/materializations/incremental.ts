@@ -35,7 +35,7 @@ export async function buildIncremental(ctx: MaterializationContext): Promise<Mat
   if (!incremental) {
     return ctx.adapter.withSession(async (session) => {
       const log = new StatementLog(session, ctx.signal);
-      if (ctx.node.contract) await assertContract(log, dialect, ctx.node, ctx.node.contract, sql);
+      await assertContract(ctx, log, sql);
       return replaceWithTable(ctx, log, existing, (staged) => fillTable(ctx, log, staged, sql));
     });
   }
@@ -43,7 +43,7 @@ export async function buildIncremental(ctx: MaterializationContext): Promise<Mat
   const target = ctx.node.relation.withType('table');
   return ctx.adapter.withSession(async (session) => {
     const log = new StatementLog(session, ctx.signal);
-    if (ctx.node.contract) await assertContract(log, dialect, ctx.node, ctx.node.contract, sql);
+    await assertContract(ctx, log, sql);
     let rows = 0;
     await log.transaction(async () => {
       await log.hooks(ctx.hooks.pre);

@@ -26,7 +26,7 @@ export async function buildTable(ctx: MaterializationContext): Promise<Materiali
     const existing = await lookupTarget(ctx, session, log.statements);
     const dialect = ctx.adapter.dialect;
     const noHooks = !ctx.hooks.pre.some((h) => h.trim()) && !ctx.hooks.post.some((h) => h.trim());
-    if (ctx.node.contract) await assertContract(log, dialect, ctx.node, ctx.node.contract, sql);
+    await assertContract(ctx, log, sql);
     if (!existing && noHooks && !ctx.node.contract && indexSpecs(ctx).length === 0 && dialect.capabilities.transactionalDdl) {
       // Nothing to replace: one CREATE TABLE AS is atomic by itself (it commits whole or not at all).
       const target = ctx.node.relation.withType('table');
@@ -45,9 +45,9 @@ export async function buildTable(ctx: MaterializationContext): Promise<Materiali
 export async function fillTable(ctx: MaterializationContext, log: StatementLog, staged: Relation, sql: string): Promise<number | undefined> {
   const dialect = ctx.adapter.dialect;
   if (!ctx.node.contract) return (await log.runModel(dialect.createTableAs(staged, sql), sql, ctx.node.compiledPath)).rowsAffected;
-  const [create, insert] = contractTableStatements(dialect, staged, ctx.node.contract, sql);
-  await log.run(create!);
-  return (await log.runModel(insert!, sql, ctx.node.compiledPath)).rowsAffected;
+  const { create, insert } = contractTableStatements(dialect, staged, ctx.node.contract, sql);
+  await log.run(create);
+  return (await log.runModel(insert, sql, ctx.node.compiledPath)).rowsAffected;
 }
 
 /**

@@ -18,7 +18,7 @@ export async function buildView(ctx: MaterializationContext): Promise<Materializ
     const existing = await lookupTarget(ctx, session, log.statements);
     const dialect = ctx.adapter.dialect;
     const noHooks = !ctx.hooks.pre.some((h) => h.trim()) && !ctx.hooks.post.some((h) => h.trim());
-    if (ctx.node.contract) await assertContract(log, dialect, ctx.node, ctx.node.contract, sql);
+    await assertContract(ctx, log, sql);
     if (noHooks && (!existing || existing.type === 'view')) {
       // One statement, atomic by itself: no transaction round trips needed.
       await log.runModel(dialect.createViewAs(target, sql, existing !== undefined), sql, ctx.node.compiledPath);
