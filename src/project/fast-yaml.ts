@@ -211,9 +211,10 @@ class FastParser {
         if (itemContent === '-' || itemContent.startsWith('- ') || this.keyAt(itemLine, itemCol)) {
           out.push(this.node(ind));
         } else {
+          const at = this.idx + 1; // a block scalar consumes its lines: its position is its header's
           const v = this.inlineValue(itemLine, itemCol, ind);
           out.push(v.value);
-          if (v.isString) this.sink.scalar(out, index, v.value as string, this.idx + 1, itemCol + 1);
+          if (v.isString) this.sink.scalar(out, index, v.value as string, at, itemCol + 1);
           if (!v.block) this.afterScalar(ind);
         }
       }
@@ -241,8 +242,9 @@ class FastParser {
       return null;
     }
     if (j === col) throw new Unsupported('no space after colon');
+    const at = this.idx + 1;
     const v = this.inlineValue(line, j, ind);
-    if (v.isString) this.sink.scalar(container, key, v.value as string, this.idx + 1, j + 1);
+    if (v.isString) this.sink.scalar(container, key, v.value as string, at, j + 1);
     if (!v.block) this.afterScalar(ind);
     return v.value;
   }

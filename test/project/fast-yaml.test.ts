@@ -45,6 +45,8 @@ const SNIPPETS = [
   'desc: |-\n  keep\n  no newline\n\nnext: >\n  folded text\n  continues here\n\n  new paragraph\nlast: >-\n  strip\n  me\n',
   'keep: |+\n  text\n\n\nnext: 1\n',
   'items:\n  - |\n    block in a list\n  - >\n    folded\n    item\n  - plain\n',
+  // a Jinja block scalar is placed at its header, in a list and in a mapping
+  'hooks:\n  - >-\n    select {{ 1 }}\n    from x\nafter: |\n  {{ var("a") }}\n  more\nlast: 1\n',
   'a:   spaced   # comment\nb: "q" # c\nc: url://x/y#frag\nd: a:b\n',
   'nested:\n  - - a\n    - b\n  - - c\n',
   'x:\n  y:\n    z: 1\n  w: 2\nv: 3\n',
