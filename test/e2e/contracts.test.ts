@@ -6,31 +6,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { queryDuckDb } from '../helpers/duckdb.js';
-import { main } from '../../src/cli/main.js';
+import { withFixtureProject } from '../helpers/fixture-project.js';
 
-const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'run', 'contracts');
-
-test('contracts: constraints are created, and a broken contract or constraint fails the build without touching the table', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-contracts-'));
-  try {
-    cpSync(FIXTURE, dir, { recursive: true });
-    const db = join(dir, 'warehouse.duckdb');
-    process.env['CONTRACTS_DB'] = db;
-    await queryDuckDb(db, readFileSync(join(FIXTURE, 'raw.sql'), 'utf8'));
-    const out: string[] = [];
-    const sink = new Writable({ write: (c, _e, done) => (out.push(String(c)), done()) });
-    const strata = async (...args: string[]) => {
-      out.length = 0;
-      return main([...args, '--project-dir', dir, '--profiles-dir', dir, '--no-color'], { out: sink, err: sink });
-    };
+test('contracts: constraints are created, and a broken contract or constraint fails the build without touching the table', () =>
+  withFixtureProject('contracts', 'CONTRACTS_DB', async ({ dir, db, strata, output }) => {
     const orders = () => queryDuckDb(db, 'select order_id, customer, amount from main.orders order by order_id');
 
-    assert.equal(await strata('build'), 0, out.join(''));
+    assert.equal(await strata('build'), 0, output());
     const constraints = await queryDuckDb(db, "select constraint_type from duckdb_constraints() where table_name = 'orders' order by all");
     assert.deepEqual(constraints.map((r) => r[0]), ['CHECK', 'NOT NULL', 'NOT NULL', 'PRIMARY KEY']);
     const before = await orders();
@@ -41,16 +26,15 @@ test('contracts: constraints are created, and a broken contract or constraint fa
     const good = readFileSync(model, 'utf8');
     writeFileSync(model, good.replace('cast(id as integer) as order_id', 'cast(id as varchar) as order_id, 1 as extra'));
     assert.equal(await strata('run', '-s', 'orders'), 1);
-    const text = out.join('');
-    assert.match(text, /Model orders has an enforced contract that its query does not meet/);
-    assert.match(text, /\| order_id +\| VARCHAR +\| INTEGER +\| data type mismatch +\|/);
-    assert.match(text, /\| extra +\| INTEGER +\| +\| missing in contract +\|/);
+    assert.match(output(), /Model orders has an enforced contract that its query does not meet/);
+    assert.match(output(), /\| order_id +\| VARCHAR +\| INTEGER +\| data type mismatch +\|/);
+    assert.match(output(), /\| extra +\| INTEGER +\| +\| missing in contract +\|/);
     assert.deepEqual(await orders(), before, 'the table is as it was');
 
     // a row that breaks the check constraint
     writeFileSync(model, good.replace('amount_cents / 100.0', '(amount_cents - 500) / 100.0'));
     assert.equal(await strata('run', '-s', 'orders'), 1);
-    assert.match(out.join(''), /CHECK constraint failed/i);
+    assert.match(output(), /CHECK constraint failed/i);
     assert.deepEqual(await orders(), before, 'the table is as it was');
 
     // a column without a data_type
@@ -58,9 +42,5 @@ test('contracts: constraints are created, and a broken contract or constraint fa
     const yml = join(dir, 'models', 'schema.yml');
     writeFileSync(yml, readFileSync(yml, 'utf8').replace('        data_type: timestamp\n', ''));
     assert.equal(await strata('run', '-s', 'orders'), 1);
-    assert.match(out.join(''), /every column needs a data_type in its YAML; these have none: ordered_at/);
-  } finally {
-    delete process.env['CONTRACTS_DB'];
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+    assert.match(output(), /every column needs a data_type in its YAML; these have none: ordered_at/);
+  }));
