@@ -106,7 +106,8 @@ function addTest(
     database: null,
     schema: '',
     checksum: { name: 'sha256', checksum: md5(JSON.stringify(td.raw)) },
-    config: { enabled: true, tags: [], meta: {}, ...config },
+    // dbt's default for a test's schema: where stored failures go (`<target schema>_dbt_test__audit`)
+    config: { enabled: true, tags: [], meta: {}, ...config, schema: config.schema ?? 'dbt_test__audit' },
     tags: Array.isArray(config.tags) ? (config.tags as string[]) : config.tags ? [String(config.tags)] : [],
     description: '',
     columns: {},

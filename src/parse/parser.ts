@@ -908,6 +908,8 @@ function makeNode(
   const materialized = config.materialized ?? (spec.resourceType === 'model' ? 'view' : spec.resourceType === 'seed' ? 'seed' : spec.resourceType === 'snapshot' ? 'snapshot' : spec.resourceType === 'test' ? 'test' : undefined);
   const fullConfig: Record<string, unknown> = { enabled: true, tags: [], meta: {}, pre_hook: [], post_hook: [], ...config };
   if (materialized !== undefined) fullConfig.materialized = materialized;
+  // dbt's default for a test's schema: where stored failures go (`<target schema>_dbt_test__audit`)
+  if (spec.resourceType === 'test') fullConfig.schema ??= 'dbt_test__audit';
   const tags = Array.isArray(fullConfig.tags) ? (fullConfig.tags as string[]) : [String(fullConfig.tags)];
   fullConfig.tags = tags;
   return {

@@ -115,7 +115,7 @@ const test: Executor = async (node, env) => {
     adapter: env.adapter,
     node: { uniqueId: node.unique_id, name: node.name, config: node.config },
     sql,
-    failuresRelation: env.adapter.relation({ schema: `${String(env.parsed.target.schema)}_dbt_test__audit`, identifier: node.alias, type: 'table' }),
+    failuresRelation: toAdapterRelation(env.adapter, env.compiler.relationOf(node)).withType('table'),
     storeFailures: env.storeFailures,
     signal: env.signal,
   });
