@@ -2,11 +2,12 @@
  * Data tests: a test's SQL selects the failing rows; the test counts them with its
  * `fail_calc` and compares with `warn_if` / `error_if` under its `severity`. With
  * `store_failures`, the failing rows are kept in a table (swapped in atomically) whose name
- * the result carries.
+ * the result carries; `store_failures_as: view` keeps them as a view instead.
  */
 import type { Adapter } from '../adapters/adapter.js';
 import type { Relation } from '../adapters/relation.js';
 import { StrataError } from '../errors.js';
+import { ensureSchema } from './ensure-schema.js';
 
 export interface TestRunContext {
   adapter: Adapter;
@@ -31,6 +32,19 @@ export interface TestRunResult {
 
 const CONDITION = /^\s*(==|!=|<>|>=|<=|>|<|=)\s*-?\d+(\.\d+)?\s*$/;
 
+/**
+ * How the failing rows are kept, as dbt decides: `store_failures_as` (table, view, or ephemeral:
+ * not kept) when set; otherwise a table when `store_failures` (or `--store-failures`) is on.
+ */
+function storedAs(ctx: TestRunContext): 'table' | 'view' | undefined {
+  const c = ctx.node.config;
+  const as = c.store_failures_as;
+  if (as === 'table' || as === 'view') return as;
+  if (as === 'ephemeral') return undefined;
+  if (as !== undefined && as !== null) throw new StrataError('config-invalid', `test ${ctx.node.name}: store_failures_as must be 'table', 'view' or 'ephemeral' (got '${String(as)}')`);
+  return c.store_failures === true || (c.store_failures === undefined && ctx.storeFailures) ? 'table' : undefined;
+}
+
 export async function runTest(ctx: TestRunContext): Promise<TestRunResult> {
   const c = ctx.node.config;
   const failCalc = String(c.fail_calc ?? 'count(*)');
@@ -51,12 +65,35 @@ export async function runTest(ctx: TestRunContext): Promise<TestRunResult> {
     ctx.signal?.addEventListener('abort', abort);
     try {
       let source = `(\n${body}${limit}\n) dbt_internal_test`;
-      if ((c.store_failures === true || (c.store_failures === undefined && ctx.storeFailures)) && ctx.failuresRelation) {
+      const storeAs = storedAs(ctx);
+      if (storeAs === 'view' && ctx.failuresRelation) {
+        const target = ctx.failuresRelation.withType('view');
+        const d = ctx.adapter.dialect;
+        const existing = await s.getRelation(target.database, target.schema, target.identifier);
+        await ensureSchema(s, target);
+        const stmts = [
+          ...(existing && existing.type !== 'view' ? [d.dropRelation(existing, 'table')] : []),
+          d.createViewAs(target, `select * from (\n${body}${limit}\n) dbt_internal_test`, existing?.type === 'view'),
+        ];
+        await s.begin();
+        try {
+          for (const q of stmts) {
+            executed.push(q);
+            await s.execute(q, { fetch: false });
+          }
+          await s.commit();
+        } catch (e) {
+          await s.rollback();
+          throw e;
+        }
+        storedIn = target.render();
+        source = `${target.render()} dbt_internal_test`;
+      } else if (storeAs === 'table' && ctx.failuresRelation) {
         const target = ctx.failuresRelation;
         const d = ctx.adapter.dialect;
         const staged = target.withIdentifier(`${target.identifier}__strata_tmp_${Date.now().toString(36)}`);
         const existing = await s.getRelation(target.database, target.schema, target.identifier);
-        await s.createSchema(target.database, target.schema);
+        await ensureSchema(s, target);
         const stmts = [d.createTableAs(staged, `select * from (\n${body}${limit}\n) dbt_internal_test`)];
         executed.push(...stmts);
         for (const q of stmts) await s.execute(q, { fetch: false });

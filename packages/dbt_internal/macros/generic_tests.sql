@@ -1,7 +1,8 @@
 {# The four generic tests every dbt project has. Each selects the rows that fail. #}
 
 {% test not_null(model, column_name) %}
-select {{ column_name }}
+{#- stored failures keep the whole failing rows, as in dbt -#}
+select {{ '*' if should_store_failures() else column_name }}
 from {{ model }}
 where {{ column_name }} is null
 {% endtest %}
