@@ -84,6 +84,13 @@ const CASES: Case[] = [
     commands: [['build'], ['build']],
   },
   {
+    // data tests' configs and their stored failures (tables, a view, one not stored)
+    name: 'testcfg',
+    dir: join(FIXTURES, 'run', 'testcfg'),
+    dbVar: 'TESTCFG_DB',
+    commands: [['build']],
+  },
+  {
     name: 'jaffle',
     dir: join(FIXTURES, 'projects', 'jaffle'),
     commands: [['deps'], ['seed'], ['build']],
