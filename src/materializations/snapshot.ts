@@ -157,15 +157,20 @@ where cur.__strata_key_0 is null or (${changedCond})${deletedFlag}`,
             ),
           );
         }
+        // The key expressions name the snapshot's own columns. The staged tables hold the same
+        // column names, so they are read through their keys alone: otherwise a name in a key
+        // expression would resolve to the staged row, and match every version.
+        const keyCols = keys.map((_k, i) => `__strata_key_${i}`).join(', ');
         const keyMatch = (alias: string) => keys.map((k, i) => `(${k}) = ${alias}.__strata_key_${i}`).join(' and ');
+        const updated = `(select ${keyCols}, __strata_upd from ${changes.render()} where __strata_change = 'update') as ch`;
         // Close the current versions that changed (at the new version's time) or were deleted (now).
         await run(
-          `update ${target.render()} set ${q(meta.validTo)} = (select ch.__strata_upd from ${changes.render()} ch where ch.__strata_change = 'update' and ${keyMatch('ch')})
-where ${isCurrent(target.render())} and exists (select 1 from ${changes.render()} ch where ch.__strata_change = 'update' and ${keyMatch('ch')})`,
+          `update ${target.render()} set ${q(meta.validTo)} = (select ch.__strata_upd from ${updated} where ${keyMatch('ch')})
+where ${isCurrent(target.render())} and exists (select 1 from ${updated} where ${keyMatch('ch')})`,
         );
         if (deleted) {
           await run(`update ${target.render()} set ${q(meta.validTo)} = ${nowSql}
-where ${isCurrent(target.render())} and exists (select 1 from ${deleted.render()} dl where ${keyMatch('dl')})`);
+where ${isCurrent(target.render())} and exists (select 1 from (select ${keyCols} from ${deleted.render()}) as dl where ${keyMatch('dl')})`);
         }
         const ins = await run(`insert into ${target.render()} (${colList(insertCols)})
 select ${sourceCols.map((x) => `ch.${q(x)}`).join(', ')}, ${metaValues('ch', 'ch.__strata_upd', false)}

@@ -45,11 +45,18 @@ test('snapshots keep every version, close changed and deleted rows, and add noth
   ]);
   assert.deepEqual(await sql(db, `select count(*)::int from snapshots.customers_check where id = 1`), [[1]], 'check strategy: name is not a check column');
   assert.deepEqual(await sql(db, `select count(*)::int from snapshots.customers_check where id = 2`), [[2]]);
+  // The rows that did not change stay current (closing Bob's version must not close Ann's).
+  const annCurrent = async () => [
+    ...(await sql(db, `select count(*)::int from snapshots.customers_ts where id = 1 and dbt_valid_to is null`)),
+    ...(await sql(db, `select count(*)::int from snapshots.customers_check where id = 1 and dbt_valid_to is null`)),
+  ];
+  assert.deepEqual(await annCurrent(), [[1], [1]], "Ann's versions are still current");
 
   // Delete Bob → re-insert → delete again.
   await sql(db, `delete from raw.customers where id = 2`);
   assert.equal(await snap(), 0);
   assert.deepEqual(await sql(db, `select count(*)::int from snapshots.customers_ts where id = 2 and dbt_valid_to is null`), [[0]], 'invalidate closes the deleted row');
+  assert.deepEqual(await annCurrent(), [[1], [1]], "deleting Bob leaves Ann's versions current");
   assert.deepEqual(
     await sql(db, `select id, tier, dbt_valid_to = timestamp '9999-12-31' from main_snapshots.customers_yaml order by id, dbt_valid_from`),
     await sql(db, `select id, tier, dbt_valid_to is null from snapshots.customers_ts order by id, dbt_valid_from`),
