@@ -32,7 +32,8 @@ interface Case {
   /** Env var the fixture's profile reads the DuckDB path from (else target/<name>.duckdb). */
   dbVar?: string;
   raw?: string;
-  commands: string[][];
+  /** CLI commands, and SQL run on the warehouse between them (`{ sql }`: new landing data). */
+  commands: (string[] | { sql: string })[];
   /** Tables left out of the comparison (they hold run ids by design). */
   skip?: string[];
   /** Columns left out: they hold the time of the run by design. */
@@ -55,8 +56,13 @@ const CASES: Case[] = [
     dir: join(FIXTURES, 'run', 'snap'),
     dbVar: 'SNAP_DB',
     raw: `create schema raw; create table raw.customers as select * from (values
-      (1, 'ann', 'gold', timestamp '2024-01-01'), (2, 'bob', 'free', timestamp '2024-01-01')) t(id, name, tier, updated_at)`,
-    commands: [['snapshot']],
+      (1, 'ann', 'gold', timestamp '2024-01-01'), (2, 'bob', 'free', timestamp '2024-01-01'), (4, 'dee', 'free', timestamp '2024-01-01')) t(id, name, tier, updated_at)`,
+    // a change, a hard delete and a new row between two builds (dee does not change)
+    commands: [
+      ['build'],
+      { sql: `update raw.customers set tier = 'gold', updated_at = timestamp '2024-02-01' where id = 2; delete from raw.customers where id = 1; insert into raw.customers values (3, 'cid', 'free', timestamp '2024-02-01')` },
+      ['build'],
+    ],
   },
   {
     // packages.yml names a hub package; both build what `dbt deps` left in dbt_packages/
@@ -136,6 +142,10 @@ for (const c of CASES) {
       const db = join(dir, 'target', `${c.name}.duckdb`);
       if (c.raw) await withDb(db, async (q) => void (await q(c.raw!)));
       for (const cmd of c.commands) {
+        if (!Array.isArray(cmd)) {
+          await withDb(db, async (q) => void (await q(cmd.sql)));
+          continue;
+        }
         if (engine === 'strata' && cmd[0] === 'deps') continue; // Strata reads local packages where they are
         if (engine === 'dbt') {
           const r = spawnSync(DBT, [...cmd, '--project-dir', dir, '--profiles-dir', dir], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...(c.dbVar ? { [c.dbVar]: db } : {}), DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' } });
