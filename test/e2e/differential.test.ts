@@ -97,6 +97,21 @@ const CASES: Case[] = [
     commands: [['build']],
   },
   {
+    // incremental strategies across runs: new rows, a late row for a day already built, a new column
+    name: 'inc',
+    dir: join(FIXTURES, 'run', 'inc'),
+    dbVar: 'INC_DB',
+    raw: `create schema raw; create table raw.events as select * from (values
+      (1, 'click', timestamp '2024-03-01 10:00:00', 5), (2, 'view', timestamp '2024-03-01 11:00:00', 1),
+      (3, 'click', timestamp '2024-03-02 09:00:00', 7)) t(id, kind, ts, amount)`,
+    commands: [
+      ['build', '--exclude', 'by_hour'],
+      { sql: `insert into raw.events values (4, 'click', timestamp '2024-03-02 12:00:00', 2), (5, 'buy', timestamp '2024-03-03 08:00:00', 30)` },
+      ['build', '--exclude', 'by_hour'],
+      ['build', '--exclude', 'by_hour', '--vars', '{extra: true}'],
+    ],
+  },
+  {
     name: 'jaffle',
     dir: join(FIXTURES, 'projects', 'jaffle'),
     commands: [['deps'], ['seed'], ['build']],
