@@ -38,7 +38,10 @@ function csvSelect(adapter: Adapter, path: string, delimiter: string, columnType
   }
   const types = Object.entries(columnTypes);
   const typeArg = types.length ? `, types={${types.map(([k, v]) => `${literal(k)}: ${literal(v)}`).join(', ')}}` : '';
-  return `select * from read_csv(${literal(path)}, header=true, delim=${literal(delimiter)}, quote='"', escape='"', auto_detect=true, sample_size=-1, normalize_names=false${typeArg})`;
+  // The types dbt-duckdb gives seeds: INTEGER for whole numbers (BIGINT when one does not fit),
+  // DOUBLE, BOOLEAN, DATE, TIMESTAMP, else VARCHAR (no TIME: dbt reads a time of day as text).
+  const candidates = `auto_type_candidates=['BOOLEAN', 'INTEGER', 'BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'VARCHAR']`;
+  return `select * from read_csv(${literal(path)}, header=true, delim=${literal(delimiter)}, quote='"', escape='"', auto_detect=true, sample_size=-1, normalize_names=false, ${candidates}${typeArg})`;
 }
 
 /** Turn the engine's CSV conversion error into one that names the file, line and column. */
