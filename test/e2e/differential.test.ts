@@ -131,10 +131,12 @@ async function snapshotOf(file: string, skip: string[], volatile: string[]): Pro
     const rels = await q(`select table_schema, table_name from information_schema.tables where table_catalog = current_database() and table_schema not in ('information_schema', 'pg_catalog') and table_name not like '%__strata_%' order by 1, 2`);
     for (const [schema, name] of rels as [string, string][]) {
       if (skip.includes(name) || schema === 'raw' || name.endsWith('__dbt_backup')) continue;
-      const cols = (await q(`select column_name from information_schema.columns where table_catalog = current_database() and table_schema = '${schema}' and table_name = '${name}' order by ordinal_position`)).map((r) => String(r[0]));
-      const keep = cols.filter((c) => !/^dbt_(scd_id|updated_at|valid_from|valid_to)$/.test(c) && !volatile.includes(c));
+      const described = await q(`select column_name, data_type from information_schema.columns where table_catalog = current_database() and table_schema = '${schema}' and table_name = '${name}' order by ordinal_position`);
+      const keep = described.map((r) => String(r[0])).filter((c) => !/^dbt_(scd_id|updated_at|valid_from|valid_to)$/.test(c) && !volatile.includes(c));
       const rows = await q(`select ${keep.map((c) => `"${c}"`).join(', ')} from "${schema}"."${name}"`);
-      out[`${schema}.${name}`] = rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))).sort();
+      // the columns with their types first, then the rows
+      const types = described.filter((r) => keep.includes(String(r[0]))).map((r) => `${String(r[0])} ${String(r[1])}`).join(', ');
+      out[`${schema}.${name}`] = [`(${types})`, ...rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))).sort()];
     }
     return out;
   });
