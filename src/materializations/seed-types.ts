@@ -1,8 +1,8 @@
 /**
  * Column types for a seed loaded by an engine that does not read CSV files itself
  * (PostgreSQL's COPY needs the table first): every value of each column is scanned once
- * and the narrowest type that holds them all is chosen — boolean, bigint, numeric, date,
- * timestamp, timestamptz, else text. Empty fields are NULL and do not decide. A seed's
+ * and the narrowest type that holds them all is chosen — boolean, integer (bigint when a value
+ * needs it), numeric, date, timestamp, timestamptz, else text. Empty fields are NULL and do not decide. A seed's
  * `column_types` override the guess.
  */
 import { readFileSync } from 'node:fs';
@@ -155,6 +155,9 @@ function slowRecord(text: string, start: number, delimiter: string, onRecord: (f
  */
 export function inferSeedTypes(path: string, delimiter: string, header: string[], columnTypes: Record<string, string>): { name: string; type: string }[] {
   const kinds: Kind[] = header.map(() => 'empty');
+  // integer columns are `integer`, as dbt makes them, unless a value needs `bigint`
+  const wide: boolean[] = header.map(() => false);
+  const needsBigint = (v: string) => v.length > 9 && Math.abs(Number(v.replace(/_/g, ''))) > 2_147_483_647;
   let first = true;
   eachCsvRecord(readFileSync(path, 'utf8'), delimiter, (fields, quoted) => {
     if (first) {
@@ -171,11 +174,15 @@ export function inferSeedTypes(path: string, delimiter: string, header: string[]
       }
       const current = kinds[c]!;
       // Most values fit the kind already found: one test.
-      if (current !== 'empty' && SAME[current](v)) continue;
+      if (current !== 'empty' && SAME[current](v)) {
+        if (current === 'integer' && !wide[c] && needsBigint(v.trim())) wide[c] = true;
+        continue;
+      }
       v = v.trim();
       kinds[c] = widen(current, kindOf(v));
+      if (kinds[c] === 'integer' && needsBigint(v)) wide[c] = true;
     }
   });
   const overrides = new Map(Object.entries(columnTypes).map(([k, v]) => [k.toLowerCase(), v]));
-  return header.map((name, c) => ({ name, type: overrides.get(name.toLowerCase()) ?? TYPE[kinds[c]!] }));
+  return header.map((name, c) => ({ name, type: overrides.get(name.toLowerCase()) ?? (kinds[c] === 'integer' && !wide[c] ? 'integer' : TYPE[kinds[c]!]) }));
 }

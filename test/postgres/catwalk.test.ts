@@ -38,8 +38,8 @@ describe('Catwalk-style project on PostgreSQL', { skip: SKIP_POSTGRES && 'STRATA
     assert.deepEqual(
       await q(`select column_name, data_type from information_schema.columns where table_schema = 'analytics' and table_name = 'episodes' order by ordinal_position`),
       [
-        ['episode_id', 'bigint'],
-        ['patient_id', 'bigint'],
+        ['episode_id', 'integer'],
+        ['patient_id', 'integer'],
         ['issue_type', 'text'],
         ['outcome', 'text'],
         ['started_at', 'timestamp with time zone'],
@@ -50,10 +50,10 @@ describe('Catwalk-style project on PostgreSQL', { skip: SKIP_POSTGRES && 'STRATA
     assert.deepEqual(await q(`select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'analytics.patients'::regclass and attname = 'province'`), [['character(2)']], 'column_types win');
     assert.deepEqual(await q(`select ended_at from analytics.episodes where episode_id = 5`), [[null]], 'an empty field is NULL');
     assert.deepEqual(await q(`select code, name, population from analytics.provinces order by code`), [
-      ['BC', 'British Columbia', '5000879'],
+      ['BC', 'British Columbia', 5000879],
       ['NS', 'Nova Scotia', null],
-      ['ON', 'Ontario; the big one', '14223942'],
-      ['QC', 'Québec', '8604495'],
+      ['ON', 'Ontario; the big one', 14223942],
+      ['QC', 'Québec', 8604495],
     ], 'a ; delimited seed with quotes and UTF-8');
 
     assert.equal(await cli('run', '--target', 'prod'), 0);
@@ -111,7 +111,7 @@ describe('Catwalk-style project on PostgreSQL', { skip: SKIP_POSTGRES && 'STRATA
     }
     const out = errs.join('');
     assert.match(out, /seeds\/episodes\.csv/);
-    assert.match(out, /invalid input syntax for type bigint: "four"/);
+    assert.match(out, /invalid input syntax for type integer: "four"/);
     assert.match(out, /line 5|:5/);
     assert.deepEqual(await q(`select count(*)::int from analytics.episodes`), [[5]], 'the old rows are still there');
     writeFileSync(csv, original);

@@ -16,11 +16,11 @@ function file(text: string): string {
 }
 
 test('each column gets the narrowest type that holds all its values', () => {
-  const p = file('i,d,mixed,b,day,ts,tz,t,empty,date_ts\n1,1.5,1,true,2024-01-02,2024-01-02 03:04:05,2024-01-02 03:04:05+02,x,,2024-01-01\n-2,3,2.25,FALSE,2024-12-31,2024-01-02T03:04,2024-01-02 03:04:05Z,7,,2024-01-01 10:00:00\n,,,,,,,,,\n');
-  const header = ['i', 'd', 'mixed', 'b', 'day', 'ts', 'tz', 't', 'empty', 'date_ts'];
+  const p = file('i,d,mixed,b,day,ts,tz,t,empty,date_ts,big\n1,1.5,1,true,2024-01-02,2024-01-02 03:04:05,2024-01-02 03:04:05+02,x,,2024-01-01,7\n-2,3,2.25,FALSE,2024-12-31,2024-01-02T03:04,2024-01-02 03:04:05Z,7,,2024-01-01 10:00:00,-3000000000\n,,,,,,,,,,\n');
+  const header = ['i', 'd', 'mixed', 'b', 'day', 'ts', 'tz', 't', 'empty', 'date_ts', 'big'];
   assert.deepEqual(
     inferSeedTypes(p, ',', header, {}).map((c) => c.type),
-    ['bigint', 'numeric', 'numeric', 'boolean', 'date', 'timestamp', 'timestamptz', 'text', 'text', 'timestamp'],
+    ['integer', 'numeric', 'numeric', 'boolean', 'date', 'timestamp', 'timestamptz', 'text', 'text', 'timestamp', 'bigint'],
   );
 });
 
