@@ -103,7 +103,7 @@ function inlineNode(root: string, code: string): ManifestNode {
 
 /** Build the selected nodes: models by default; `resourceTypes` picks others (`build`: all; `test`: tests). */
 export async function run(
-  o: CommonOptions & { threads?: number; fullRefresh?: boolean; failFast?: boolean; eventTimeStart?: Date; eventTimeEnd?: Date; which?: string; resourceTypes?: string[]; storeFailures?: boolean } = {},
+  o: CommonOptions & { threads?: number; fullRefresh?: boolean; failFast?: boolean; eventTimeStart?: Date; eventTimeEnd?: Date; which?: string; resourceTypes?: string[]; storeFailures?: boolean; empty?: boolean } = {},
 ): Promise<RunResults> {
   const flags = contextFlags(o.which ?? 'run', o);
   const parsed = await parse({ ...o, flags });

@@ -168,7 +168,8 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       .option('--full-refresh', 'rebuild incremental models from scratch')
       .option('-x, --fail-fast', 'stop at the first failure')
       .option('--event-time-start <time>', 'microbatch: first event time to build')
-      .option('--event-time-end <time>', 'microbatch: event time to stop before');
+      .option('--event-time-end <time>', 'microbatch: event time to stop before')
+      .option('--empty', 'read every ref and source as no rows: build the relations with their columns, but empty');
 
   if (wanted('run')) runLike('run', 'build the selected models').action(async (f: GlobalFlags & RunFlags) => {
     exitCode = await runCommand(f, 'run');
@@ -278,6 +279,7 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
 
 interface RunFlags {
   threads?: number;
+  empty?: boolean;
   storeFailures?: boolean;
   fullRefresh?: boolean;
   failFast?: boolean;
@@ -304,6 +306,7 @@ async function runCommand(f: GlobalFlags & RunFlags, which: string, resourceType
     which,
     resourceTypes,
     storeFailures: f.storeFailures,
+    empty: f.empty,
   });
   return res.results.some((x) => x.status === 'error' || x.status === 'fail') ? 1 : 0;
 }

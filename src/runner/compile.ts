@@ -23,6 +23,16 @@ class WindowedRelation extends Relation {
   }
 }
 
+/** A relation under `--empty`: the same name, read as no rows (dbt's `_dbt_limit_subq_` subquery). */
+class EmptyRelation extends Relation {
+  constructor(base: Relation) {
+    super(base.parts(), doubleQuote, base.includePolicy);
+  }
+  override render(): string {
+    return `(select * from ${super.render()} where false limit 0) _dbt_limit_subq_${this.identifier}`;
+  }
+}
+
 export interface RenderOptions {
   isIncremental?: boolean;
   batch?: { start: Date; end: Date };
@@ -39,8 +49,8 @@ export interface RenderOptions {
 }
 
 /** dbt's `flags` as templates see them while a command (`WHICH`: run, build, compile…) runs. */
-export function contextFlags(which: string, o: { fullRefresh?: boolean; failFast?: boolean; storeFailures?: boolean } = {}): Record<string, unknown> {
-  return { WHICH: which, FULL_REFRESH: Boolean(o.fullRefresh), FAIL_FAST: Boolean(o.failFast), STORE_FAILURES: Boolean(o.storeFailures), WARN_ERROR: false };
+export function contextFlags(which: string, o: { fullRefresh?: boolean; failFast?: boolean; storeFailures?: boolean; empty?: boolean } = {}): Record<string, unknown> {
+  return { WHICH: which, FULL_REFRESH: Boolean(o.fullRefresh), FAIL_FAST: Boolean(o.failFast), STORE_FAILURES: Boolean(o.storeFailures), WARN_ERROR: false, EMPTY: Boolean(o.empty) };
 }
 
 /** Everything compile needs that lasts for the whole invocation. */
@@ -100,6 +110,7 @@ export class Compiler {
           return this.relationOf(target);
         }
         const rel = this.relationOf(target);
+        if (this.flags.EMPTY === true) return new EmptyRelation(rel);
         const et = target.config.event_time;
         if (batch && typeof et === 'string' && et) return new WindowedRelation(rel, et, batch.start, batch.end);
         return rel;
@@ -110,6 +121,7 @@ export class Compiler {
         const src = this.sourcesByName.get(`${s}.${t}`);
         if (!src) throw new StrataError('source-not-found', `source '${s}.${t}' was not found`);
         const rel = relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' });
+        if (this.flags.EMPTY === true) return new EmptyRelation(rel);
         const et = src.config.event_time;
         if (batch && typeof et === 'string' && et) return new WindowedRelation(rel, et, batch.start, batch.end);
         return rel;
@@ -165,7 +177,7 @@ export class Compiler {
     const m = this.parsed.manifest;
     const attached = node.attached_node ? m.nodes[node.attached_node] : undefined;
     let model: string;
-    if (attached) model = this.relationOf(attached).render();
+    if (attached) model = (this.flags.EMPTY === true ? new EmptyRelation(this.relationOf(attached)) : this.relationOf(attached)).render();
     else {
       const [s, t] = node.sources[0] ?? ['', ''];
       model = await expr(`source('${s}', '${t}')`);

@@ -90,6 +90,14 @@ const CASES: Case[] = [
     commands: [['build'], ['build']],
   },
   {
+    // --empty: every ref and source read as no rows, so the relations are built with their columns but empty
+    name: 'contracts-empty',
+    dir: join(FIXTURES, 'run', 'contracts'),
+    dbVar: 'CONTRACTS_DB',
+    raw: readFileSync(join(FIXTURES, 'run', 'contracts', 'raw.sql'), 'utf8'),
+    commands: [['build', '--empty']],
+  },
+  {
     // data tests' configs and their stored failures (tables, a view, one not stored)
     name: 'testcfg',
     dir: join(FIXTURES, 'run', 'testcfg'),
