@@ -25,6 +25,8 @@ export interface ContractColumn {
 /** An enforced contract. */
 export interface Contract {
   columns: ContractColumn[];
+  /** The properties file that declares it (for messages). */
+  file?: string;
 }
 
 interface Difference {
@@ -44,12 +46,24 @@ export async function assertContract(ctx: MaterializationContext, log: Statement
     throw new StrataError(
       'contract-invalid',
       `Model ${modelName} enforces a contract, so every column needs a data_type in its YAML${untyped.length ? `; these have none: ${untyped.map((c) => c.name).join(', ')}` : ' (it declares none)'}`,
-      { hint: 'Declare each column the model returns, with `data_type:`, or set contract: {enforced: false}.' },
+      { position: contract.file ? { file: contract.file } : undefined, hint: 'Declare each column the model returns, with `data_type:`, or set contract: {enforced: false}.' },
     );
   }
   const typed = (cols: { name: string; type: string }[]) => cols.map((c) => ({ name: c.name, type: dialect.contractType(c.type) }));
+  const declaredTypesQuery = (cols: ContractColumn[]) => `select ${cols.map((c) => `cast(null as ${c.dataType}) as ${dialect.quote(c.name)}`).join(', ')} limit 0`;
+  // a data_type the engine does not know is a mistake in the YAML, not in the model's SQL: name it
+  const unknownTypes = async (e: unknown): Promise<never> => {
+    const bad: string[] = [];
+    for (const c of contract.columns) if (await log.run(declaredTypesQuery([c])).then(() => false, () => true)) bad.push(`${c.name}: ${String(c.dataType)}`);
+    if (!bad.length) throw e;
+    throw new StrataError('contract-invalid', `The contract of model ${modelName} declares types the engine does not know (${bad.join('; ')})`, {
+      position: contract.file ? { file: contract.file } : undefined,
+      hint: 'Fix data_type in the YAML: a type the engine can cast to, such as integer, varchar, decimal(10,2), timestamp.',
+      cause: e,
+    });
+  };
   const definition = typed((await log.runModel(`select * from (\n${sql}\n) as strata_contract_query limit 0`, sql, compiledPath)).columns);
-  const declared = typed((await log.run(`select ${contract.columns.map((c) => `cast(null as ${c.dataType}) as ${dialect.quote(c.name)}`).join(', ')} limit 0`)).columns);
+  const declared = typed((await log.run(declaredTypesQuery(contract.columns)).catch((e: unknown) => unknownTypes(e))).columns);
   const byName = new Map(definition.map((c) => [c.name.toLowerCase(), c.type]));
   const declaredNames = new Set(declared.map((c) => c.name.toLowerCase()));
   const differences: Difference[] = [];

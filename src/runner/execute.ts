@@ -64,7 +64,10 @@ function contractOf(node: ManifestNode): Contract | undefined {
       hint: 'Set on_schema_change in the model config, as dbt requires for contracted incremental models.',
     });
   }
-  return { columns: Object.values(node.columns).map((col) => ({ name: col.name, dataType: col.data_type, constraints: col.constraints ?? [] })) };
+  return {
+    columns: Object.values(node.columns).map((col) => ({ name: col.name, dataType: col.data_type, constraints: col.constraints ?? [] })),
+    file: node.patch_path?.replace(/^[^:]*:\/\//, ''),
+  };
 }
 
 const model: Executor = async (node, env) => {

@@ -40,7 +40,13 @@ test('contracts: constraints are created, and a broken contract or constraint fa
     // a column without a data_type
     writeFileSync(model, good);
     const yml = join(dir, 'models', 'schema.yml');
-    writeFileSync(yml, readFileSync(yml, 'utf8').replace('        data_type: timestamp\n', ''));
+    const declared = readFileSync(yml, 'utf8');
+    writeFileSync(yml, declared.replace('        data_type: timestamp\n', ''));
     assert.equal(await strata('run', '-s', 'orders'), 1);
     assert.match(output(), /every column needs a data_type in its YAML; these have none: ordered_at/);
+
+    // a data_type the engine does not know: the YAML is named, not the model's SQL
+    writeFileSync(yml, declared.replace('data_type: varchar', 'data_type: varchr'));
+    assert.equal(await strata('run', '-s', 'orders'), 1);
+    assert.match(output(), /models\/schema\.yml: The contract of model orders declares types the engine does not know \(customer: varchr\)/);
   }));
