@@ -139,9 +139,9 @@ async function resolvePackages(rootDir: string, strataRoot: string, render: Rend
   const installDir = resolve(rootDir, root.read.config['packages-install-path']);
   let installed = 0;
   for (const dir of installedPackages(installDir)) {
-    const known = byDir.has(realDir(dir));
+    const before = byDir.size;
     const stub = await visit(dir, false, undefined);
-    if (!known) installed++;
+    if (byDir.size > before) installed++; // not a local package `dbt deps` linked in
     if (toInstall.some((d) => d.name === stub.read.config.name)) root.dependencies.push(stub.read.config.name);
   }
   if (toInstall.length > installed) {
