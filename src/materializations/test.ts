@@ -4,7 +4,7 @@
  * `store_failures`, the failing rows are kept in a table (swapped in atomically) whose name
  * the result carries; `store_failures_as: view` keeps them as a view instead.
  */
-import type { Adapter } from '../adapters/adapter.js';
+import type { Adapter, Session } from '../adapters/adapter.js';
 import type { Relation } from '../adapters/relation.js';
 import { StrataError } from '../errors.js';
 import { ensureSchema } from './ensure-schema.js';
@@ -66,51 +66,9 @@ export async function runTest(ctx: TestRunContext): Promise<TestRunResult> {
     try {
       let source = `(\n${body}${limit}\n) dbt_internal_test`;
       const storeAs = storedAs(ctx);
-      if (storeAs === 'view' && ctx.failuresRelation) {
-        const target = ctx.failuresRelation.withType('view');
-        const d = ctx.adapter.dialect;
-        const existing = await s.getRelation(target.database, target.schema, target.identifier);
-        await ensureSchema(s, target);
-        const stmts = [
-          ...(existing && existing.type !== 'view' ? [d.dropRelation(existing, 'table')] : []),
-          d.createViewAs(target, `select * from (\n${body}${limit}\n) dbt_internal_test`, existing?.type === 'view'),
-        ];
-        await s.begin();
-        try {
-          for (const q of stmts) {
-            executed.push(q);
-            await s.execute(q, { fetch: false });
-          }
-          await s.commit();
-        } catch (e) {
-          await s.rollback();
-          throw e;
-        }
-        storedIn = target.render();
-        source = `${target.render()} dbt_internal_test`;
-      } else if (storeAs === 'table' && ctx.failuresRelation) {
-        const target = ctx.failuresRelation;
-        const d = ctx.adapter.dialect;
-        const staged = target.withIdentifier(`${target.identifier}__strata_tmp_${Date.now().toString(36)}`);
-        const existing = await s.getRelation(target.database, target.schema, target.identifier);
-        await ensureSchema(s, target);
-        const stmts = [d.createTableAs(staged, `select * from (\n${body}${limit}\n) dbt_internal_test`)];
-        executed.push(...stmts);
-        for (const q of stmts) await s.execute(q, { fetch: false });
-        await s.begin();
-        try {
-          for (const q of d.swapStatements(staged, target, existing, `${target.identifier}__strata_old_${Date.now().toString(36)}`)) {
-            executed.push(q);
-            await s.execute(q, { fetch: false });
-          }
-          await s.commit();
-        } catch (e) {
-          await s.rollback();
-          await s.dropRelation(staged.withIdentifier(staged.identifier, 'table'));
-          throw e;
-        }
-        storedIn = target.render();
-        source = `${target.render()} dbt_internal_test`;
+      if (storeAs && ctx.failuresRelation) {
+        storedIn = await keepFailures(s, storeAs, ctx.failuresRelation, `select * from (\n${body}${limit}\n) dbt_internal_test`, executed);
+        source = `${storedIn} dbt_internal_test`;
       }
       const q = `select ${failCalc} as failures, (${failCalc}) ${warnIf} as should_warn, (${failCalc}) ${errorIf} as should_error\nfrom ${source}`;
       executed.push(q);
@@ -128,4 +86,39 @@ export async function runTest(ctx: TestRunContext): Promise<TestRunResult> {
       ctx.signal?.removeEventListener('abort', abort);
     }
   });
+}
+
+/**
+ * Keep the failing rows (the `failing` query) at `relation`: a table, built aside and swapped in,
+ * or a view. Returns its name.
+ */
+async function keepFailures(s: Session, as: 'table' | 'view', relation: Relation, failing: string, executed: string[]): Promise<string> {
+  const d = s.adapter.dialect;
+  const target = relation.withType(as);
+  const existing = await s.getRelation(target.database, target.schema, target.identifier);
+  await ensureSchema(s, target);
+  const run = async (q: string) => {
+    executed.push(q);
+    await s.execute(q, { fetch: false });
+  };
+  const inTransaction = async (statements: string[], undo?: () => Promise<void>) => {
+    await s.begin();
+    try {
+      for (const q of statements) await run(q);
+      await s.commit();
+    } catch (e) {
+      await s.rollback();
+      await undo?.();
+      throw e;
+    }
+  };
+  if (as === 'view') {
+    await inTransaction([...(existing && existing.type !== 'view' ? [d.dropRelation(existing, 'table')] : []), d.createViewAs(target, failing, existing?.type === 'view')]);
+  } else {
+    const id = Date.now().toString(36);
+    const staged = target.withIdentifier(`${target.identifier}__strata_tmp_${id}`);
+    await run(d.createTableAs(staged, failing));
+    await inTransaction(d.swapStatements(staged, target, existing, `${target.identifier}__strata_old_${id}`), () => s.dropRelation(staged));
+  }
+  return target.render();
 }
