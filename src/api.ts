@@ -17,6 +17,7 @@ import type { ManifestNode } from './parse/manifest.js';
 import { toGraphNode, type ParsedProject } from './parse/parser.js';
 import { Compiler, contextFlags } from './runner/compile.js';
 import { databaseServices, lazyDatabaseServices } from './runner/database.js';
+import { prepareDeferral, readDeferral } from './runner/defer.js';
 import { incrementalBuild } from './runner/is-incremental.js';
 import { openAdapter, runNodes, type RunResults } from './runner/run.js';
 import { checkFreshness, type FreshnessResult } from './runner/freshness.js';
@@ -63,13 +64,16 @@ export async function compile(o: CommonOptions & { inline?: string; fullRefresh?
   const flags = contextFlags('compile', o);
   const parsed = await parse({ ...o, flags });
   const selected = o.inline === undefined ? [...selectIds(parsed, o, ['model', 'analysis', 'snapshot', 'test'])] : [];
-  const compiler = new Compiler(parsed, flags, selected);
+  const deferral = readDeferral(o, parsed.manifest.nodes);
+  const compiler = new Compiler(parsed, flags, selected, deferral);
   // The database is opened when a template first asks it something (run_query, get_relation…,
-  // in the node's code or in any macro it calls), so a project that asks nothing compiles offline.
+  // in the node's code or in any macro it calls), so a project that asks nothing compiles offline;
+  // --defer asks it first which relations exist.
   let opened: Promise<Adapter> | undefined;
   const adapter = (): Promise<Adapter> => (opened ??= openAdapter(parsed));
   const db = lazyDatabaseServices(adapter);
   try {
+    if (deferral) await prepareDeferral(deferral, parsed.manifest.nodes, await adapter());
     if (o.inline !== undefined) {
       const root = parsed.project.root.name;
       const pseudo = inlineNode(root, o.inline);
@@ -115,7 +119,8 @@ export async function run(
   const threads = o.threads ?? parsed.project.profile?.threads ?? 4;
   reporter.info(`Concurrency: ${threads} threads (target='${String(parsed.target.name)}')`);
   if (selected.size === 0) reporter.warn(`Nothing to do: the selection matched no ${kinds.join(', ')} nodes.`);
-  return runNodes({ parsed, selected, reporter, threads, fullRefresh: o.fullRefresh, failFast: o.failFast, eventTimeStart: o.eventTimeStart, eventTimeEnd: o.eventTimeEnd, which: o.which ?? 'run', flags, resourceTypes: kinds, storeFailures: o.storeFailures });
+  const deferral = readDeferral(o, parsed.manifest.nodes);
+  return runNodes({ parsed, selected, deferral, reporter, threads, fullRefresh: o.fullRefresh, failFast: o.failFast, eventTimeStart: o.eventTimeStart, eventTimeEnd: o.eventTimeEnd, which: o.which ?? 'run', flags, resourceTypes: kinds, storeFailures: o.storeFailures });
 }
 
 /** Check source freshness for the selected sources (all with a freshness config by default). */
@@ -136,16 +141,18 @@ export async function sourceFreshness(o: CommonOptions = {}): Promise<FreshnessR
 export async function show(o: CommonOptions & { inline?: string; limit?: number } = {}): Promise<{ columns: string[]; rows: unknown[][] }> {
   const flags = contextFlags('show');
   const parsed = await parse({ ...o, flags });
-  const compiler = new Compiler(parsed, flags);
+  const deferral = readDeferral(o, parsed.manifest.nodes);
+  const selected = o.inline === undefined ? [...selectIds(parsed, o, ['model', 'analysis', 'seed', 'snapshot'])] : [];
+  const compiler = new Compiler(parsed, flags, selected, deferral);
   const adapter = await openAdapter(parsed);
   try {
+    if (deferral) await prepareDeferral(deferral, parsed.manifest.nodes, adapter);
     const db = databaseServices(adapter);
     let sql: string;
     if (o.inline !== undefined) sql = await compiler.render(inlineNode(parsed.project.root.name, o.inline), { code: o.inline, codeName: '<inline>', db });
     else {
-      const ids = [...selectIds(parsed, o, ['model', 'analysis', 'seed', 'snapshot'])];
-      if (ids.length !== 1) throw new StrataError('usage', `show needs exactly one node (the selection matched ${ids.length})`, { hint: 'strata show --select my_model, or strata show --inline "select …"' });
-      sql = await compiler.render(parsed.manifest.nodes[ids[0]!]!, { isIncremental: false, db });
+      if (selected.length !== 1) throw new StrataError('usage', `show needs exactly one node (the selection matched ${selected.length})`, { hint: 'strata show --select my_model, or strata show --inline "select …"' });
+      sql = await compiler.render(parsed.manifest.nodes[selected[0]!]!, { isIncremental: false, db });
     }
     const limit = o.limit ?? 5;
     const body = sql.trim().replace(/;\s*$/, '');

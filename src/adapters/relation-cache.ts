@@ -72,6 +72,11 @@ export class RelationCache {
     return { existing: entry.relations.get(id), leftovers, fresh };
   }
 
+  /** Whether `identifier` exists, from memory alone: undefined when its schema is not cached. */
+  has(database: string, schema: string, identifier: string): boolean | undefined {
+    return this.schemas.get(key(database, schema))?.relations.has(identifier.toLowerCase());
+  }
+
   /** Record that `relation` (with its type) now exists, if its schema is cached. */
   set(relation: Relation): void {
     if (!relation.database) return;

@@ -22,6 +22,9 @@ interface GlobalFlags {
   exclude?: string[];
   selector?: string;
   state?: string;
+  defer?: boolean;
+  deferState?: string;
+  favorState?: boolean;
   indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   logFormat?: LogFormat;
   color?: boolean;
@@ -44,6 +47,11 @@ function common(cmd: Command, selection = true): Command {
       .option('--exclude <spec...>', 'exclude nodes')
       .option('--selector <name>', 'a selector from selectors.yml')
       .option('--state <dir>', 'the target/ folder of an earlier run, for state:, result: and source_status: selectors')
+      .option('--defer', 'refs to nodes this run does not build read the relations of the --state manifest\'s environment when they are missing here')
+      .option('--no-defer', 'do not defer (overrides DBT_DEFER)')
+      .option('--defer-state <dir>', 'the manifest to defer to, when it is not --state\'s')
+      .option('--favor-state', 'with --defer, read every unselected node from the other environment, even where it exists here')
+      .option('--no-favor-state', 'do not favour the state (overrides DBT_FAVOR_STATE)')
       .addOption(new Option('--indirect-selection <mode>', 'how tests follow the nodes they test').choices(['eager', 'cautious', 'buildable', 'empty']));
   }
   return cmd;
@@ -64,13 +72,30 @@ function options(f: GlobalFlags, reporter: Reporter): Api.CommonOptions {
     select: [...(f.select ?? []), ...(f.models ?? [])].length ? [...(f.select ?? []), ...(f.models ?? [])] : undefined,
     exclude: f.exclude,
     selector: f.selector,
-    state: f.state,
+    state: f.state ?? envValue('STATE'),
+    defer: f.defer ?? envFlag('DEFER'),
+    deferState: f.deferState ?? envValue('DEFER_STATE'),
+    favorState: f.favorState ?? envFlag('FAVOR_STATE'),
     indirectSelection: f.indirectSelection,
     logFormat: f.logFormat === 'json' ? 'json' : 'text',
     color: f.color,
     reporter,
     partialParse: f.partialParse,
   };
+}
+
+/** `STRATA_<name>`, else dbt's `DBT_<name>`. */
+function envValue(name: string): string | undefined {
+  return process.env[`STRATA_${name}`] || process.env[`DBT_${name}`] || undefined;
+}
+
+/** A boolean setting from the environment, read as dbt reads it (1/true/yes/on, 0/false/no/off). */
+function envFlag(name: string): boolean | undefined {
+  const v = envValue(name)?.trim().toLowerCase();
+  if (v === undefined) return undefined;
+  if (['1', 'true', 't', 'yes', 'y', 'on'].includes(v)) return true;
+  if (['0', 'false', 'f', 'no', 'n', 'off'].includes(v)) return false;
+  throw new StrataError('usage', `${process.env[`STRATA_${name}`] ? 'STRATA' : 'DBT'}_${name}='${v}' is not a boolean`, { hint: 'use true or false' });
 }
 
 /** Where the CLI writes: the process's streams, or others given to {@link main} (tests). */

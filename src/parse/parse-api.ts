@@ -27,6 +27,12 @@ export interface CommonOptions {
   selector?: string;
   /** `--state`: a folder holding an older manifest.json (and run_results.json, sources.json), for `state:`, `result:`, `source_status:`. */
   state?: string;
+  /** `--defer`: refs to nodes this run does not build may read another environment's relations (named by `deferState`, else `state`). */
+  defer?: boolean;
+  /** `--defer-state`: the folder of the manifest to defer to, when it is not `state`'s. */
+  deferState?: string;
+  /** `--favor-state`: with `defer`, every unselected node is read from the other environment. */
+  favorState?: boolean;
   /** `--indirect-selection`: how tests follow the nodes they test. */
   indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   logFormat?: LogFormat;

@@ -11,6 +11,7 @@ import { createNodeContext, type ContextServices, type DatabaseServices } from '
 import { Relation, doubleQuote, relation } from '../context/relation.js';
 import type { ManifestNode, SourceEntry } from '../parse/manifest.js';
 import { translateType, type ParsedProject } from '../parse/parser.js';
+import type { Deferral } from './defer.js';
 
 /** A relation that prints as a subquery restricted to an event-time window. */
 class WindowedRelation extends Relation {
@@ -60,8 +61,19 @@ export class Compiler {
   private readonly nodesByName = new Map<string, ManifestNode[]>();
   private readonly sourcesByName = new Map<string, SourceEntry>();
 
-  /** `selected`: the unique ids the command selected (templates' `selected_resources`). */
-  constructor(readonly parsed: ParsedProject, private readonly flags: Record<string, unknown>, private readonly selected: readonly string[] = []) {
+  private readonly selectedSet: Set<string>;
+
+  /**
+   * `selected`: the unique ids the command selected (templates' `selected_resources`);
+   * `deferral`: where refs to nodes this run does not build may read from (`--defer`).
+   */
+  constructor(
+    readonly parsed: ParsedProject,
+    private readonly flags: Record<string, unknown>,
+    private readonly selected: readonly string[] = [],
+    readonly deferral?: Deferral,
+  ) {
+    this.selectedSet = new Set(selected);
     const m = parsed.manifest;
     this.graphValue = { nodes: m.nodes, sources: m.sources, exposures: m.exposures, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} };
     for (const n of Object.values(m.nodes)) {
@@ -77,6 +89,18 @@ export class Compiler {
   relationOf(node: ManifestNode): Relation {
     if (node.config.materialized === 'ephemeral') return relation({ identifier: `__dbt__cte__${node.name}`, type: 'cte' });
     return relation({ database: node.database, schema: node.schema, identifier: node.alias, type: node.config.materialized === 'view' ? 'view' : 'table' });
+  }
+
+  /**
+   * The relation a ref to `node` reads: under `--defer`, the other environment's when the node
+   * has one and either `--favor-state` is set and the node is not selected, or the node's own
+   * relation does not exist (dbt's rule).
+   */
+  refRelationOf(node: ManifestNode): Relation {
+    const d = this.deferral;
+    const other = d?.nodes.get(node.unique_id);
+    if (other && ((d!.favorState && !this.selectedSet.has(node.unique_id)) || !d!.exists(node))) return this.relationOf(other);
+    return this.relationOf(node);
   }
 
   services(db: DatabaseServices | undefined, ephemerals: Set<string>, batch?: { start: Date; end: Date }, overrides?: Pick<RenderOptions, 'refOverrides' | 'varOverrides'>): ContextServices {
@@ -109,7 +133,7 @@ export class Compiler {
           ephemerals.add(target.unique_id);
           return this.relationOf(target);
         }
-        const rel = this.relationOf(target);
+        const rel = this.refRelationOf(target);
         if (this.flags.EMPTY === true) return new EmptyRelation(rel);
         const et = target.config.event_time;
         if (batch && typeof et === 'string' && et) return new WindowedRelation(rel, et, batch.start, batch.end);
@@ -177,7 +201,7 @@ export class Compiler {
     const m = this.parsed.manifest;
     const attached = node.attached_node ? m.nodes[node.attached_node] : undefined;
     let model: string;
-    if (attached) model = (this.flags.EMPTY === true ? new EmptyRelation(this.relationOf(attached)) : this.relationOf(attached)).render();
+    if (attached) model = (this.flags.EMPTY === true ? new EmptyRelation(this.refRelationOf(attached)) : this.refRelationOf(attached)).render();
     else {
       const [s, t] = node.sources[0] ?? ['', ''];
       model = await expr(`source('${s}', '${t}')`);

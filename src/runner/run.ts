@@ -16,12 +16,15 @@ import type { Reporter, Status } from '../report/reporter.js';
 import { Compiler, artifactPath } from './compile.js';
 import { EXECUTORS } from './execute.js';
 import { databaseServices } from './database.js';
+import { prepareDeferral, type Deferral } from './defer.js';
 import { makeTuple } from '../jinja/index.js';
 
 export interface RunOptions {
   parsed: ParsedProject;
   /** Unique ids to execute. */
   selected: Set<string>;
+  /** `--defer`: where refs to nodes not built by this run may read from. */
+  deferral?: Deferral;
   reporter: Reporter;
   threads?: number;
   fullRefresh?: boolean;
@@ -91,7 +94,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
   const { parsed, reporter } = o;
   const m = parsed.manifest;
   const threads = Math.max(1, o.threads ?? parsed.project.profile?.threads ?? 4);
-  const compiler = new Compiler(parsed, o.flags ?? {}, [...o.selected]);
+  const compiler = new Compiler(parsed, o.flags ?? {}, [...o.selected], o.deferral);
   const ownAdapter = !o.adapter;
   const adapter = o.adapter ?? (await openAdapter(parsed, threads));
   const db = databaseServices(adapter);
@@ -175,6 +178,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
   }
 
   try {
+    if (o.deferral) await prepareDeferral(o.deferral, m.nodes, adapter);
     for (const h of parsed.project.onRunStart) await runProjectHook(compiler, adapter, db, h.sql, 'on-run-start', reporter);
 
     await new Promise<void>((resolveAll) => {

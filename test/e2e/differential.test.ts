@@ -32,8 +32,11 @@ interface Case {
   /** Env var the fixture's profile reads the DuckDB path from (else target/<name>.duckdb). */
   dbVar?: string;
   raw?: string;
-  /** CLI commands, and SQL run on the warehouse between them (`{ sql }`: new landing data). */
-  commands: (string[] | { sql: string })[];
+  /**
+   * CLI commands (`{dir}` in an argument is the project's folder), and between them SQL run on
+   * the warehouse (`{ sql }`: new landing data) or a folder of the project copied (`{ copy }`).
+   */
+  commands: (string[] | { sql: string } | { copy: [string, string] })[];
   /** Tables left out of the comparison (they hold run ids by design). */
   skip?: string[];
   /** Columns left out: they hold the time of the run by design. */
@@ -120,6 +123,27 @@ const CASES: Case[] = [
     ],
   },
   {
+    // --defer: prod is built whole, then dev builds a few models whose refs read prod's relations
+    // where dev has none (or always for unselected nodes, with --favor-state); tests too
+    name: 'defer',
+    dir: join(FIXTURES, 'run', 'defer'),
+    dbVar: 'DEFER_DB',
+    raw: readFileSync(join(FIXTURES, 'run', 'defer', 'raw.sql'), 'utf8'),
+    commands: [
+      ['build', '--target', 'prod'],
+      { copy: ['target', 'prod-state'] },
+      { sql: `update raw.orders set amount = amount * 2` },
+      // enriched (a view) and orders are not in dev: by_country reads prod's
+      ['run', '--target', 'dev', '-s', 'by_country', '--defer', '--state', '{dir}/prod-state'],
+      // now orders is in dev: big_orders reads it; its test's ref to the seed reads prod's
+      ['build', '--target', 'dev', '-s', 'orders', 'big_orders', '--defer', '--state', '{dir}/prod-state'],
+      ['build', '--target', 'dev', '-s', 'enriched', '--defer', '--state', '{dir}/prod-state'],
+      // enriched exists in dev, but --favor-state reads prod's; favored_copy is selected, so dev's
+      ['run', '--target', 'dev', '-s', 'by_country_favored', 'favored_copy', '--defer', '--favor-state', '--state', '{dir}/prod-state'],
+      ['test', '--target', 'dev', '-s', 'by_country', '--defer', '--state', '{dir}/prod-state'],
+    ],
+  },
+  {
     name: 'jaffle',
     dir: join(FIXTURES, 'projects', 'jaffle'),
     commands: [['deps'], ['seed'], ['build']],
@@ -166,11 +190,16 @@ for (const c of CASES) {
       mkdirSync(join(dir, 'target'), { recursive: true });
       const db = join(dir, 'target', `${c.name}.duckdb`);
       if (c.raw) await withDb(db, async (q) => void (await q(c.raw!)));
-      for (const cmd of c.commands) {
-        if (!Array.isArray(cmd)) {
-          await withDb(db, async (q) => void (await q(cmd.sql)));
+      for (const step of c.commands) {
+        if ('copy' in step) {
+          cpSync(join(dir, step.copy[0]), join(dir, step.copy[1]), { recursive: true });
           continue;
         }
+        if ('sql' in step) {
+          await withDb(db, async (q) => void (await q(step.sql)));
+          continue;
+        }
+        const cmd = step.map((a) => a.replaceAll('{dir}', dir));
         if (engine === 'strata' && cmd[0] === 'deps') continue; // Strata reads local packages where they are
         if (engine === 'dbt') {
           const r = spawnSync(DBT, [...cmd, '--project-dir', dir, '--profiles-dir', dir], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...(c.dbVar ? { [c.dbVar]: db } : {}), DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' } });

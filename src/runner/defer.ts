@@ -1,0 +1,67 @@
+/**
+ * `--defer`: a ref to a model, seed or snapshot that this run does not build reads the
+ * relation another environment built (production, usually), named by an older manifest
+ * (`--defer-state`, else `--state`). As in dbt, a ref defers when the node has a
+ * counterpart in that manifest (not ephemeral there) and either `--favor-state` is set and
+ * the node is not selected, or its relation does not exist in the current target.
+ * "Exists" is answered from the relation cache, listed once before the first node and
+ * kept current as nodes are built, so a selected parent built earlier in the run is read
+ * from the current target.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Adapter } from '../adapters/index.js';
+import { StrataError } from '../errors.js';
+import type { ManifestNode } from '../parse/manifest.js';
+
+/** What `--defer` needs for the length of a command. */
+export interface Deferral {
+  /** The older manifest's node for every node of both manifests that can defer, by unique id. */
+  readonly nodes: Map<string, ManifestNode>;
+  readonly favorState: boolean;
+  /** Whether a node's own relation exists in the current target (set by {@link prepareDeferral}). */
+  exists: (node: ManifestNode) => boolean;
+}
+
+const REFABLE = new Set(['model', 'seed', 'snapshot']);
+
+/**
+ * The deferral of a command, or undefined without `--defer`. `state` is `--defer-state`
+ * or else `--state`; the current manifest's nodes decide which older nodes count.
+ */
+export function readDeferral(o: { defer?: boolean; deferState?: string; state?: string; favorState?: boolean }, current: Record<string, ManifestNode>): Deferral | undefined {
+  if (!o.defer) return undefined;
+  const dir = o.deferState ?? o.state;
+  if (!dir) throw new StrataError('usage', '--defer needs the manifest of the environment to defer to', { hint: 'Pass --state <folder> (or --defer-state <folder>) holding that environment\'s manifest.json, e.g. a copy of its target/ folder.' });
+  const file = join(resolve(dir), 'manifest.json');
+  if (!existsSync(file)) throw new StrataError('usage', `--defer: no manifest.json in ${dir}`, { hint: 'Point --state (or --defer-state) at the target/ folder of a run in the environment to defer to.' });
+  let old: { nodes?: Record<string, ManifestNode> };
+  try {
+    old = JSON.parse(readFileSync(file, 'utf8')) as typeof old;
+  } catch (e) {
+    throw new StrataError('usage', `--defer: ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  const nodes = new Map<string, ManifestNode>();
+  for (const [id, node] of Object.entries(old.nodes ?? {})) {
+    if (current[id] && REFABLE.has(node.resource_type) && node.config?.materialized !== 'ephemeral') nodes.set(id, node);
+  }
+  return { nodes, favorState: Boolean(o.favorState), exists: () => false };
+}
+
+/**
+ * List, once, the schemas the nodes that can defer live in (in the current target), and
+ * answer "exists" from the adapter's relation cache from then on. A relation is known to
+ * exist if the cache holds it, or, when its schema was dropped from the cache since, if it
+ * existed when listed.
+ */
+export async function prepareDeferral(deferral: Deferral, current: Record<string, ManifestNode>, adapter: Adapter): Promise<void> {
+  // where a node's relation is: the target's database and schema unless the node names its own
+  const where = (n: ManifestNode) => [n.database ?? adapter.database, n.schema || adapter.schema, n.alias] as const;
+  const existed = new Set<string>();
+  await adapter.withSession(async (s) => {
+    for (const id of deferral.nodes.keys()) {
+      if ((await adapter.cache.lookup(s, ...where(current[id]!))).existing) existed.add(id);
+    }
+  });
+  deferral.exists = (n) => adapter.cache.has(...where(n)) ?? existed.has(n.unique_id);
+}
