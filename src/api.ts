@@ -119,7 +119,8 @@ export async function run(
   const threads = o.threads ?? parsed.project.profile?.threads ?? 4;
   reporter.info(`Concurrency: ${threads} threads (target='${String(parsed.target.name)}')`);
   if (selected.size === 0) reporter.warn(`Nothing to do: the selection matched no ${kinds.join(', ')} nodes.`);
-  const deferral = readDeferral(o, parsed.manifest.nodes);
+  // clone reads its state manifest whether or not --defer is given
+  const deferral = o.which === 'clone' ? readDeferral({ ...o, defer: true }, parsed.manifest.nodes, 'clone') : readDeferral(o, parsed.manifest.nodes);
   return runNodes({ parsed, selected, deferral, reporter, threads, fullRefresh: o.fullRefresh, failFast: o.failFast, eventTimeStart: o.eventTimeStart, eventTimeEnd: o.eventTimeEnd, which: o.which ?? 'run', flags, resourceTypes: kinds, storeFailures: o.storeFailures });
 }
 

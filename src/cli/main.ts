@@ -111,7 +111,7 @@ function reporterOf(f: GlobalFlags): Reporter {
 }
 
 /** The top-level commands. */
-const COMMANDS = ['init', 'debug', 'parse', 'compile', 'ls', 'list', 'run', 'build', 'seed', 'snapshot', 'test', 'retry', 'source', 'show', 'run-operation', 'clean', 'demo', 'generate', 'docs'];
+const COMMANDS = ['init', 'debug', 'parse', 'compile', 'ls', 'list', 'run', 'build', 'seed', 'snapshot', 'test', 'retry', 'clone', 'source', 'show', 'run-operation', 'clean', 'demo', 'generate', 'docs'];
 
 /** Run the CLI with `argv` (without `node` and the script). Resolves to the exit code. */
 export async function main(argv: string[], streams?: Partial<CliIO>): Promise<number> {
@@ -223,6 +223,13 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
     .option('--store-failures', 'keep the failing rows of tests in tables')
     .action(async (f: GlobalFlags & RunFlags) => {
       exitCode = await runCommand(f, 'test', ['test', 'unit_test']);
+    });
+
+  if (wanted('clone')) common(program.command('clone').description('make the selected models, seeds and snapshots views of the relations of the --state manifest\'s environment, where this target has none'))
+    .option('--threads <n>', 'how many nodes are cloned at once', (v) => parseInt(v, 10))
+    .option('--full-refresh', 'replace relations that exist in this target too')
+    .action(async (f: GlobalFlags & RunFlags) => {
+      exitCode = await runCommand(f, 'clone', ['model', 'seed', 'snapshot']);
     });
 
   if (wanted('retry')) common(program.command('retry').description('re-run the nodes that failed or were skipped in the last run'), false)

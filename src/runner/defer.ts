@@ -29,17 +29,21 @@ const REFABLE = new Set(['model', 'seed', 'snapshot']);
  * The deferral of a command, or undefined without `--defer`. `state` is `--defer-state`
  * or else `--state`; the current manifest's nodes decide which older nodes count.
  */
-export function readDeferral(o: { defer?: boolean; deferState?: string; state?: string; favorState?: boolean }, current: Record<string, ManifestNode>): Deferral | undefined {
+export function readDeferral(
+  o: { defer?: boolean; deferState?: string; state?: string; favorState?: boolean },
+  current: Record<string, ManifestNode>,
+  command = '--defer',
+): Deferral | undefined {
   if (!o.defer) return undefined;
   const dir = o.deferState ?? o.state;
-  if (!dir) throw new StrataError('usage', '--defer needs the manifest of the environment to defer to', { hint: 'Pass --state <folder> (or --defer-state <folder>) holding that environment\'s manifest.json, e.g. a copy of its target/ folder.' });
+  if (!dir) throw new StrataError('usage', `${command} needs the manifest of the environment to ${command === 'clone' ? 'clone from' : 'defer to'}`, { hint: 'Pass --state <folder> (or --defer-state <folder>) holding that environment\'s manifest.json, e.g. a copy of its target/ folder.' });
   const file = join(resolve(dir), 'manifest.json');
-  if (!existsSync(file)) throw new StrataError('usage', `--defer: no manifest.json in ${dir}`, { hint: 'Point --state (or --defer-state) at the target/ folder of a run in the environment to defer to.' });
+  if (!existsSync(file)) throw new StrataError('usage', `${command}: no manifest.json in ${dir}`, { hint: 'Point --state (or --defer-state) at the target/ folder of a run in the environment to defer to.' });
   let old: { nodes?: Record<string, ManifestNode> };
   try {
     old = JSON.parse(readFileSync(file, 'utf8')) as typeof old;
   } catch (e) {
-    throw new StrataError('usage', `--defer: ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new StrataError('usage', `${command}: ${file} is not valid JSON: ${(e as Error).message}`);
   }
   const nodes = new Map<string, ManifestNode>();
   for (const [id, node] of Object.entries(old.nodes ?? {})) {

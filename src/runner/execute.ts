@@ -70,32 +70,42 @@ function contractOf(node: ManifestNode): Contract | undefined {
   };
 }
 
-const model: Executor = async (node, env) => {
-  const { compiler, db } = env;
-  // Hooks are rendered before the build, with the `is_incremental()` of the build itself (as in
-  // dbt-core, in post-hooks too: false after an incremental model's first build).
+/**
+ * A model's pre- and post-hooks, rendered before the build with the `is_incremental()` of the
+ * build itself (as in dbt-core, in post-hooks too: false after an incremental model's first build).
+ */
+async function renderHooks(node: ManifestNode, env: ExecutionEnv, incrementalBuildOf: () => Promise<boolean>): Promise<{ pre: string[]; post: string[] }> {
   let incremental: Promise<boolean> | undefined;
-  const renderHooks = async (key: 'pre_hook' | 'post_hook') => {
+  const render = async (key: 'pre_hook' | 'post_hook') => {
     const out: string[] = [];
     for (const h of (node.config[key] as unknown[] | undefined) ?? []) {
       const code = typeof h === 'string' ? h : String((h as { sql?: unknown }).sql ?? '');
-      incremental ??= incrementalBuild(compiler, node, async () => env.adapter, env.fullRefresh);
-      const sql = (await compiler.render(node, { code, codeName: `${node.original_file_path} (${key.replace('_', '-')})`, db, isIncremental: await incremental })).trim();
+      incremental ??= incrementalBuildOf();
+      const sql = (await env.compiler.render(node, { code, codeName: `${node.original_file_path} (${key.replace('_', '-')})`, db: env.db, isIncremental: await incremental })).trim();
       if (sql) out.push(sql);
     }
     return out;
   };
-  const hooks = { pre: await renderHooks('pre_hook'), post: await renderHooks('post_hook') };
+  return { pre: await render('pre_hook'), post: await render('post_hook') };
+}
+
+/** What a materialization is told about the node it builds. */
+function materializationNode(node: ManifestNode, env: ExecutionEnv, config = node.config) {
+  return {
+    uniqueId: node.unique_id,
+    name: node.name,
+    relation: toAdapterRelation(env.adapter, env.compiler.relationOf(node)),
+    config,
+    compiledPath: join(env.parsed.project.targetPath, 'compiled', node.package_name, node.original_file_path),
+  };
+}
+
+const model: Executor = async (node, env) => {
+  const { compiler, db } = env;
+  const hooks = await renderHooks(node, env, () => incrementalBuild(compiler, node, async () => env.adapter, env.fullRefresh));
   const r = await materialize(String(node.config.materialized ?? 'view'), {
     adapter: env.adapter,
-    node: {
-      uniqueId: node.unique_id,
-      name: node.name,
-      relation: toAdapterRelation(env.adapter, compiler.relationOf(node)),
-      config: node.config,
-      compiledPath: join(env.parsed.project.targetPath, 'compiled', node.package_name, node.original_file_path),
-      contract: contractOf(node),
-    },
+    node: { ...materializationNode(node, env), contract: contractOf(node) },
     fullRefresh: env.fullRefresh,
     render: async ({ isIncremental, batch }) => {
       const sql = await compiler.render(node, { isIncremental, batch, db });
@@ -105,6 +115,36 @@ const model: Executor = async (node, env) => {
     hooks,
     eventTimeStart: env.eventTimeStart,
     eventTimeEnd: env.eventTimeEnd,
+    now: env.parsed.runStartedAt,
+    signal: env.signal,
+  });
+  return { status: 'success', message: r.message, executedSql: r.executedSql, response: response(r.message, r.rowsAffected) };
+};
+
+/**
+ * `clone`: a model, seed or snapshot becomes a view of the relation the state manifest names
+ * (`select * from` it), unless it exists already (`--full-refresh` replaces it). This is dbt's
+ * clone where the engine cannot clone a table without copying it, as on DuckDB and PostgreSQL;
+ * as there, the model's hooks run around it.
+ */
+const clone: Executor = async (node, env) => {
+  const { compiler } = env;
+  const other = compiler.deferral?.nodes.get(node.unique_id);
+  const noop = (why: string): Execution => ({ status: 'success', message: `No-op: ${why}`, executedSql: [], response: response('No-op', undefined) });
+  if (!other) return noop(`the state manifest has no relation for ${node.unique_id}`);
+  const here = compiler.relationOf(node);
+  const there = compiler.relationOf(other);
+  if (here.render() === there.render()) return noop(`${here.render()} is the state's relation itself`);
+  if (compiler.deferral!.exists(node) && !env.fullRefresh) return noop(`${here.render()} already exists`);
+  const hooks = await renderHooks(node, env, async () => false);
+  const sql = `select * from ${there.render()}`;
+  const r = await materialize('view', {
+    adapter: env.adapter,
+    // no compiled file: the view's query is not the node's code
+    node: { ...materializationNode(node, env, { ...node.config, materialized: 'view' }), compiledPath: undefined },
+    fullRefresh: true,
+    render: async () => sql,
+    hooks,
     now: env.parsed.runStartedAt,
     signal: env.signal,
   });
@@ -142,7 +182,7 @@ const seed: Executor = async (node, env) => {
   const src = env.parsed.sources.get(node.unique_id)!;
   const r = await loadSeed({
     adapter: env.adapter,
-    node: { uniqueId: node.unique_id, name: node.name, relation: toAdapterRelation(env.adapter, env.compiler.relationOf(node)), config: node.config },
+    node: materializationNode(node, env),
     csvPath: src.absPath,
     displayPath: src.templateName,
     fullRefresh: env.fullRefresh || node.config.full_refresh === true,
@@ -168,3 +208,6 @@ const snapshot: Executor = async (node, env) => {
 
 /** The executor of each resource type the runner builds. */
 export const EXECUTORS: Record<string, Executor> = { model, test, unit_test: unitTest, seed, snapshot };
+
+/** The executor of every node of a `clone`. */
+export const CLONE_EXECUTOR: Executor = clone;

@@ -14,7 +14,7 @@ import { STRATA_VERSION } from '../parse/manifest.js';
 import type { ParsedProject } from '../parse/parser.js';
 import type { Reporter, Status } from '../report/reporter.js';
 import { Compiler, artifactPath } from './compile.js';
-import { EXECUTORS } from './execute.js';
+import { CLONE_EXECUTOR, EXECUTORS } from './execute.js';
 import { databaseServices } from './database.js';
 import { prepareDeferral, type Deferral } from './defer.js';
 import { makeTuple } from '../jinja/index.js';
@@ -112,6 +112,10 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
   process.on('SIGTERM', onSigint);
 
   const kinds = new Set(o.resourceTypes ?? ['model']);
+  // `clone` makes each node a view of another environment's relation: nodes are independent
+  // of each other, and the project's on-run hooks do not run (as in dbt)
+  const cloning = o.which === 'clone';
+  const describeNode = (node: ManifestNode) => (cloning ? `clone of ${node.resource_type} ${node.schema}.${node.alias}` : describe(node));
   // Unit tests take part in scheduling as nodes that wait for their model's parents.
   const all: Record<string, ManifestNode> = { ...m.nodes };
   for (const ut of Object.values(m.unit_tests)) {
@@ -145,7 +149,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
         else if (m.nodes[d]?.config.materialized === 'ephemeral') walk(d);
       }
     };
-    walk(n.unique_id);
+    if (!cloning) walk(n.unique_id);
     waitsOn.set(n.unique_id, deps);
   }
   // A model waits for its own unit tests: a failing one stops it from being built.
@@ -179,7 +183,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
 
   try {
     if (o.deferral) await prepareDeferral(o.deferral, m.nodes, adapter);
-    for (const h of parsed.project.onRunStart) await runProjectHook(compiler, adapter, db, h.sql, 'on-run-start', reporter);
+    for (const h of cloning ? [] : parsed.project.onRunStart) await runProjectHook(compiler, adapter, db, h.sql, 'on-run-start', reporter);
 
     await new Promise<void>((resolveAll) => {
       const pending = new Set(nodes.map((n) => n.unique_id));
@@ -200,7 +204,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
             const why = stop || abort.signal.aborted ? 'the run was stopped' : `its parent ${blocked} did not succeed`;
             status.set(id, 'skipped');
             results.push(result(node, 'skipped', 0, `Skipped because ${why}`, null, {}));
-            reporter.finish(++index, total, 'skipped', describe(node), 0, id);
+            reporter.finish(++index, total, 'skipped', describeNode(node), 0, id);
             changed = true;
             continue;
           }
@@ -210,7 +214,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
           active++;
           const i = ++index;
           running.set(id, node.name);
-          reporter.start(i, total, describe(node), id);
+          reporter.start(i, total, describeNode(node), id);
           reporter.progress(results.length, total, [...running.values()]);
           buildNode(node).then((r) => {
             active--;
@@ -218,7 +222,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
             status.set(id, r.status);
             results.push(r);
             const note = r.status === 'success' ? String(r.adapter_response._message ?? 'OK') : r.status === 'fail' || r.status === 'warn' ? String(r.failures ?? '') : undefined;
-            reporter.finish(i, total, r.status, describe(node), r.execution_time, id, note);
+            reporter.finish(i, total, r.status, describeNode(node), r.execution_time, id, note);
             if ((r.status === 'error' || r.status === 'fail') && o.failFast) stop = true;
             reporter.progress(results.length, total, [...running.values()]);
             pump();
@@ -232,7 +236,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
             const node = all[id]!;
             status.set(id, 'error');
             results.push(result(node, 'error', 0, `Could not be scheduled: it waits on ${[...waitsOn.get(id)!].filter((d) => !status.has(d)).join(', ')}`, null, {}));
-            reporter.finish(++index, total, 'error', describe(node), 0, id);
+            reporter.finish(++index, total, 'error', describeNode(node), 0, id);
           }
           pending.clear();
           resolveAll();
@@ -241,7 +245,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
       pump();
     });
     reporter.endProgress();
-    if (!abort.signal.aborted && parsed.project.onRunEnd.length) {
+    if (!abort.signal.aborted && !cloning && parsed.project.onRunEnd.length) {
       const extra = runEndContext(m, o.selected, results);
       for (const h of parsed.project.onRunEnd) await runProjectHook(compiler, adapter, db, h.sql, 'on-run-end', reporter, extra);
     }
@@ -257,7 +261,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
     let compiledSql: string | null = null;
     const seconds = () => (performance.now() - t0) / 1000;
     try {
-      const execute = EXECUTORS[node.resource_type];
+      const execute = cloning ? CLONE_EXECUTOR : EXECUTORS[node.resource_type];
       if (!execute) throw new StrataError('unknown-node', `Strata cannot build a ${node.resource_type}`);
       const r = await execute(node, {
         parsed,

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { queryDuckDb } from '../helpers/duckdb.js';
 import { withFixtureProject } from '../helpers/fixture-project.js';
 
 test('--defer: refs to nodes missing from the target read the state manifest\'s relations; clear errors without a state', () =>
@@ -61,4 +62,29 @@ test('--defer: refs to nodes missing from the target read the state manifest\'s 
     assert.match(output(), /--state/);
     assert.equal(await strata('run', '--target', 'dev', '-s', 'by_country', '--defer', '--defer-state', join(dir, 'models')), 2);
     assert.match(output(), /--defer: no manifest.json in/);
+  }));
+
+test('clone: the relations missing from the target become views of the state\'s; existing ones stay unless --full-refresh', () =>
+  withFixtureProject('defer', 'DEFER_DB', async ({ dir, db, strata, output }) => {
+    assert.equal(await strata('clone', '--target', 'dev'), 2);
+    assert.match(output(), /clone needs the manifest of the environment to clone from/);
+
+    assert.equal(await strata('build', '--target', 'prod'), 0, output());
+    cpSync(join(dir, 'target'), join(dir, 'prod-state'), { recursive: true });
+    assert.equal(await strata('run', '--target', 'dev', '-s', 'orders'), 0, output());
+    const kinds = async () => Object.fromEntries((await queryDuckDb(db, "select table_name, table_type from information_schema.tables where table_schema = 'dev' order by 1")).map((r) => [r[0], r[1]]));
+
+    assert.equal(await strata('clone', '--target', 'dev', '--state', join(dir, 'prod-state')), 0, output());
+    assert.match(output(), /OK created clone of model dev\.orders \.+ \[No-op in/);
+    assert.match(output(), /OK created clone of model dev\.enriched \.+ \[CREATE VIEW in/);
+    const results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { unique_id: string; message: string }[] };
+    assert.match(results.results.find((r) => r.unique_id === 'model.defer.orders')!.message, /No-op: "[^"]+"\."dev"\."orders" already exists/);
+    const after = await kinds();
+    assert.equal(after.orders, 'BASE TABLE');
+    for (const name of ['countries', 'enriched', 'by_country', 'by_country_favored', 'favored_copy', 'big_orders']) assert.equal(after[name], 'VIEW', name);
+    assert.deepEqual(await queryDuckDb(db, 'select distinct built_in from dev.by_country'), [['prod']]);
+
+    assert.equal(await strata('clone', '--target', 'dev', '--state', join(dir, 'prod-state'), '-s', 'orders', '--full-refresh'), 0, output());
+    assert.equal((await kinds()).orders, 'VIEW');
+    assert.deepEqual(await queryDuckDb(db, 'select distinct built_in from dev.orders'), [['prod']]);
   }));

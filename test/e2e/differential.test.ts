@@ -144,6 +144,21 @@ const CASES: Case[] = [
     ],
   },
   {
+    // clone: dev's missing relations become views of prod's; one that exists stays, unless --full-refresh
+    name: 'clone',
+    dir: join(FIXTURES, 'run', 'defer'),
+    dbVar: 'DEFER_DB',
+    raw: readFileSync(join(FIXTURES, 'run', 'defer', 'raw.sql'), 'utf8'),
+    commands: [
+      ['build', '--target', 'prod'],
+      { copy: ['target', 'prod-state'] },
+      { sql: `update raw.orders set amount = amount * 2` },
+      ['run', '--target', 'dev', '-s', 'orders', 'big_orders'],
+      ['clone', '--target', 'dev', '--state', '{dir}/prod-state'],
+      ['clone', '--target', 'dev', '--state', '{dir}/prod-state', '-s', 'big_orders', 'countries', '--full-refresh'],
+    ],
+  },
+  {
     name: 'jaffle',
     dir: join(FIXTURES, 'projects', 'jaffle'),
     commands: [['deps'], ['seed'], ['build']],
