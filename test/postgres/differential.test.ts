@@ -32,14 +32,18 @@ interface Case {
   /** Changes to the copied project before building (the same for both tools). */
   patch?: (dir: string) => void;
   raw?: string;
-  commands: string[][];
+  /** Commands (`{dir}` in an argument is the project's folder), and folders of the project copied between them. */
+  commands: (string[] | { copy: [string, string] })[];
+  /** The profile's targets: one schema each (the first is the default); else one target `pg` in `main`. */
+  targets?: string[];
   /** Schemas whose tables are compared. */
   schemas: string[];
   skip?: string[];
 }
 
-const pgProfile = (name: string, db: PgDatabase, schema = 'main') =>
-  `${name}:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: ${db.host}\n      port: ${db.port}\n      user: ${db.user}\n      password: ''\n      dbname: ${db.database}\n      schema: ${schema}\n      threads: 2\n`;
+const pgProfile = (name: string, db: PgDatabase, targets = ['pg']) =>
+  `${name}:\n  target: ${targets[0]}\n  outputs:\n` +
+  targets.map((t) => `    ${t}:\n      type: postgres\n      host: ${db.host}\n      port: ${db.port}\n      user: ${db.user}\n      password: ''\n      dbname: ${db.database}\n      schema: ${t === 'pg' ? 'main' : t}\n      threads: 2\n`).join('');
 
 const CASES: Case[] = [
   {
@@ -66,6 +70,22 @@ const CASES: Case[] = [
       (1, 'ann', 'gold', timestamp '2024-01-01'), (2, 'bob', 'free', timestamp '2024-01-01')) t(id, name, tier, updated_at)`,
     commands: [['snapshot']],
     schemas: ['snapshots'],
+  },
+  {
+    // --defer and clone (as in the DuckDB differential test): prod built whole, dev reads or clones it
+    name: 'defer',
+    fixture: join(FIXTURES, 'run', 'defer'),
+    raw: readFileSync(join(FIXTURES, 'run', 'defer', 'raw.sql'), 'utf8'),
+    targets: ['dev', 'prod'],
+    commands: [
+      ['build', '--target', 'prod'],
+      { copy: ['target', 'prod-state'] },
+      ['run', '-s', 'by_country', '--defer', '--state', '{dir}/prod-state'],
+      ['build', '-s', 'orders', 'big_orders', '--defer', '--state', '{dir}/prod-state'],
+      ['run', '-s', 'enriched', 'by_country_favored', '--defer', '--favor-state', '--state', '{dir}/prod-state'],
+      ['clone', '--state', '{dir}/prod-state'],
+    ],
+    schemas: ['dev', 'prod'],
   },
 ];
 
@@ -101,10 +121,15 @@ describe('dbt-postgres and Strata build the same tables', { skip: SKIP_POSTGRES 
         mkdirSync(join(dir, 'target'), { recursive: true });
         c.patch?.(dir);
         const profile = /^profile:\s*['"]?([\w-]+)/m.exec(readFileSync(join(dir, 'dbt_project.yml'), 'utf8'))![1]!;
-        if (c.name !== 'catwalk') writeFileSync(join(dir, 'profiles.yml'), pgProfile(profile, db));
+        if (c.name !== 'catwalk') writeFileSync(join(dir, 'profiles.yml'), pgProfile(profile, db, c.targets));
         const env = { PGHOST: db.host, PGPORT: String(db.port), PGUSER: db.user, CATWALK_DBNAME: db.database };
         if (c.raw) await pgQuery(db, c.raw);
-        for (const cmd of c.commands) {
+        for (const step of c.commands) {
+          if ('copy' in step) {
+            cpSync(join(dir, step.copy[0]), join(dir, step.copy[1]), { recursive: true });
+            continue;
+          }
+          const cmd = step.map((a) => a.replaceAll('{dir}', dir));
           if (tool === 'strata' && cmd[0] === 'deps') continue;
           if (tool === 'dbt') {
             const r = spawnSync(DBT, [...cmd, '--project-dir', dir, '--profiles-dir', dir], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' } });
