@@ -75,8 +75,7 @@ export async function compile(o: CommonOptions & { inline?: string; fullRefresh?
   try {
     if (deferral) await prepareDeferral(deferral, parsed.manifest.nodes, await adapter());
     if (o.inline !== undefined) {
-      const root = parsed.project.root.name;
-      const pseudo = inlineNode(root, o.inline);
+      const pseudo = inlineNode(parsed, o.inline);
       return [{ uniqueId: pseudo.unique_id, sql: await compiler.render(pseudo, { code: o.inline, codeName: '<inline>', db }) }];
     }
     const out: CompiledNode[] = [];
@@ -91,7 +90,13 @@ export async function compile(o: CommonOptions & { inline?: string; fullRefresh?
   }
 }
 
-function inlineNode(root: string, code: string): ManifestNode {
+/**
+ * The node an inline query renders as (`compile --inline`, `show --inline`): as in dbt, a SQL
+ * operation named inline_query, whose `this` is that name in the target's schema. A
+ * `run-operation` has no relation of its own.
+ */
+function inlineNode(parsed: ParsedProject, code: string, relation = true): ManifestNode {
+  const root = parsed.project.root.name;
   return {
     unique_id: `sql_operation.${root}.inline_query`,
     name: 'inline_query',
@@ -99,7 +104,10 @@ function inlineNode(root: string, code: string): ManifestNode {
     package_name: root,
     original_file_path: 'inline_query.sql',
     path: 'inline_query.sql',
+    ...(relation ? { database: (parsed.target.database as string | undefined) ?? null, schema: String(parsed.target.schema ?? ''), alias: 'inline_query' } : {}),
     config: {},
+    meta: {},
+    tags: [],
     depends_on: { nodes: [], macros: [] },
     raw_code: code,
   } as unknown as ManifestNode;
@@ -150,7 +158,7 @@ export async function show(o: CommonOptions & { inline?: string; limit?: number 
     if (deferral) await prepareDeferral(deferral, parsed.manifest.nodes, adapter);
     const db = databaseServices(adapter);
     let sql: string;
-    if (o.inline !== undefined) sql = await compiler.render(inlineNode(parsed.project.root.name, o.inline), { code: o.inline, codeName: '<inline>', db });
+    if (o.inline !== undefined) sql = await compiler.render(inlineNode(parsed, o.inline), { code: o.inline, codeName: '<inline>', db });
     else {
       if (selected.length !== 1) throw new StrataError('usage', `show needs exactly one node (the selection matched ${selected.length})`, { hint: 'strata show --select my_model, or strata show --inline "select …"' });
       sql = await compiler.render(parsed.manifest.nodes[selected[0]!]!, { isIncremental: false, db });
@@ -185,7 +193,7 @@ export async function runOperation(o: CommonOptions & { macro: string; args?: Re
     const root = parsed.project.root.name;
     const argNames = Object.keys(args).map((k) => `${k}=__args[${JSON.stringify(k)}]`).join(', ');
     const code = `{{ ${pkg ? pkg + '.' : ''}${name}(${argNames}) }}`;
-    const pseudo = { ...inlineNode(root, code), unique_id: `operation.${root}.${name}`, name } as ManifestNode;
+    const pseudo = { ...inlineNode(parsed, code, false), unique_id: `operation.${root}.${name}`, name } as ManifestNode;
     const out = await compiler.render(pseudo, { code, codeName: `run-operation ${o.macro}`, db: databaseServices(adapter), extra: { __args: args } });
     return out;
   } finally {

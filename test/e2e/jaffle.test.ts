@@ -49,4 +49,8 @@ test('the jaffle project seeds, builds and tests; ls and compile answer', { time
   const compiled = await capture(dir, 'compile', '--inline', "select count(*) from {{ ref('customers') }}");
   assert.equal(compiled.code, 0);
   assert.match(compiled.out, /select count\(\*\) from "jaffle"\."main"\."customers"/);
+  // an inline query is dbt's sql operation inline_query: `this` names it in the target's schema
+  const self = await capture(dir, 'compile', '--inline', "{{ this }} {{ this.identifier }} {{ model.meta }} {{ model.tags }}");
+  assert.equal(self.code, 0);
+  assert.match(self.out, /"jaffle"\."main"\."inline_query" inline_query \{\} \[\]/);
 });
