@@ -18,6 +18,7 @@ import { toGraphNode, type ParsedProject } from './parse/parser.js';
 import { Compiler, contextFlags } from './runner/compile.js';
 import { databaseServices, lazyDatabaseServices } from './runner/database.js';
 import { prepareDeferral, readDeferral } from './runner/defer.js';
+import type { TimeWindow } from './runner/sample.js';
 import { incrementalBuild } from './runner/is-incremental.js';
 import { openAdapter, runNodes, type RunResults } from './runner/run.js';
 import { checkFreshness, type FreshnessResult } from './runner/freshness.js';
@@ -65,7 +66,7 @@ export async function compile(o: CommonOptions & { inline?: string; fullRefresh?
   const parsed = await parse({ ...o, flags });
   const selected = o.inline === undefined ? [...selectIds(parsed, o, ['model', 'analysis', 'snapshot', 'test'])] : [];
   const deferral = readDeferral(o, parsed.manifest.nodes);
-  const compiler = new Compiler(parsed, flags, selected, deferral);
+  const compiler = new Compiler(parsed, flags, selected, { deferral });
   // The database is opened when a template first asks it something (run_query, get_relation…,
   // in the node's code or in any macro it calls), so a project that asks nothing compiles offline;
   // --defer asks it first which relations exist.
@@ -115,7 +116,19 @@ function inlineNode(parsed: ParsedProject, code: string, relation = true): Manif
 
 /** Build the selected nodes: models by default; `resourceTypes` picks others (`build`: all; `test`: tests). */
 export async function run(
-  o: CommonOptions & { threads?: number; fullRefresh?: boolean; failFast?: boolean; eventTimeStart?: Date; eventTimeEnd?: Date; which?: string; resourceTypes?: string[]; storeFailures?: boolean; empty?: boolean } = {},
+  o: CommonOptions & {
+    threads?: number;
+    fullRefresh?: boolean;
+    failFast?: boolean;
+    eventTimeStart?: Date;
+    eventTimeEnd?: Date;
+    which?: string;
+    resourceTypes?: string[];
+    storeFailures?: boolean;
+    empty?: boolean;
+    /** `--sample`: refs and sources with an `event_time` are read in this window (see runner/sample.ts). */
+    sample?: TimeWindow;
+  } = {},
 ): Promise<RunResults> {
   const flags = contextFlags(o.which ?? 'run', o);
   const parsed = await parse({ ...o, flags });
@@ -129,7 +142,7 @@ export async function run(
   if (selected.size === 0) reporter.warn(`Nothing to do: the selection matched no ${kinds.join(', ')} nodes.`);
   // clone reads its state manifest whether or not --defer is given
   const deferral = o.which === 'clone' ? readDeferral({ ...o, defer: true }, parsed.manifest.nodes, 'clone') : readDeferral(o, parsed.manifest.nodes);
-  return runNodes({ parsed, selected, deferral, reporter, threads, fullRefresh: o.fullRefresh, failFast: o.failFast, eventTimeStart: o.eventTimeStart, eventTimeEnd: o.eventTimeEnd, which: o.which ?? 'run', flags, resourceTypes: kinds, storeFailures: o.storeFailures });
+  return runNodes({ parsed, selected, deferral, sample: o.sample, reporter, threads, fullRefresh: o.fullRefresh, failFast: o.failFast, eventTimeStart: o.eventTimeStart, eventTimeEnd: o.eventTimeEnd, which: o.which ?? 'run', flags, resourceTypes: kinds, storeFailures: o.storeFailures });
 }
 
 /** Check source freshness for the selected sources (all with a freshness config by default). */
@@ -152,7 +165,7 @@ export async function show(o: CommonOptions & { inline?: string; limit?: number 
   const parsed = await parse({ ...o, flags });
   const deferral = readDeferral(o, parsed.manifest.nodes);
   const selected = o.inline === undefined ? [...selectIds(parsed, o, ['model', 'analysis', 'seed', 'snapshot'])] : [];
-  const compiler = new Compiler(parsed, flags, selected, deferral);
+  const compiler = new Compiler(parsed, flags, selected, { deferral });
   const adapter = await openAdapter(parsed);
   try {
     if (deferral) await prepareDeferral(deferral, parsed.manifest.nodes, adapter);

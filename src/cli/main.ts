@@ -194,7 +194,8 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       .option('-x, --fail-fast', 'stop at the first failure')
       .option('--event-time-start <time>', 'microbatch: first event time to build')
       .option('--event-time-end <time>', 'microbatch: event time to stop before')
-      .option('--empty', 'read every ref and source as no rows: build the relations with their columns, but empty');
+      .option('--empty', 'read every ref and source as no rows: build the relations with their columns, but empty')
+      .option('--sample <window>', "read refs and sources that have an event_time only in this window: '3 days' (up to now; hours, days, months, years) or '{start: 2024-07-01, end: 2024-07-03}'");
 
   if (wanted('run')) runLike('run', 'build the selected models').action(async (f: GlobalFlags & RunFlags) => {
     exitCode = await runCommand(f, 'run');
@@ -311,6 +312,7 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
 
 interface RunFlags {
   threads?: number;
+  sample?: string;
   empty?: boolean;
   storeFailures?: boolean;
   fullRefresh?: boolean;
@@ -327,6 +329,8 @@ async function runCommand(f: GlobalFlags & RunFlags, which: string, resourceType
     if (Number.isNaN(d.getTime())) throw new StrataError('usage', `${flag} '${v}' is not a date or timestamp`, { hint: 'for example 2024-01-31 or 2024-01-31T12:00:00' });
     return d;
   };
+  const sampleText = f.sample ?? (which === 'run' || which === 'build' ? envValue('SAMPLE') : undefined);
+  const sample = sampleText === undefined ? undefined : (await import('../runner/sample.js')).parseSampleWindow(sampleText, new Date());
   const api = await loadApi();
   const res = await api.run({
     ...options(f, r),
@@ -339,6 +343,7 @@ async function runCommand(f: GlobalFlags & RunFlags, which: string, resourceType
     resourceTypes,
     storeFailures: f.storeFailures,
     empty: f.empty,
+    sample,
   });
   return res.results.some((x) => x.status === 'error' || x.status === 'fail') ? 1 : 0;
 }

@@ -12,6 +12,7 @@ import { Relation, doubleQuote, relation } from '../context/relation.js';
 import type { ManifestNode, SourceEntry } from '../parse/manifest.js';
 import { translateType, type ParsedProject } from '../parse/parser.js';
 import type { Deferral } from './defer.js';
+import { intersectWindows, type TimeWindow } from './sample.js';
 
 /** A relation that prints as a subquery restricted to an event-time window. */
 class WindowedRelation extends Relation {
@@ -62,18 +63,21 @@ export class Compiler {
   private readonly sourcesByName = new Map<string, SourceEntry>();
 
   private readonly selectedSet: Set<string>;
+  /** Where refs to nodes this run does not build may read from (`--defer`). */
+  readonly deferral?: Deferral;
+  /** `--sample`: the window refs and sources with an `event_time` are read in while models and snapshots build. */
+  private readonly sample?: TimeWindow;
 
-  /**
-   * `selected`: the unique ids the command selected (templates' `selected_resources`);
-   * `deferral`: where refs to nodes this run does not build may read from (`--defer`).
-   */
+  /** `selected`: the unique ids the command selected (templates' `selected_resources`). */
   constructor(
     readonly parsed: ParsedProject,
     private readonly flags: Record<string, unknown>,
     private readonly selected: readonly string[] = [],
-    readonly deferral?: Deferral,
+    options: { deferral?: Deferral; sample?: TimeWindow } = {},
   ) {
     this.selectedSet = new Set(selected);
+    this.deferral = options.deferral;
+    this.sample = options.sample;
     const m = parsed.manifest;
     this.graphValue = { nodes: m.nodes, sources: m.sources, exposures: m.exposures, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} };
     for (const n of Object.values(m.nodes)) {
@@ -106,6 +110,10 @@ export class Compiler {
   services(db: DatabaseServices | undefined, ephemerals: Set<string>, batch?: { start: Date; end: Date }, overrides?: Pick<RenderOptions, 'refOverrides' | 'varOverrides'>): ContextServices {
     const p = this.parsed;
     const m = p.manifest;
+    // the window an upstream `event_time` is read in: a microbatch model's batch, and in sample
+    // mode the sample (within the batch), for models and snapshots only (as in dbt)
+    const windowFor = (from: { resourceType: string }) =>
+      from.resourceType === 'model' || from.resourceType === 'snapshot' ? intersectWindows(batch, this.sample) : batch;
     return {
       mode: 'execute',
       registry: p.registry,
@@ -136,10 +144,11 @@ export class Compiler {
         const rel = this.refRelationOf(target);
         if (this.flags.EMPTY === true) return new EmptyRelation(rel);
         const et = target.config.event_time;
-        if (batch && typeof et === 'string' && et) return new WindowedRelation(rel, et, batch.start, batch.end);
+        const window = windowFor(from);
+        if (window && typeof et === 'string' && et) return new WindowedRelation(rel, et, window.start, window.end);
         return rel;
       },
-      resolveSource: (_from, s, t) => {
+      resolveSource: (from, s, t) => {
         const given = overrides?.refOverrides?.get(`source:${s}.${t}`);
         if (given) return relation({ identifier: given, type: 'cte' });
         const src = this.sourcesByName.get(`${s}.${t}`);
@@ -147,7 +156,8 @@ export class Compiler {
         const rel = relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' });
         if (this.flags.EMPTY === true) return new EmptyRelation(rel);
         const et = src.config.event_time;
-        if (batch && typeof et === 'string' && et) return new WindowedRelation(rel, et, batch.start, batch.end);
+        const window = windowFor(from);
+        if (window && typeof et === 'string' && et) return new WindowedRelation(rel, et, window.start, window.end);
         return rel;
       },
       resolveDoc: (pkg, name, fromPkg) => {

@@ -17,6 +17,7 @@ import { Compiler, artifactPath } from './compile.js';
 import { CLONE_EXECUTOR, EXECUTORS } from './execute.js';
 import { databaseServices } from './database.js';
 import { prepareDeferral, type Deferral } from './defer.js';
+import type { TimeWindow } from './sample.js';
 import { makeTuple } from '../jinja/index.js';
 
 export interface RunOptions {
@@ -25,6 +26,8 @@ export interface RunOptions {
   selected: Set<string>;
   /** `--defer`: where refs to nodes not built by this run may read from. */
   deferral?: Deferral;
+  /** `--sample`: the window refs and sources with an `event_time` are read in. */
+  sample?: TimeWindow;
   reporter: Reporter;
   threads?: number;
   fullRefresh?: boolean;
@@ -94,7 +97,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
   const { parsed, reporter } = o;
   const m = parsed.manifest;
   const threads = Math.max(1, o.threads ?? parsed.project.profile?.threads ?? 4);
-  const compiler = new Compiler(parsed, o.flags ?? {}, [...o.selected], o.deferral);
+  const compiler = new Compiler(parsed, o.flags ?? {}, [...o.selected], { deferral: o.deferral, sample: o.sample });
   const ownAdapter = !o.adapter;
   const adapter = o.adapter ?? (await openAdapter(parsed, threads));
   const db = databaseServices(adapter);

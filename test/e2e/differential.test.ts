@@ -123,6 +123,19 @@ const CASES: Case[] = [
     ],
   },
   {
+    // --sample: refs and sources with an event_time read only the window's rows (events, and what reads it)
+    name: 'sample',
+    dir: join(FIXTURES, 'run', 'inc'),
+    dbVar: 'INC_DB',
+    raw: `create schema raw; create table raw.events as select * from (values
+      (1, 'click', timestamp '2024-03-01 10:00:00', 5), (2, 'view', timestamp '2024-03-02 11:00:00', 1),
+      (3, 'click', timestamp '2024-03-02 23:59:59', 7), (4, 'buy', timestamp '2024-03-03 00:00:00', 30)) t(id, kind, ts, amount)`,
+    commands: [
+      ['build', '--exclude', 'by_hour', '--sample', "{'start': '2024-03-02 00:00:00', 'end': '2024-03-03 00:00:00'}"],
+      ['run', '-s', 'appended', '--sample', "{'start': '2024-03-03 00:00:00', 'end': '2024-03-04 00:00:00'}"],
+    ],
+  },
+  {
     // --defer: prod is built whole, then dev builds a few models whose refs read prod's relations
     // where dev has none (or always for unselected nodes, with --favor-state); tests too
     name: 'defer',
