@@ -216,6 +216,12 @@ export interface DialectCapabilities {
   merge: boolean;
   /** Session-local temporary tables, used to stage incremental rows. */
   tempTables: boolean;
+  /**
+   * Foreign keys can be declared on tables that are rebuilt. On DuckDB a table that a foreign
+   * key references can no longer be dropped or renamed, so it could never be rebuilt: there
+   * contracts check their foreign keys with a query instead.
+   */
+  foreignKeys: boolean;
 }
 
 /** What {@link Dialect.merge} needs. Column names are raw; the dialect quotes them. */

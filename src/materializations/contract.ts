@@ -5,15 +5,18 @@
  *   the declared types as the engine reads them (both sides asked of the engine with `limit 0`);
  *   otherwise the build fails with a table of the differences and nothing is touched;
  * - a table (or an incremental model's first build) is created from the declared columns with
- *   their constraints (`not_null`, `unique`, `primary_key`, `check`, `custom`), then filled from
- *   the query; a view is only checked. Foreign keys are not created (neither engine needs them
- *   to build, and their targets are other models).
+ *   their constraints and the model's own (`not_null`, `unique`, `primary_key`, `check`,
+ *   `foreign_key`, `custom`), rendered as dbt renders them, then filled from the query; a view
+ *   is only checked. Where the engine cannot keep a foreign key on a table that is rebuilt
+ *   (DuckDB), a foreign key to a model or source is checked with a query after the fill
+ *   instead, failing the build the same way.
  */
 import type { Dialect } from '../adapters/adapter.js';
 import type { Relation } from '../adapters/relation.js';
 import { StrataError } from '../errors.js';
 import type { MaterializationContext } from './context.js';
 import type { StatementLog } from './statement-log.js';
+import type { ModelConstraint } from '../parse/constraints.js';
 
 /** A declared column: its name, its `data_type`, and its constraints as YAML gives them. */
 export interface ContractColumn {
@@ -25,6 +28,10 @@ export interface ContractColumn {
 /** An enforced contract. */
 export interface Contract {
   columns: ContractColumn[];
+  /** The model's own constraints (`constraints:` of the model, over its columns). */
+  constraints: ModelConstraint[];
+  /** The relation a foreign key's `to` (`ref(…)`, `source(…)`) names, rendered. */
+  relationOf(to: string): string;
   /** The properties file that declares it (for messages). */
   file?: string;
 }
@@ -85,32 +92,118 @@ export async function assertContract(ctx: MaterializationContext, log: Statement
   });
 }
 
-/** The constraint clause of one column constraint, or '' for one this materialization does not create. */
-function constraintSql(c: unknown): string {
-  if (c === null || typeof c !== 'object') return '';
-  const { type, expression } = c as { type?: unknown; expression?: unknown };
-  switch (type) {
-    case 'not_null':
-      return 'not null';
-    case 'unique':
-      return 'unique';
-    case 'primary_key':
-      return 'primary key';
-    case 'check':
-      return typeof expression === 'string' ? `check (${expression})` : '';
-    case 'custom':
-      return typeof expression === 'string' ? expression : '';
-    default:
-      return '';
+interface ConstraintFields {
+  type?: unknown;
+  name?: unknown;
+  expression?: unknown;
+  to?: unknown;
+  to_columns?: unknown;
+  columns?: unknown;
+}
+
+/** A foreign key to a model or source that the table does not declare but that is checked after the fill. */
+interface CheckedForeignKey {
+  columns: string[];
+  to: string;
+  toColumns: string[];
+}
+
+/**
+ * The DDL of a contract's constraints, as dbt's adapters render them, and the foreign keys
+ * left to a query where the engine cannot declare them (`foreignKeys` is false).
+ */
+class ConstraintRenderer {
+  readonly checked: CheckedForeignKey[] = [];
+  constructor(
+    private readonly contract: Contract,
+    private readonly declareForeignKeys: boolean,
+  ) {}
+
+  /** The target of a foreign key with `to` and `to_columns`, or undefined when it is checked instead (or has none). */
+  private references(c: ConstraintFields, columns: string[]): string | undefined {
+    const toColumns = Array.isArray(c.to_columns) ? c.to_columns.map(String) : [];
+    if (typeof c.to !== 'string' || !c.to || toColumns.length === 0) return undefined;
+    const to = this.contract.relationOf(c.to);
+    if (this.declareForeignKeys) return `${to} (${toColumns.join(', ')})`;
+    this.checked.push({ columns, to, toColumns });
+    return undefined;
+  }
+
+  /** The clause of one column's constraint ('' for none). */
+  column(column: string, raw: unknown): string {
+    if (raw === null || typeof raw !== 'object') return '';
+    const c = raw as ConstraintFields;
+    const expression = typeof c.expression === 'string' ? c.expression : '';
+    switch (c.type) {
+      case 'check':
+        return expression ? `check (${expression})` : '';
+      case 'not_null':
+        return `not null ${expression}`.trim();
+      case 'unique':
+        return `unique ${expression}`.trim();
+      case 'primary_key':
+        return `primary key ${expression}`.trim();
+      case 'foreign_key': {
+        const target = this.references(c, [column]);
+        if (target) return `references ${target}`;
+        return typeof c.to === 'string' && c.to ? '' : expression ? `references ${expression}` : '';
+      }
+      case 'custom':
+        return expression;
+      default:
+        return '';
+    }
+  }
+
+  /** The clause of one model-level constraint ('' for none). */
+  model(c: ModelConstraint): string {
+    const prefix = c.name ? `constraint ${c.name} ` : '';
+    const columns = c.columns.join(', ');
+    const expression = c.expression ?? '';
+    switch (c.type) {
+      case 'check':
+        return expression ? `${prefix}check (${expression})` : '';
+      case 'unique':
+      case 'primary_key':
+        return `${prefix}${c.type === 'unique' ? 'unique' : 'primary key'}${expression ? ` ${expression}` : ''} (${columns})`;
+      case 'foreign_key': {
+        const target = this.references(c, c.columns);
+        if (target) return `${prefix}foreign key (${columns}) references ${target}`;
+        return c.to ? '' : expression ? `${prefix}foreign key (${columns}) references ${expression}` : '';
+      }
+      case 'custom':
+        return expression ? `${prefix}${expression}` : '';
+      default:
+        return '';
+    }
   }
 }
 
-/** The statements that create `relation` with the declared columns and constraints, then fill it from the query. */
-export function contractTableStatements(dialect: Dialect, relation: Relation, contract: Contract, sql: string): { create: string; insert: string } {
-  const columns = contract.columns.map((c) => [dialect.quote(c.name), c.dataType, ...c.constraints.map(constraintSql)].filter(Boolean).join(' '));
+/**
+ * The statements that create `relation` with the declared columns and constraints, fill it
+ * from the query, and, for each foreign key the engine cannot declare, count the rows that
+ * break it (see {@link foreignKeyFailure}).
+ */
+export function contractTableStatements(dialect: Dialect, relation: Relation, contract: Contract, sql: string): { create: string; insert: string; foreignKeyChecks: { key: CheckedForeignKey; sql: string }[] } {
+  const render = new ConstraintRenderer(contract, dialect.capabilities.foreignKeys);
+  const columns = contract.columns.map((c) => [dialect.quote(c.name), c.dataType, ...c.constraints.map((k) => render.column(c.name, k))].filter(Boolean).join(' '));
+  const modelLevel = contract.constraints.map((c) => render.model(c)).filter(Boolean);
   const names = contract.columns.map((c) => dialect.quote(c.name)).join(', ');
+  const foreignKeyChecks = render.checked.map((key) => {
+    const present = key.columns.map((c) => `c.${c} is not null`).join(' and ');
+    const matches = key.columns.map((c, i) => `p.${key.toColumns[i] ?? c} = c.${c}`).join(' and ');
+    return { key, sql: `select count(*) as n from ${relation.render()} as c where ${present} and not exists (select 1 from ${key.to} as p where ${matches})` };
+  });
   return {
-    create: `create table ${relation.render()} (\n  ${columns.join(',\n  ')}\n)`,
+    create: `create table ${relation.render()} (\n  ${[...columns, ...modelLevel].join(',\n  ')}\n)`,
     insert: `insert into ${relation.render()} (${names})\nselect ${names} from (\n${sql}\n) as strata_contract_query`,
+    foreignKeyChecks,
   };
+}
+
+/** The error of a foreign key that `rows` rows of model `model` break. */
+export function foreignKeyFailure(model: string, key: CheckedForeignKey, rows: number): StrataError {
+  return new StrataError('contract-failed', `Model ${model}: ${rows} row${rows === 1 ? '' : 's'} break${rows === 1 ? 's' : ''} the foreign key (${key.columns.join(', ')}) references ${key.to} (${key.toColumns.join(', ')}): no row there has ${rows === 1 ? 'its' : 'their'} value`, {
+    hint: 'Fix the rows (or the referenced model), or drop the constraint from the YAML. Nothing was changed.',
+  });
 }

@@ -20,6 +20,12 @@ export class StatementLog {
     return this.session.execute(sql, { fetch: false, signal: this.signal });
   }
 
+  /** Run one query, record it, and return its rows. */
+  async query(sql: string): Promise<QueryResult> {
+    this.statements.push(sql);
+    return this.session.execute(sql, { fetch: true, signal: this.signal });
+  }
+
   /**
    * Run a statement that embeds the model's SQL verbatim; an engine error is told against
    * the model's SQL (its line shifted back by the wrapper's lines), placed in `file` if given.

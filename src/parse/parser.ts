@@ -23,6 +23,7 @@ import { CACHE_FILE, ParseCache, envDigest, isJsonSafe, sha256, type CachedParse
 import { BUILD_STAMP, fingerprintKey, recordingEnv, type ParseInputs } from './fingerprint.js';
 import { emptyManifest, serializeManifest, STRATA_VERSION, type ColumnEntry, type Manifest, type ManifestNode, type SerializedManifest, type SourceEntry } from './manifest.js';
 import type { PatchEntry } from './patch.js';
+import { readConstraints } from './constraints.js';
 
 /** The folder that holds Strata's `packages/` (two levels above this file, in src/ or dist/). */
 export const STRATA_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -912,6 +913,8 @@ function makeNode(
   if (spec.resourceType === 'test') fullConfig.schema ??= 'dbt_test__audit';
   const tags = Array.isArray(fullConfig.tags) ? (fullConfig.tags as string[]) : [String(fullConfig.tags)];
   fullConfig.tags = tags;
+  // a model's foreign keys name the relations they reference: the model depends on them
+  const constraints = spec.resourceType === 'model' ? readConstraints(spec.name, spec.props) : undefined;
   return {
     unique_id: uniqueId,
     name: spec.name,
@@ -938,13 +941,13 @@ function makeNode(
     relation_name: null,
     raw_code: spec.code,
     language: 'sql',
-    refs: rec.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null })),
-    sources: rec.sources,
+    refs: [...rec.refs, ...(constraints?.refs ?? [])].map((r) => ({ name: r.name, package: r.package ?? null, version: ('version' in r ? r.version : undefined) ?? null })),
+    sources: constraints?.sources.length ? [...rec.sources, ...constraints.sources] : rec.sources,
     metrics: [],
     depends_on: { macros: rec.macros, nodes: [] },
     compiled_path: null,
     contract: { enforced: (fullConfig.contract as { enforced?: unknown } | undefined)?.enforced === true, alias_types: true, checksum: null },
-    ...(spec.resourceType === 'model' ? { access: 'protected', constraints: [], version: null, latest_version: null, deprecation_date: null } : {}),
+    ...(spec.resourceType === 'model' ? { access: 'protected', constraints: constraints!.constraints, version: null, latest_version: null, deprecation_date: null } : {}),
   };
 }
 

@@ -12,26 +12,37 @@ import { Relation, doubleQuote, relation } from '../context/relation.js';
 import type { ManifestNode, SourceEntry } from '../parse/manifest.js';
 import { translateType, type ParsedProject } from '../parse/parser.js';
 import type { Deferral } from './defer.js';
+import { parseConstraintTo } from '../parse/constraints.js';
 import { intersectWindows, type TimeWindow } from './sample.js';
 
-/** A relation that prints as a subquery restricted to an event-time window. */
+/**
+ * A subquery standing for a relation, named `_dbt_<kind>_subq_<table>` where the engine needs
+ * a subquery in FROM to have a name (PostgreSQL), and unnamed where it does not (DuckDB), as
+ * dbt's adapters render it, so that `{{ ref('x') }} as x` works wherever it works in dbt.
+ */
+function subquery(query: string, kind: string, table: string, named: boolean): string {
+  return named ? `(${query}) _dbt_${kind}_subq_${table}` : `(${query})`;
+}
+
+/** A relation that prints as a subquery restricted to an event-time window (microbatch, `--sample`). */
 class WindowedRelation extends Relation {
-  constructor(base: Relation, private readonly column: string, private readonly start: Date, private readonly end: Date) {
+  constructor(base: Relation, private readonly column: string, private readonly start: Date, private readonly end: Date, private readonly named: boolean) {
     super(base.parts(), doubleQuote, base.includePolicy);
   }
   override render(): string {
     const ts = (d: Date) => `cast('${d.toISOString().replace('T', ' ').replace('Z', '')}' as timestamp)`;
-    return `(select * from ${super.render()} where ${doubleQuote(this.column)} >= ${ts(this.start)} and ${doubleQuote(this.column)} < ${ts(this.end)})`;
+    const where = `${doubleQuote(this.column)} >= ${ts(this.start)} and ${doubleQuote(this.column)} < ${ts(this.end)}`;
+    return subquery(`select * from ${super.render()} where ${where}`, 'et_filter', this.identifier, this.named);
   }
 }
 
-/** A relation under `--empty`: the same name, read as no rows (dbt's `_dbt_limit_subq_` subquery). */
+/** A relation under `--empty`: the same name, read as no rows. */
 class EmptyRelation extends Relation {
-  constructor(base: Relation) {
+  constructor(base: Relation, private readonly named: boolean) {
     super(base.parts(), doubleQuote, base.includePolicy);
   }
   override render(): string {
-    return `(select * from ${super.render()} where false limit 0) _dbt_limit_subq_${this.identifier}`;
+    return subquery(`select * from ${super.render()} where false limit 0`, 'limit', this.identifier, this.named);
   }
 }
 
@@ -67,6 +78,8 @@ export class Compiler {
   readonly deferral?: Deferral;
   /** `--sample`: the window refs and sources with an `event_time` are read in while models and snapshots build. */
   private readonly sample?: TimeWindow;
+  /** Whether a subquery in FROM needs a name on this engine (all but DuckDB, as dbt's `require_alias`). */
+  private readonly namedSubqueries: boolean;
 
   /** `selected`: the unique ids the command selected (templates' `selected_resources`). */
   constructor(
@@ -78,6 +91,7 @@ export class Compiler {
     this.selectedSet = new Set(selected);
     this.deferral = options.deferral;
     this.sample = options.sample;
+    this.namedSubqueries = parsed.adapterType !== 'duckdb';
     const m = parsed.manifest;
     this.graphValue = { nodes: m.nodes, sources: m.sources, exposures: m.exposures, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} };
     for (const n of Object.values(m.nodes)) {
@@ -93,6 +107,24 @@ export class Compiler {
   relationOf(node: ManifestNode): Relation {
     if (node.config.materialized === 'ephemeral') return relation({ identifier: `__dbt__cte__${node.name}`, type: 'cte' });
     return relation({ database: node.database, schema: node.schema, identifier: node.alias, type: node.config.materialized === 'view' ? 'view' : 'table' });
+  }
+
+  /**
+   * The relation a foreign key's `to` (`ref(…)` or `source(…)`, checked at parse) names, as dbt
+   * renders it in the constraint: the node's own relation, never a deferred one.
+   */
+  constraintTarget(from: ManifestNode, to: string): Relation {
+    const t = parseConstraintTo(to);
+    const m = this.parsed.manifest;
+    if (t && 'ref' in t) {
+      const hit = (n: ManifestNode | undefined) => n && n.name === t.ref.name && (!t.ref.package || n.package_name === t.ref.package);
+      const target = from.depends_on.nodes.map((id) => m.nodes[id]).find(hit) ?? this.nodesByName.get(t.ref.name)?.find(hit);
+      if (target) return this.relationOf(target);
+    } else if (t) {
+      const src = this.sourcesByName.get(`${t.source[0]}.${t.source[1]}`);
+      if (src) return relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' });
+    }
+    throw new StrataError('ref-not-found', `Model ${from.name}: the foreign key's to: ${to} names no model, seed, snapshot or source`);
   }
 
   /**
@@ -142,10 +174,10 @@ export class Compiler {
           return this.relationOf(target);
         }
         const rel = this.refRelationOf(target);
-        if (this.flags.EMPTY === true) return new EmptyRelation(rel);
+        if (this.flags.EMPTY === true) return new EmptyRelation(rel, this.namedSubqueries);
         const et = target.config.event_time;
         const window = windowFor(from);
-        if (window && typeof et === 'string' && et) return new WindowedRelation(rel, et, window.start, window.end);
+        if (window && typeof et === 'string' && et) return new WindowedRelation(rel, et, window.start, window.end, this.namedSubqueries);
         return rel;
       },
       resolveSource: (from, s, t) => {
@@ -154,10 +186,10 @@ export class Compiler {
         const src = this.sourcesByName.get(`${s}.${t}`);
         if (!src) throw new StrataError('source-not-found', `source '${s}.${t}' was not found`);
         const rel = relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' });
-        if (this.flags.EMPTY === true) return new EmptyRelation(rel);
+        if (this.flags.EMPTY === true) return new EmptyRelation(rel, this.namedSubqueries);
         const et = src.config.event_time;
         const window = windowFor(from);
-        if (window && typeof et === 'string' && et) return new WindowedRelation(rel, et, window.start, window.end);
+        if (window && typeof et === 'string' && et) return new WindowedRelation(rel, et, window.start, window.end, this.namedSubqueries);
         return rel;
       },
       resolveDoc: (pkg, name, fromPkg) => {
@@ -211,7 +243,7 @@ export class Compiler {
     const m = this.parsed.manifest;
     const attached = node.attached_node ? m.nodes[node.attached_node] : undefined;
     let model: string;
-    if (attached) model = (this.flags.EMPTY === true ? new EmptyRelation(this.refRelationOf(attached)) : this.refRelationOf(attached)).render();
+    if (attached) model = (this.flags.EMPTY === true ? new EmptyRelation(this.refRelationOf(attached), this.namedSubqueries) : this.refRelationOf(attached)).render();
     else {
       const [s, t] = node.sources[0] ?? ['', ''];
       model = await expr(`source('${s}', '${t}')`);

@@ -13,6 +13,7 @@ import { loadSeed } from '../materializations/seed.js';
 import { buildSnapshot } from '../materializations/snapshot.js';
 import { runTest } from '../materializations/test.js';
 import type { ManifestNode } from '../parse/manifest.js';
+import type { ModelConstraint } from '../parse/constraints.js';
 import type { ParsedProject } from '../parse/parser.js';
 import type { Status } from '../report/reporter.js';
 import type { Compiler } from './compile.js';
@@ -55,7 +56,7 @@ function response(message: string, rowsAffected: number | undefined): Record<str
 }
 
 /** The model's contract when `contract: {enforced: true}`: its YAML columns, with their types and constraints. */
-function contractOf(node: ManifestNode): Contract | undefined {
+function contractOf(node: ManifestNode, compiler: Compiler): Contract | undefined {
   const c = node.config.contract as { enforced?: unknown } | undefined;
   if (c?.enforced !== true) return undefined;
   const mode = node.config.on_schema_change ?? 'ignore';
@@ -66,6 +67,8 @@ function contractOf(node: ManifestNode): Contract | undefined {
   }
   return {
     columns: Object.values(node.columns).map((col) => ({ name: col.name, dataType: col.data_type, constraints: col.constraints ?? [] })),
+    constraints: (node.constraints ?? []) as ModelConstraint[],
+    relationOf: (to) => compiler.constraintTarget(node, to).render(),
     file: node.patch_path?.replace(/^[^:]*:\/\//, ''),
   };
 }
@@ -105,7 +108,7 @@ const model: Executor = async (node, env) => {
   const hooks = await renderHooks(node, env, () => incrementalBuild(compiler, node, async () => env.adapter, env.fullRefresh));
   const r = await materialize(String(node.config.materialized ?? 'view'), {
     adapter: env.adapter,
-    node: { ...materializationNode(node, env), contract: contractOf(node) },
+    node: { ...materializationNode(node, env), contract: contractOf(node, compiler) },
     fullRefresh: env.fullRefresh,
     render: async ({ isIncremental, batch }) => {
       const sql = await compiler.render(node, { isIncremental, batch, db });

@@ -50,3 +50,40 @@ test('contracts: constraints are created, and a broken contract or constraint fa
     assert.equal(await strata('run', '-s', 'orders'), 1);
     assert.match(output(), /models\/schema\.yml: The contract of model orders declares types the engine does not know \(customer: varchr\)/);
   }));
+
+test('contracts: model-level constraints are created; a foreign key is checked on DuckDB, where declaring it would stop its parent from ever being rebuilt', () =>
+  withFixtureProject('contracts', 'CONTRACTS_DB', async ({ dir, db, strata, output }) => {
+    const yml = join(dir, 'models', 'schema.yml');
+    // order_lines.order_id references orders (its SQL reads orders too; the key adds nothing new to the graph here)
+    writeFileSync(yml, readFileSync(yml, 'utf8').replace(
+      '      - name: order_id\n        data_type: integer\n        constraints:\n          - type: not_null\n      - name: line',
+      "      - name: order_id\n        data_type: integer\n        constraints:\n          - type: not_null\n          - type: foreign_key\n            to: ref('orders')\n            to_columns: [order_id]\n      - name: line",
+    ));
+    assert.equal(await strata('build'), 0, output());
+    // the key's `to` is a ref of the model, besides the one in its SQL (as in dbt's manifest)
+    const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { refs: { name: string }[]; constraints: { type: string; columns: string[] }[] }> };
+    const node = manifest.nodes['model.contracts.order_lines']!;
+    assert.deepEqual(node.refs.map((r) => r.name), ['orders', 'orders']);
+    assert.deepEqual(node.constraints.map((c) => [c.type, c.columns]), [['primary_key', ['order_id', 'line']], ['check', []]]);
+    const constraints = await queryDuckDb(db, "select constraint_type, constraint_text from duckdb_constraints() where table_name = 'order_lines' order by all");
+    assert.deepEqual(constraints.map((r) => r[0]), ['CHECK', 'NOT NULL', 'NOT NULL', 'PRIMARY KEY'], 'the key over two columns (its columns not null) and the named check; no foreign key declared');
+    assert.match(String(constraints[0]![1]), /cents > 0/);
+    // the parent is rebuilt (a declared foreign key would make DuckDB refuse to drop it)
+    assert.equal(await strata('run', '-s', 'orders'), 0, output());
+    assert.equal(await strata('run', '-s', 'orders'), 0, output());
+
+    // a line of an order that does not exist breaks the key: the build fails and the table stays
+    const lines = () => queryDuckDb(db, 'select order_id, line, cents from main.order_lines order by all');
+    const before = await lines();
+    const model = join(dir, 'models', 'order_lines.sql');
+    writeFileSync(model, readFileSync(model, 'utf8') + '\nunion all select 99, 1, 100\nunion all select 98, 1, 100\n');
+    assert.equal(await strata('run', '-s', 'order_lines'), 1);
+    assert.match(output(), /Model order_lines: 2 rows break the foreign key \(order_id\) references "[^"]+"\."main"\."orders" \(order_id\)/);
+    assert.deepEqual(await lines(), before);
+
+    // a model-level primary key over two columns is enforced
+    writeFileSync(model, readFileSync(model, 'utf8').replace('union all select 99, 1, 100\nunion all select 98, 1, 100\n', 'union all select 1, 1, 5\n'));
+    assert.equal(await strata('run', '-s', 'order_lines'), 1);
+    assert.match(output(), /Duplicate key "order_id: 1, line: 1"|PRIMARY KEY|primary key/i);
+    assert.deepEqual(await lines(), before);
+  }));

@@ -131,7 +131,8 @@ const CASES: Case[] = [
       (1, 'click', timestamp '2024-03-01 10:00:00', 5), (2, 'view', timestamp '2024-03-02 11:00:00', 1),
       (3, 'click', timestamp '2024-03-02 23:59:59', 7), (4, 'buy', timestamp '2024-03-03 00:00:00', 30)) t(id, kind, ts, amount)`,
     commands: [
-      ['build', '--exclude', 'by_hour', '--sample', "{'start': '2024-03-02 00:00:00', 'end': '2024-03-03 00:00:00'}"],
+      // by_hour is a microbatch model: each day's batch is read within the sample
+      ['build', '--sample', "{'start': '2024-03-02 00:00:00', 'end': '2024-03-03 00:00:00'}", '--event-time-start', '2024-03-01', '--event-time-end', '2024-03-04'],
       ['run', '-s', 'appended', '--sample', "{'start': '2024-03-03 00:00:00', 'end': '2024-03-04 00:00:00'}"],
     ],
   },

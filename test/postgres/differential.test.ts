@@ -38,6 +38,8 @@ interface Case {
   targets?: string[];
   /** Schemas whose tables are compared. */
   schemas: string[];
+  /** Compare the tables' constraints too (their definitions; their names follow the tools' temporary names). */
+  constraints?: boolean;
   skip?: string[];
 }
 
@@ -70,6 +72,36 @@ const CASES: Case[] = [
       (1, 'ann', 'gold', timestamp '2024-01-01'), (2, 'bob', 'free', timestamp '2024-01-01')) t(id, name, tier, updated_at)`,
     commands: [['snapshot']],
     schemas: ['snapshots'],
+  },
+  {
+    // enforced contracts with model-level constraints and foreign keys, declared on PostgreSQL; built
+    // twice, so the referenced table is rebuilt under the key
+    name: 'contracts',
+    fixture: join(FIXTURES, 'run', 'contracts'),
+    raw: readFileSync(join(FIXTURES, 'run', 'contracts', 'raw.sql'), 'utf8'),
+    patch: (dir) => {
+      const yml = join(dir, 'models', 'schema.yml');
+      writeFileSync(yml, readFileSync(yml, 'utf8')
+        .replace("          - type: not_null\n      - name: line", "          - type: not_null\n          - type: foreign_key\n            to: ref('orders')\n            to_columns: [order_id]\n      - name: line")
+        .replace('      - type: check\n        name: positive_cents', "      - type: foreign_key\n        name: lines_orders\n        columns: [order_id]\n        to: ref('orders')\n        to_columns: [order_id]\n      - type: check\n        name: positive_cents"));
+    },
+    commands: [['build'], ['build']],
+    schemas: ['main'],
+    constraints: true,
+  },
+  {
+    // --sample and microbatch: refs and sources with an event_time read as named subqueries, as PostgreSQL needs
+    name: 'sample',
+    fixture: join(FIXTURES, 'run', 'inc'),
+    raw: `create schema raw; create table raw.events as select * from (values
+      (1, 'click', timestamp '2024-03-01 10:00:00', 5), (2, 'view', timestamp '2024-03-02 11:00:00', 1),
+      (3, 'click', timestamp '2024-03-02 23:59:59', 7), (4, 'buy', timestamp '2024-03-03 00:00:00', 30)) t(id, kind, ts, amount)`,
+    commands: [
+      ['build', '--sample', "{'start': '2024-03-02 00:00:00', 'end': '2024-03-03 00:00:00'}", '--event-time-start', '2024-03-01', '--event-time-end', '2024-03-04'],
+      ['run', '-s', 'appended', '--sample', "{'start': '2024-03-03 00:00:00', 'end': '2024-03-04 00:00:00'}"],
+      ['build', '--empty', '-s', 'replaced_by_day', '--full-refresh'],
+    ],
+    schemas: ['main'],
   },
   {
     // --defer and clone (as in the DuckDB differential test): prod built whole, dev reads or clones it
@@ -143,6 +175,11 @@ describe('dbt-postgres and Strata build the same tables', { skip: SKIP_POSTGRES 
           }
         }
         results[tool] = await contents(db, c.schemas, c.skip ?? []);
+        if (c.constraints) {
+          const defs = await pgQuery(db, `select rel.relname, con.contype, pg_get_constraintdef(con.oid) from pg_constraint con join pg_class rel on rel.oid = con.conrelid join pg_namespace n on n.oid = rel.relnamespace where n.nspname in (${c.schemas.map((x) => `'${x}'`).join(', ')}) order by 1, 2, 3`);
+          results[tool]!['constraints'] = defs.map((r) => JSON.stringify(r));
+          assert.ok(defs.some((r) => r[1] === 'f'), `${tool} declared the foreign keys: ${JSON.stringify(defs)}`);
+        }
       }
       assert.deepEqual(Object.keys(results.strata!).sort(), Object.keys(results.dbt!).sort(), 'the same relations');
       for (const rel of Object.keys(results.dbt!)) assert.deepEqual(results.strata![rel], results.dbt![rel], `rows of ${rel}`);

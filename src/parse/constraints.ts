@@ -1,0 +1,93 @@
+/**
+ * A model's constraints as its YAML declares them (`constraints:` of the model, and of each
+ * column), read as dbt reads them: each has a known type; one primary key at most, declared
+ * on one column or on the model, not both; a foreign key's `to` is `ref(…)` or `source(…)`,
+ * and the model depends on it, so that the referenced relation is built first.
+ */
+import { StrataError } from '../errors.js';
+import type { NodeProperties, Position } from '../project/types.js';
+
+export const CONSTRAINT_TYPES = ['check', 'not_null', 'unique', 'primary_key', 'foreign_key', 'custom'] as const;
+
+/** A model-level constraint as manifest.json holds it (dbt's ModelLevelConstraint). */
+export interface ModelConstraint {
+  type: string;
+  name: string | null;
+  expression: string | null;
+  warn_unenforced: boolean;
+  warn_unsupported: boolean;
+  to: string | null;
+  to_columns: string[];
+  columns: string[];
+}
+
+/** What a model's constraints add to it. */
+export interface ConstraintsRead {
+  constraints: ModelConstraint[];
+  refs: { name: string; package?: string }[];
+  sources: [string, string][];
+}
+
+const REF = /^\s*ref\s*\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]+)\3\s*)?\)\s*$/;
+const SOURCE = /^\s*source\s*\(\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3\s*\)\s*$/;
+
+/** The node a foreign key's `to` names: `{ ref }` (with its package, if given) or `{ source }`. */
+export function parseConstraintTo(to: string): { ref: { name: string; package?: string } } | { source: [string, string] } | undefined {
+  const r = REF.exec(to);
+  if (r) return { ref: r[4] !== undefined ? { name: r[4], package: r[2]! } : { name: r[2]! } };
+  const s = SOURCE.exec(to);
+  if (s) return { source: [s[2]!, s[4]!] };
+  return undefined;
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+/** Read and check the constraints of model `model` from its properties (undefined: it has none). */
+export function readConstraints(model: string, props: NodeProperties | undefined, source?: string): ConstraintsRead {
+  const out: ConstraintsRead = { constraints: [], refs: [], sources: [] };
+  if (!props) return out;
+  const fail = (message: string, position: Position, hint?: string): never => {
+    throw new StrataError('property-invalid', message, { position, source, hint });
+  };
+  const check = (c: unknown, position: Position, where: string): Record<string, unknown> => {
+    if (c === null || typeof c !== 'object' || Array.isArray(c)) fail(`A constraint of ${where} is not a mapping`, position, 'Write each constraint as {type: …}, e.g. - type: not_null');
+    const type = (c as Record<string, unknown>).type;
+    if (typeof type !== 'string' || !(CONSTRAINT_TYPES as readonly string[]).includes(type)) {
+      fail(`Invalid constraint type on ${where}: ${JSON.stringify(type ?? null)}`, position, `Type must be one of ${CONSTRAINT_TYPES.join(', ')}.`);
+    }
+    const to = (c as Record<string, unknown>).to;
+    if (type === 'foreign_key' && to !== undefined && to !== null) {
+      const target = typeof to === 'string' ? parseConstraintTo(to) : undefined;
+      if (!target) fail(`Invalid 'ref' or 'source' syntax on foreign key constraint 'to' on model ${model}: ${String(to)}`, position, "Write to: ref('model') or to: source('source', 'table'), with to_columns: [...].");
+      if ('ref' in target!) out.refs.push(target.ref);
+      else out.sources.push(target!.source);
+    }
+    return c as Record<string, unknown>;
+  };
+
+  let pkColumns = 0;
+  for (const col of props.columns) {
+    for (const c of col.constraints ?? []) {
+      if (check(c, col.position, `column ${col.name} of model ${model}`).type === 'primary_key') pkColumns++;
+    }
+  }
+  const raw = props.raw.constraints;
+  if (raw !== undefined && raw !== null && !Array.isArray(raw)) fail(`constraints of model ${model} must be a list`, props.position);
+  for (const c of (raw as unknown[] | undefined) ?? []) {
+    const m = check(c, props.position, `model ${model}`);
+    out.constraints.push({
+      type: String(m.type),
+      name: typeof m.name === 'string' ? m.name : null,
+      expression: m.expression === undefined || m.expression === null ? null : String(m.expression),
+      warn_unenforced: m.warn_unenforced !== false,
+      warn_unsupported: m.warn_unsupported !== false,
+      to: typeof m.to === 'string' ? m.to : null,
+      to_columns: strings(m.to_columns),
+      columns: strings(m.columns),
+    });
+  }
+  const modelPk = out.constraints.some((c) => c.type === 'primary_key');
+  if (pkColumns > 1) fail(`Model ${model} declares a primary key on ${pkColumns} columns`, props.position, 'A primary key on several columns is declared once, as a model-level constraint: constraints: [{type: primary_key, columns: [a, b]}].');
+  if (pkColumns > 0 && modelPk) fail(`Model ${model} declares its primary key both on a column and on the model`, props.position, 'Declare it in one place.');
+  return out;
+}
