@@ -179,31 +179,40 @@ class ConstraintRenderer {
   }
 }
 
-/**
- * The statements that create `relation` with the declared columns and constraints, fill it
- * from the query, and, for each foreign key the engine cannot declare, count the rows that
- * break it (see {@link foreignKeyFailure}).
- */
-export function contractTableStatements(dialect: Dialect, relation: Relation, contract: Contract, sql: string): { create: string; insert: string; foreignKeyChecks: { key: CheckedForeignKey; sql: string }[] } {
+/** The statements that create `relation` with the declared columns and constraints, then fill it from the query. */
+export function contractTableStatements(dialect: Dialect, relation: Relation, contract: Contract, sql: string): { create: string; insert: string } {
   const render = new ConstraintRenderer(contract, dialect.capabilities.foreignKeys);
   const columns = contract.columns.map((c) => [dialect.quote(c.name), c.dataType, ...c.constraints.map((k) => render.column(c.name, k))].filter(Boolean).join(' '));
   const modelLevel = contract.constraints.map((c) => render.model(c)).filter(Boolean);
   const names = contract.columns.map((c) => dialect.quote(c.name)).join(', ');
-  const foreignKeyChecks = render.checked.map((key) => {
-    const present = key.columns.map((c) => `c.${c} is not null`).join(' and ');
-    const matches = key.columns.map((c, i) => `p.${key.toColumns[i] ?? c} = c.${c}`).join(' and ');
-    return { key, sql: `select count(*) as n from ${relation.render()} as c where ${present} and not exists (select 1 from ${key.to} as p where ${matches})` };
-  });
   return {
     create: `create table ${relation.render()} (\n  ${[...columns, ...modelLevel].join(',\n  ')}\n)`,
     insert: `insert into ${relation.render()} (${names})\nselect ${names} from (\n${sql}\n) as strata_contract_query`,
-    foreignKeyChecks,
   };
 }
 
-/** The error of a foreign key that `rows` rows of model `model` break. */
-export function foreignKeyFailure(model: string, key: CheckedForeignKey, rows: number): StrataError {
-  return new StrataError('contract-failed', `Model ${model}: ${rows} row${rows === 1 ? '' : 's'} break${rows === 1 ? 's' : ''} the foreign key (${key.columns.join(', ')}) references ${key.to} (${key.toColumns.join(', ')}): no row there has ${rows === 1 ? 'its' : 'their'} value`, {
-    hint: 'Fix the rows (or the referenced model), or drop the constraint from the YAML. Nothing was changed.',
-  });
+/**
+ * Where the engine cannot declare foreign keys, check the contract's (to models and sources)
+ * against the rows of `rows` (the filled table, or an incremental run's staged rows): a row
+ * whose key is set but matches no row of the referenced relation fails the build, naming the
+ * key and how many rows break it. Nothing to do where the keys are declared.
+ */
+export async function assertForeignKeys(ctx: MaterializationContext, log: StatementLog, rows: Relation): Promise<void> {
+  const contract = ctx.node.contract;
+  const dialect = ctx.adapter.dialect;
+  if (!contract || dialect.capabilities.foreignKeys) return;
+  const render = new ConstraintRenderer(contract, false);
+  for (const c of contract.columns) for (const k of c.constraints) render.column(c.name, k);
+  for (const c of contract.constraints) render.model(c);
+  for (const key of render.checked) {
+    const present = key.columns.map((c) => `c.${c} is not null`).join(' and ');
+    const matches = key.columns.map((c, i) => `p.${key.toColumns[i] ?? c} = c.${c}`).join(' and ');
+    const r = await log.query(`select count(*) as n from ${rows.render()} as c where ${present} and not exists (select 1 from ${key.to} as p where ${matches})`);
+    const broken = Number(r.rows[0]?.[0] ?? 0);
+    if (broken > 0) {
+      throw new StrataError('contract-failed', `Model ${ctx.node.name}: ${broken} row${broken === 1 ? '' : 's'} break${broken === 1 ? 's' : ''} the foreign key (${key.columns.join(', ')}) references ${key.to} (${key.toColumns.join(', ')}): no row there has ${broken === 1 ? 'its' : 'their'} value`, {
+        hint: 'Fix the rows (or the referenced model), or drop the constraint from the YAML. Nothing was changed.',
+      });
+    }
+  }
 }

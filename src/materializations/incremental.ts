@@ -15,7 +15,7 @@ import { incrementalPredicates, incrementalStrategy, isFullRefresh, onSchemaChan
 import { applySchemaChange } from './schema-change.js';
 import { StatementLog, trimModelSql } from './statement-log.js';
 import { fillTable, replaceWithTable } from './table.js';
-import { assertContract } from './contract.js';
+import { assertContract, assertForeignKeys } from './contract.js';
 import { lookupTargetAlone } from './target.js';
 import { strategyStatements } from './incremental-strategies.js';
 import { buildId } from './temp-names.js';
@@ -49,6 +49,7 @@ export async function buildIncremental(ctx: MaterializationContext): Promise<Mat
       await log.hooks(ctx.hooks.pre);
       const staged = dialect.stagingRelation(target, buildId());
       await log.runModel(dialect.createStagingTable(staged, sql), sql, ctx.node.compiledPath);
+      await assertForeignKeys(ctx, log, staged);
       const columns = await applySchemaChange(mode, ctx.node.name, log, dialect, target, await session.getColumns(staged), await session.getColumns(target));
       const statements = strategyStatements(dialect, {
         strategy,

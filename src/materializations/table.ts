@@ -16,7 +16,7 @@ import { StatementLog, trimModelSql } from './statement-log.js';
 import { lookupTarget, recordBuilt } from './target.js';
 import { buildId } from './temp-names.js';
 import { indexSpecs, indexStatements } from './indexes.js';
-import { assertContract, contractTableStatements, foreignKeyFailure } from './contract.js';
+import { assertContract, assertForeignKeys, contractTableStatements } from './contract.js';
 
 /** Build a table. */
 export async function buildTable(ctx: MaterializationContext): Promise<MaterializationResult> {
@@ -45,13 +45,10 @@ export async function buildTable(ctx: MaterializationContext): Promise<Materiali
 export async function fillTable(ctx: MaterializationContext, log: StatementLog, staged: Relation, sql: string): Promise<number | undefined> {
   const dialect = ctx.adapter.dialect;
   if (!ctx.node.contract) return (await log.runModel(dialect.createTableAs(staged, sql), sql, ctx.node.compiledPath)).rowsAffected;
-  const { create, insert, foreignKeyChecks } = contractTableStatements(dialect, staged, ctx.node.contract, sql);
+  const { create, insert } = contractTableStatements(dialect, staged, ctx.node.contract, sql);
   await log.run(create);
   const rows = (await log.runModel(insert, sql, ctx.node.compiledPath)).rowsAffected;
-  for (const check of foreignKeyChecks) {
-    const broken = Number((await log.query(check.sql)).rows[0]?.[0] ?? 0);
-    if (broken > 0) throw foreignKeyFailure(ctx.node.name, check.key, broken);
-  }
+  await assertForeignKeys(ctx, log, staged);
   return rows;
 }
 

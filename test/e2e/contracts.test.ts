@@ -86,4 +86,14 @@ test('contracts: model-level constraints are created; a foreign key is checked o
     assert.equal(await strata('run', '-s', 'order_lines'), 1);
     assert.match(output(), /Duplicate key "order_id: 1, line: 1"|PRIMARY KEY|primary key/i);
     assert.deepEqual(await lines(), before);
+
+    // incremental: the new rows of a run are checked against the key before they are merged
+    const good = readFileSync(model, 'utf8').replace('union all select 1, 1, 5\n', '');
+    const incremental = "{{ config(materialized='incremental', unique_key=['order_id', 'line'], on_schema_change='fail') }}\n";
+    writeFileSync(model, incremental + good);
+    assert.equal(await strata('run', '-s', 'order_lines', '--full-refresh'), 0, output());
+    writeFileSync(model, incremental + good + 'union all select 97, 3, 100\n');
+    assert.equal(await strata('run', '-s', 'order_lines'), 1);
+    assert.match(output(), /Model order_lines: 1 row breaks the foreign key \(order_id\)/);
+    assert.deepEqual(await lines(), before);
   }));
