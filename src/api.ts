@@ -114,35 +114,117 @@ function inlineNode(parsed: ParsedProject, code: string, relation = true): Manif
   } as unknown as ManifestNode;
 }
 
+/** What `run` takes beyond the common options. */
+export interface RunCommandOptions {
+  threads?: number;
+  fullRefresh?: boolean;
+  failFast?: boolean;
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
+  which?: string;
+  resourceTypes?: string[];
+  storeFailures?: boolean;
+  empty?: boolean;
+  /** `--sample`: refs and sources with an `event_time` are read in this window (see runner/sample.ts). */
+  sample?: TimeWindow;
+  /** Run exactly these nodes instead of a selection (`retry`). */
+  uniqueIds?: string[];
+}
+
 /** Build the selected nodes: models by default; `resourceTypes` picks others (`build`: all; `test`: tests). */
-export async function run(
-  o: CommonOptions & {
-    threads?: number;
-    fullRefresh?: boolean;
-    failFast?: boolean;
-    eventTimeStart?: Date;
-    eventTimeEnd?: Date;
-    which?: string;
-    resourceTypes?: string[];
-    storeFailures?: boolean;
-    empty?: boolean;
-    /** `--sample`: refs and sources with an `event_time` are read in this window (see runner/sample.ts). */
-    sample?: TimeWindow;
-  } = {},
-): Promise<RunResults> {
-  const flags = contextFlags(o.which ?? 'run', o);
+export async function run(o: CommonOptions & RunCommandOptions = {}): Promise<RunResults> {
+  const which = o.which ?? 'run';
+  const flags = contextFlags(which, o);
   const parsed = await parse({ ...o, flags });
   const reporter = reporterFor(o);
   const kinds = o.resourceTypes ?? ['model'];
-  const selected = selectIds(parsed, o, kinds);
+  const selected = o.uniqueIds ? new Set(o.uniqueIds.filter((id) => kinds.includes(parsed.manifest.nodes[id]?.resource_type ?? (parsed.manifest.unit_tests[id] ? 'unit_test' : '')))) : selectIds(parsed, o, kinds);
   const counts = countNodes(parsed);
   reporter.info(`Found ${counts}`);
   const threads = o.threads ?? parsed.project.profile?.threads ?? 4;
   reporter.info(`Concurrency: ${threads} threads (target='${String(parsed.target.name)}')`);
   if (selected.size === 0) reporter.warn(`Nothing to do: the selection matched no ${kinds.join(', ')} nodes.`);
   // clone reads its state manifest whether or not --defer is given
-  const deferral = o.which === 'clone' ? readDeferral({ ...o, defer: true }, parsed.manifest.nodes, 'clone') : readDeferral(o, parsed.manifest.nodes);
-  return runNodes({ parsed, selected, deferral, sample: o.sample, reporter, threads, fullRefresh: o.fullRefresh, failFast: o.failFast, eventTimeStart: o.eventTimeStart, eventTimeEnd: o.eventTimeEnd, which: o.which ?? 'run', flags, resourceTypes: kinds, storeFailures: o.storeFailures });
+  const deferral = which === 'clone' ? readDeferral({ ...o, defer: true }, parsed.manifest.nodes, 'clone') : readDeferral(o, parsed.manifest.nodes);
+  // the invocation as run_results.json records it (dbt's names), which `retry` repeats
+  const args: Record<string, unknown> = {
+    which,
+    target: parsed.target.name,
+    vars: parseVars(o.vars),
+    threads,
+    full_refresh: Boolean(o.fullRefresh),
+    fail_fast: Boolean(o.failFast),
+    store_failures: Boolean(o.storeFailures),
+    empty: Boolean(o.empty),
+    sample: o.sample ? { start: o.sample.start.toISOString(), end: o.sample.end.toISOString() } : null,
+    event_time_start: o.eventTimeStart?.toISOString() ?? null,
+    event_time_end: o.eventTimeEnd?.toISOString() ?? null,
+    defer: Boolean(o.defer),
+    favor_state: Boolean(o.favorState),
+    state: o.state ? resolve(o.state) : null,
+    defer_state: o.deferState ? resolve(o.deferState) : null,
+    select: o.select ?? [],
+    exclude: o.exclude ?? [],
+    selector: o.selector ?? null,
+  };
+  return runNodes({ parsed, selected, deferral, sample: o.sample, reporter, threads, fullRefresh: o.fullRefresh, failFast: o.failFast, eventTimeStart: o.eventTimeStart, eventTimeEnd: o.eventTimeEnd, which, flags, resourceTypes: kinds, storeFailures: o.storeFailures, args });
+}
+
+/** The commands `retry` repeats, with the resource types each builds. */
+const RETRYABLE: Record<string, string[]> = {
+  run: ['model'],
+  build: ['model', 'test', 'unit_test', 'seed', 'snapshot'],
+  seed: ['seed'],
+  snapshot: ['snapshot'],
+  test: ['test', 'unit_test'],
+  clone: ['model', 'seed', 'snapshot'],
+};
+
+/**
+ * `retry`: run again, as the last command ran them (its target, vars, flags), the nodes that
+ * ended in error, failed or were skipped in `run_results.json` (in `--state`'s folder, else the
+ * project's target folder), as dbt's retry does; `vars` and `threads` given now win. Resolves
+ * to undefined when there is nothing to retry.
+ */
+export async function retry(o: CommonOptions & { threads?: number } = {}): Promise<RunResults | undefined> {
+  const projectDir = resolve(o.projectDir ?? '.');
+  const { readDbtProject } = await import('./project/index.js');
+  const dir = o.state ? resolve(o.state) : resolve(projectDir, (await readDbtProject(projectDir, projectDir)).config['target-path']);
+  const file = join(dir, 'run_results.json');
+  if (!existsSync(file)) throw new StrataError('usage', `there is no run_results.json in ${relative(process.cwd(), dir) || '.'} to retry`, { hint: 'run a command first (strata build, run, test…), or point --state at the folder of its run_results.json' });
+  const last = JSON.parse(readFileSync(file, 'utf8')) as { results: { unique_id: string; status: string }[]; args?: Record<string, unknown> };
+  const a = last.args ?? {};
+  const which = String(a.which ?? 'run');
+  const kinds = RETRYABLE[which];
+  if (!kinds) throw new StrataError('usage', `the last command was '${which}': retry re-runs ${Object.keys(RETRYABLE).join(', ')}`);
+  const ids = last.results.filter((x) => x.status === 'error' || x.status === 'fail' || x.status === 'skipped').map((x) => x.unique_id);
+  if (ids.length === 0) {
+    reporterFor(o).info(`Nothing to retry: the last ${which} had no errors, failures or skips.`);
+    return undefined;
+  }
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  const time = (v: unknown) => (str(v) ? new Date(String(v)) : undefined);
+  const sample = a.sample && typeof a.sample === 'object' ? (a.sample as { start?: unknown; end?: unknown }) : undefined;
+  return run({
+    ...o,
+    target: str(a.target) ?? o.target,
+    vars: o.vars ?? (a.vars as Record<string, unknown> | undefined),
+    threads: o.threads ?? (typeof a.threads === 'number' ? a.threads : undefined),
+    fullRefresh: a.full_refresh === true,
+    failFast: a.fail_fast === true,
+    storeFailures: a.store_failures === true,
+    empty: a.empty === true,
+    sample: sample && time(sample.start) && time(sample.end) ? { start: time(sample.start)!, end: time(sample.end)! } : undefined,
+    eventTimeStart: time(a.event_time_start),
+    eventTimeEnd: time(a.event_time_end),
+    defer: a.defer === true,
+    favorState: a.favor_state === true,
+    state: str(a.state),
+    deferState: str(a.defer_state),
+    which,
+    resourceTypes: kinds,
+    uniqueIds: ids,
+  });
 }
 
 /** Check source freshness for the selected sources (all with a freshness config by default). */

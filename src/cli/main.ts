@@ -233,21 +233,13 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       exitCode = await runCommand(f, 'clone', ['model', 'seed', 'snapshot']);
     });
 
-  if (wanted('retry')) common(program.command('retry').description('re-run the nodes that failed or were skipped in the last run'), false)
+  if (wanted('retry')) common(program.command('retry').description('re-run, as the last command ran them, the nodes that failed or were skipped in its run_results.json'), false)
     .option('--threads <n>', 'how many nodes build at once', (v) => parseInt(v, 10))
+    .option('--state <dir>', 'the folder of the run_results.json to retry (default: the target folder)')
     .action(async (f: GlobalFlags & RunFlags) => {
-      const projectDir = resolve(f.projectDir ?? '.');
-      const file = join(projectDir, 'target', 'run_results.json');
-      if (!existsSync(file)) throw new StrataError('usage', 'there is no target/run_results.json to retry', { hint: 'run `strata run` first' });
-      const last = JSON.parse(readFileSync(file, 'utf8')) as { results: { unique_id: string; status: string }[]; args?: { which?: string } };
-      const again = last.results.filter((x) => x.status === 'error' || x.status === 'skipped' || x.status === 'fail').map((x) => x.unique_id);
-      const r = reporterOf(f);
-      if (again.length === 0) {
-        r.info('Nothing to retry: the last run had no failures or skips.');
-        return;
-      }
-      const names = again.map((id) => id.split('.').slice(2).join('.'));
-      exitCode = await runCommand({ ...f, select: names }, 'retry');
+      const api = await loadApi();
+      const res = await api.retry({ ...options(f, reporterOf(f)), threads: f.threads });
+      exitCode = res?.results.some((x) => x.status === 'error' || x.status === 'fail') ? 1 : 0;
     });
 
   if (wanted('source')) common(program.command('source').description('commands about sources').command('freshness').description('check how recently each source table was loaded; writes target/sources.json')).action(async (f: GlobalFlags) => {

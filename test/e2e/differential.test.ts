@@ -33,10 +33,11 @@ interface Case {
   dbVar?: string;
   raw?: string;
   /**
-   * CLI commands (`{dir}` in an argument is the project's folder), and between them SQL run on
-   * the warehouse (`{ sql }`: new landing data) or a folder of the project copied (`{ copy }`).
+   * CLI commands that succeed (`{dir}` in an argument is the project's folder), or `{ cmd, exit }`
+   * that end with that exit code, and between them SQL run on the warehouse (`{ sql }`: new
+   * landing data) or a folder of the project copied (`{ copy }`).
    */
-  commands: (string[] | { sql: string } | { copy: [string, string] })[];
+  commands: (string[] | { sql: string } | { copy: [string, string] } | { cmd: string[]; exit: number })[];
   /** Tables left out of the comparison (they hold run ids by design). */
   skip?: string[];
   /** Columns left out: they hold the time of the run by design. */
@@ -173,6 +174,19 @@ const CASES: Case[] = [
     ],
   },
   {
+    // retry: what failed or was skipped is built again with the failed build's vars
+    name: 'retry',
+    dir: join(FIXTURES, 'run', 'retry'),
+    dbVar: 'RETRY_DB',
+    raw: readFileSync(join(FIXTURES, 'run', 'retry', 'raw.sql'), 'utf8'),
+    commands: [
+      { cmd: ['build', '--vars', '{factor: 3}'], exit: 1 },
+      { sql: 'create table raw.prices as select 2 as rate' },
+      ['retry'],
+      ['retry'],
+    ],
+  },
+  {
     name: 'jaffle',
     dir: join(FIXTURES, 'projects', 'jaffle'),
     commands: [['deps'], ['seed'], ['build']],
@@ -228,17 +242,18 @@ for (const c of CASES) {
           await withDb(db, async (q) => void (await q(step.sql)));
           continue;
         }
-        const cmd = step.map((a) => a.replaceAll('{dir}', dir));
+        const [args, exit] = 'cmd' in step ? [step.cmd, step.exit] : [step, 0];
+        const cmd = args.map((a) => a.replaceAll('{dir}', dir));
         if (engine === 'strata' && cmd[0] === 'deps') continue; // Strata reads local packages where they are
         if (engine === 'dbt') {
           const r = spawnSync(DBT, [...cmd, '--project-dir', dir, '--profiles-dir', dir], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...(c.dbVar ? { [c.dbVar]: db } : {}), DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' } });
-          assert.equal(r.status, 0, `dbt ${cmd.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+          assert.equal(r.status, exit, `dbt ${cmd.join(' ')} exited ${r.status}, not ${exit}:\n${r.stdout}\n${r.stderr}`);
         } else {
           if (c.dbVar) process.env[c.dbVar] = db;
           const chunks: string[] = [];
           const sink = new Writable({ write: (x, _e, done) => (chunks.push(String(x)), done()) });
           const code = await main([...cmd, '--project-dir', dir, '--profiles-dir', dir, '--no-color'], { out: sink, err: sink });
-          assert.equal(code, 0, `strata ${cmd.join(' ')} failed:\n${chunks.join('')}`);
+          assert.equal(code, exit, `strata ${cmd.join(' ')} exited ${code}, not ${exit}:\n${chunks.join('')}`);
         }
       }
       results[engine] = await snapshotOf(db, c.skip ?? [], c.volatile ?? []);
