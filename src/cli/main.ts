@@ -200,10 +200,10 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
   if (wanted('run')) runLike('run', 'build the selected models').action(async (f: GlobalFlags & RunFlags) => {
     exitCode = await runCommand(f, 'run');
   });
-  if (wanted('build')) runLike('build', 'build the selected models, seeds and snapshots and run their tests, in DAG order')
+  if (wanted('build')) withResourceTypes(runLike('build', 'build the selected models, seeds and snapshots and run their tests, in DAG order'))
     .option('--store-failures', 'keep the failing rows of tests in tables')
     .action(async (f: GlobalFlags & RunFlags) => {
-      exitCode = await runCommand(f, 'build', ['model', 'test', 'unit_test', 'seed', 'snapshot']);
+      exitCode = await runCommand(f, 'build', resourceTypesOf(f, ['model', 'test', 'unit_test', 'seed', 'snapshot']));
     });
   if (wanted('seed')) common(program.command('seed').description('load the CSV files of the seed paths into tables'))
     .option('--threads <n>', 'how many seeds load at once', (v) => parseInt(v, 10))
@@ -218,12 +218,12 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
     .action(async (f: GlobalFlags & RunFlags) => {
       exitCode = await runCommand(f, 'snapshot', ['snapshot']);
     });
-  if (wanted('test')) common(program.command('test').description('run the selected data tests'))
+  if (wanted('test')) withResourceTypes(common(program.command('test').description('run the selected data and unit tests')))
     .option('--threads <n>', 'how many tests run at once', (v) => parseInt(v, 10))
     .option('-x, --fail-fast', 'stop at the first failure')
     .option('--store-failures', 'keep the failing rows of tests in tables')
     .action(async (f: GlobalFlags & RunFlags) => {
-      exitCode = await runCommand(f, 'test', ['test', 'unit_test']);
+      exitCode = await runCommand(f, 'test', resourceTypesOf(f, ['test', 'unit_test']));
     });
 
   if (wanted('clone')) common(program.command('clone').description('make the selected models, seeds and snapshots views of the relations of the --state manifest\'s environment, where this target has none'))
@@ -304,6 +304,8 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
 
 interface RunFlags {
   threads?: number;
+  resourceType?: string[];
+  excludeResourceType?: string[];
   sample?: string;
   empty?: boolean;
   storeFailures?: boolean;
@@ -311,6 +313,33 @@ interface RunFlags {
   failFast?: boolean;
   eventTimeStart?: string;
   eventTimeEnd?: string;
+}
+
+/** dbt's resource types, as `--resource-type` and `--exclude-resource-type` take them. */
+const RESOURCE_TYPES = ['metric', 'semantic_model', 'saved_query', 'source', 'analysis', 'model', 'test', 'unit_test', 'exposure', 'snapshot', 'seed', 'default', 'all'];
+
+function withResourceTypes(cmd: Command): Command {
+  return cmd
+    .option('--resource-type <type...>', `only nodes of these types (${RESOURCE_TYPES.join(', ')}; or DBT_RESOURCE_TYPES)`)
+    .option('--exclude-resource-type <type...>', 'leave out nodes of these types (or DBT_EXCLUDE_RESOURCE_TYPES), e.g. unit_test');
+}
+
+/**
+ * The resource types a command builds, as dbt works them out: those of `--resource-type`
+ * (`all` and `default`: every type the command builds) among the command's, less those of
+ * `--exclude-resource-type`.
+ */
+function resourceTypesOf(f: RunFlags, built: string[]): string[] {
+  const list = (given: string[] | undefined, env: string, flag: string) => {
+    const names = (given ?? envValue(env)?.split(/[\s,]+/) ?? []).map((x) => x.trim().toLowerCase()).filter(Boolean);
+    const bad = names.find((x) => !RESOURCE_TYPES.includes(x));
+    if (bad) throw new StrataError('usage', `${flag} '${bad}' is not a resource type`, { hint: `use ${RESOURCE_TYPES.join(', ')}` });
+    return names;
+  };
+  const include = list(f.resourceType, 'RESOURCE_TYPES', '--resource-type');
+  const exclude = new Set(list(f.excludeResourceType, 'EXCLUDE_RESOURCE_TYPES', '--exclude-resource-type'));
+  const wanted = include.length === 0 || include.includes('all') || include.includes('default') ? built : built.filter((t) => include.includes(t));
+  return wanted.filter((t) => !exclude.has(t));
 }
 
 async function runCommand(f: GlobalFlags & RunFlags, which: string, resourceTypes: string[] = ['model']): Promise<number> {
