@@ -18,7 +18,7 @@ import type { RelationCache } from './relation-cache.js';
 export type { Relation } from './relation.js';
 
 /** The kind of a relation, as dbt names them. */
-export type RelationType = 'table' | 'view' | 'cte' | 'external';
+export type RelationType = 'table' | 'view' | 'materialized_view' | 'cte' | 'external';
 
 /** The parts of a relation's name. `database` is the catalog (DuckDB) or database (PostgreSQL). */
 export interface RelationParts {
@@ -222,7 +222,12 @@ export interface DialectCapabilities {
    * contracts check their foreign keys with a query instead.
    */
   foreignKeys: boolean;
+  /** `CREATE MATERIALIZED VIEW` and `REFRESH MATERIALIZED VIEW` (PostgreSQL; not DuckDB). */
+  materializedViews: boolean;
 }
+
+/** The kinds of relation the engine stores under a name (and drops and renames by kind). */
+export type StoredRelationType = 'table' | 'view' | 'materialized_view';
 
 /** What {@link Dialect.merge} needs. Column names are raw; the dialect quotes them. */
 export interface MergeSpec {
@@ -281,7 +286,7 @@ export interface Dialect {
   stagingRelation(target: Relation, suffix: string): Relation;
   /** Create the staging relation from a query (verbatim). */
   createStagingTable(staging: Relation, sql: string): string;
-  dropRelation(relation: Relation, type: 'table' | 'view'): string;
+  dropRelation(relation: Relation, type: StoredRelationType): string;
   renameRelation(from: Relation, toIdentifier: string): string;
   truncate(relation: Relation): string;
   addColumn(relation: Relation, column: string, type: string): string;

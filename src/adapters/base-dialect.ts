@@ -2,8 +2,11 @@
  * ANSI-leaning SQL that most engines accept. An engine's dialect extends this class and
  * overrides only what differs (SQLMesh's engine-adapter idea).
  */
-import type { Dialect, DialectCapabilities, MergeSpec, TypeNames } from './adapter.js';
+import type { Dialect, DialectCapabilities, MergeSpec, StoredRelationType, TypeNames } from './adapter.js';
 import { Relation } from './relation.js';
+
+/** The keyword of each kind of stored relation in DROP and ALTER. */
+const KIND_SQL: Record<StoredRelationType, string> = { table: 'TABLE', view: 'VIEW', materialized_view: 'MATERIALIZED VIEW' };
 
 /** The shared implementation of {@link Dialect}. */
 export abstract class BaseDialect implements Dialect {
@@ -73,11 +76,11 @@ export abstract class BaseDialect implements Dialect {
     return base.slice(0, Math.max(1, this.maxIdentifierLength - tail.length)) + tail;
   }
 
-  dropRelation(relation: Relation, type: 'table' | 'view'): string {
-    return `DROP ${type === 'view' ? 'VIEW' : 'TABLE'} IF EXISTS ${relation.render()} CASCADE`;
+  dropRelation(relation: Relation, type: StoredRelationType): string {
+    return `DROP ${KIND_SQL[type]} IF EXISTS ${relation.render()} CASCADE`;
   }
   renameRelation(from: Relation, toIdentifier: string): string {
-    const kind = from.type === 'view' ? 'VIEW' : 'TABLE';
+    const kind = KIND_SQL[from.type === 'view' || from.type === 'materialized_view' ? from.type : 'table'];
     return `ALTER ${kind} ${from.render()} RENAME TO ${this.quote(toIdentifier)}`;
   }
   truncate(relation: Relation): string {
@@ -99,8 +102,9 @@ export abstract class BaseDialect implements Dialect {
    */
   swapStatements(staged: Relation, target: Relation, existing: Relation | undefined, backupIdentifier: string): string[] {
     const out: string[] = [];
-    if (existing?.type === 'view') {
-      out.push(this.dropRelation(existing, 'view'));
+    if (existing?.type === 'view' || existing?.type === 'materialized_view') {
+      // a view holds no data of its own, and a materialized view's is derived: dropped first
+      out.push(this.dropRelation(existing, existing.type));
       out.push(this.renameRelation(staged, target.identifier));
     } else if (existing) {
       const table = existing.withType('table');

@@ -19,13 +19,18 @@ import type {
   Introspector,
   QueryResult,
   RelationParts,
+  RelationType,
   SchemaRef,
   Session,
+  StoredRelationType,
   TargetConfig,
 } from './adapter.js';
 import { Pool } from './pool.js';
 import { Relation } from './relation.js';
 import { RelationCache } from './relation-cache.js';
+
+/** Whether a relation type is one the engine stores under a name (and drops and renames by kind). */
+const isStored = (t: RelationType | undefined): t is StoredRelationType => t === 'table' || t === 'view' || t === 'materialized_view';
 
 /** Opens the engine's driver and wraps it in a {@link PooledAdapter}. */
 export async function openPooledAdapter(engine: Engine, target: TargetConfig, opts: AdapterOptions): Promise<PooledAdapter> {
@@ -204,9 +209,9 @@ class PooledSession implements Session {
 
   async dropRelation(relation: Relation): Promise<void> {
     let type = relation.type;
-    if (type !== 'table' && type !== 'view') {
+    if (!isStored(type)) {
       type = (await this.getRelation(relation.database, relation.schema, relation.identifier))?.type;
-      if (type !== 'table' && type !== 'view') return;
+      if (!isStored(type)) return;
     }
     await this.execute(this.dialect.dropRelation(relation, type), { fetch: false });
     this.adapter.cache.remove(relation.database ?? this.adapter.database, relation.schema, relation.identifier);
@@ -214,14 +219,14 @@ class PooledSession implements Session {
 
   async renameRelation(from: Relation, toIdentifier: string): Promise<void> {
     let rel = from;
-    if (rel.type !== 'table' && rel.type !== 'view') {
+    if (!isStored(rel.type)) {
       const found = await this.getRelation(from.database, from.schema, from.identifier);
       if (found) rel = from.withType(found.type);
     }
     await this.execute(this.dialect.renameRelation(rel, toIdentifier), { fetch: false });
     const db = from.database ?? this.adapter.database;
     this.adapter.cache.remove(db, from.schema, from.identifier);
-    if (rel.type === 'table' || rel.type === 'view') this.adapter.cache.set(rel.withIdentifier(toIdentifier).incorporate({ path: { database: db } }));
+    if (isStored(rel.type)) this.adapter.cache.set(rel.withIdentifier(toIdentifier).incorporate({ path: { database: db } }));
     else this.adapter.cache.invalidate(db, from.schema);
   }
 

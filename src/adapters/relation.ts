@@ -56,6 +56,9 @@ export class Relation implements RelationParts {
   get is_view(): boolean {
     return this.type === 'view';
   }
+  get is_materialized_view(): boolean {
+    return this.type === 'materialized_view';
+  }
   get is_cte(): boolean {
     return this.type === 'cte';
   }

@@ -10,6 +10,7 @@ import { buildEphemeral } from './ephemeral.js';
 import { buildIncremental } from './incremental.js';
 import { buildTable } from './table.js';
 import { buildView } from './view.js';
+import { buildMaterializedView } from './materialized-view.js';
 import { forgetTargetSchema, usedCachedLookup } from './target.js';
 
 /** A materialization: builds one node. */
@@ -20,6 +21,7 @@ const registry = new Map<string, Materialization>([
   ['table', buildTable],
   ['incremental', buildIncremental],
   ['ephemeral', buildEphemeral],
+  ['materialized_view', buildMaterializedView],
 ]);
 
 /** Add or replace a materialization under `kind`. */

@@ -31,7 +31,7 @@ export function usedCachedLookup(ctx: MaterializationContext): boolean {
 }
 
 /** Record in the cache that the target now exists as `type`. */
-export function recordBuilt(ctx: MaterializationContext, type: 'table' | 'view'): void {
+export function recordBuilt(ctx: MaterializationContext, type: 'table' | 'view' | 'materialized_view'): void {
   const r = ctx.node.relation;
   ctx.adapter.cache.set(r.incorporate({ path: { database: r.database ?? ctx.adapter.database }, type }));
 }

@@ -106,7 +106,8 @@ export class Compiler {
   /** The relation a node builds (`this`). */
   relationOf(node: ManifestNode): Relation {
     if (node.config.materialized === 'ephemeral') return relation({ identifier: `__dbt__cte__${node.name}`, type: 'cte' });
-    return relation({ database: node.database, schema: node.schema, identifier: node.alias, type: node.config.materialized === 'view' ? 'view' : 'table' });
+    const m = node.config.materialized;
+    return relation({ database: node.database, schema: node.schema, identifier: node.alias, type: m === 'view' || m === 'materialized_view' ? m : 'table' });
   }
 
   /**

@@ -32,7 +32,7 @@ const CONTRACT_FAMILIES: Record<string, string> = {
 };
 
 export class PostgresDialect extends BaseDialect {
-  readonly capabilities: DialectCapabilities = { transactionalDdl: true, merge: true, tempTables: true, foreignKeys: true };
+  readonly capabilities: DialectCapabilities = { transactionalDdl: true, merge: true, tempTables: true, foreignKeys: true, materializedViews: true };
 
   override contractType(type: string): string {
     return CONTRACT_FAMILIES[type] ?? type.toUpperCase();

@@ -3,7 +3,7 @@
  * more exact than `information_schema`, which hides relations the user cannot read).
  * Names are compared exactly, as the server compares quoted names; the schema
  * `pg_temp` means the session's own temporary schema. Tables include partitioned and
- * foreign tables; views include materialized views. A relation in another database
+ * foreign tables; materialized views are their own kind. A relation in another database
  * cannot be seen from a PostgreSQL session, so `database` is taken to be the current one.
  */
 import pg from 'pg';
@@ -13,7 +13,7 @@ import { POSTGRES_TEMP_SCHEMA, type PostgresDialect } from './postgres-dialect.j
 import { attachColumns, columnFromRow } from '../catalog-rows.js';
 
 const KINDS = `('r', 'p', 'f', 'v', 'm')`;
-const kindOf = (k: unknown): 'table' | 'view' => (k === 'v' || k === 'm' ? 'view' : 'table');
+const kindOf = (k: unknown): 'table' | 'view' | 'materialized_view' => (k === 'v' ? 'view' : k === 'm' ? 'materialized_view' : 'table');
 
 /** Reads PostgreSQL's catalog. */
 export class PostgresIntrospector implements Introspector {
@@ -80,7 +80,7 @@ export class PostgresIntrospector implements Introspector {
     );
     const out: CatalogTable[] = [];
     for (const r of rels.rows) {
-      const t: CatalogTable = { database: db, schema: String(r[0]), name: String(r[1]), type: kindOf(r[2]), columns: [] };
+      const t: CatalogTable = { database: db, schema: String(r[0]), name: String(r[1]), type: kindOf(r[2]) === 'table' ? 'table' : 'view', columns: [] };
       if (r[3] !== null && r[3] !== undefined) t.comment = String(r[3]);
       // reltuples is an estimate, and -1 for a table never vacuumed or analyzed.
       if (t.type === 'table' && typeof r[4] === 'number' && r[4] >= 0) {
