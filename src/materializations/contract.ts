@@ -205,8 +205,9 @@ export async function assertForeignKeys(ctx: MaterializationContext, log: Statem
   for (const c of contract.columns) for (const k of c.constraints) render.column(c.name, k);
   for (const c of contract.constraints) render.model(c);
   for (const key of render.checked) {
-    const present = key.columns.map((c) => `c.${c} is not null`).join(' and ');
-    const matches = key.columns.map((c, i) => `p.${key.toColumns[i] ?? c} = c.${c}`).join(' and ');
+    const q = (c: string) => dialect.quote(c);
+    const present = key.columns.map((c) => `c.${q(c)} is not null`).join(' and ');
+    const matches = key.columns.map((c, i) => `p.${q(key.toColumns[i] ?? c)} = c.${q(c)}`).join(' and ');
     const r = await log.query(`select count(*) as n from ${rows.render()} as c where ${present} and not exists (select 1 from ${key.to} as p where ${matches})`);
     const broken = Number(r.rows[0]?.[0] ?? 0);
     if (broken > 0) {

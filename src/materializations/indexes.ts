@@ -39,12 +39,11 @@ export function indexSpecs(ctx: MaterializationContext): IndexSpec[] {
 }
 
 /**
- * The statements creating the model's indexes on `relation` (the staged table of build
- * `buildId`): none when the engine has no indexes. Names are a hash of the index and the
+ * The statements creating the model's indexes (or `specs`) on `relation` (the staged table
+ * of build `buildId`): none when the engine has no indexes. Names are a hash of the index and the
  * build, so they never collide with those of the table being replaced.
  */
-export function indexStatements(ctx: MaterializationContext, relation: Relation, buildId: string): string[] {
-  const specs = indexSpecs(ctx);
+export function indexStatements(ctx: MaterializationContext, relation: Relation, buildId: string, specs: IndexSpec[] = indexSpecs(ctx)): string[] {
   const dialect = ctx.adapter.dialect;
   if (!specs.length || !dialect.createIndex) return [];
   return specs.map((spec) => {

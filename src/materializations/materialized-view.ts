@@ -51,7 +51,7 @@ export async function buildMaterializedView(ctx: MaterializationContext): Promis
       await log.transaction(async () => {
         await log.hooks(ctx.hooks.pre);
         for (const i of stale) await log.run(`DROP INDEX IF EXISTS ${dialect.quote(target.schema)}.${dialect.quote(i.name)}`);
-        for (const s of indexStatements({ ...ctx, node: { ...ctx.node, config: { ...ctx.node.config, indexes: missing } } }, target, id)) await log.run(s);
+        for (const s of indexStatements(ctx, target, id, missing)) await log.run(s);
         await log.run(`REFRESH MATERIALIZED VIEW ${target.render()}`);
         await log.hooks(ctx.hooks.post);
       });
