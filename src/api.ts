@@ -22,7 +22,7 @@ import type { TimeWindow } from './runner/sample.js';
 import { incrementalBuild } from './runner/is-incremental.js';
 import { openAdapter, runNodes, type RunResults } from './runner/run.js';
 import { checkFreshness, type FreshnessResult } from './runner/freshness.js';
-import { countNodes, parse, parseVars, reporterFor, type CommonOptions } from './parse/parse-api.js';
+import { countNodes, parse, parseVars, reporterFor, warnIsError, type CommonOptions } from './parse/parse-api.js';
 
 export { parse, parseVars, reporterFor, countNodes, type CommonOptions } from './parse/parse-api.js';
 export { parseCommand, type ParseCommandResult } from './parse/parse-command.js';
@@ -143,7 +143,11 @@ export async function run(o: CommonOptions & RunCommandOptions = {}): Promise<Ru
   reporter.info(`Found ${counts}`);
   const threads = o.threads ?? parsed.project.profile?.threads ?? 4;
   reporter.info(`Concurrency: ${threads} threads (target='${String(parsed.target.name)}')`);
-  if (selected.size === 0) reporter.warn(`Nothing to do: the selection matched no ${kinds.join(', ')} nodes.`);
+  if (selected.size === 0) {
+    const nothing = `Nothing to do: the selection matched no ${kinds.join(', ')} nodes`;
+    if (warnIsError(o, 'NoNodesForSelectionCriteria')) throw new StrataError('warn-error', `${nothing} (a warning, made an error by --warn-error)`, { hint: 'Check --select and --exclude, or run without --warn-error.' });
+    reporter.warn(`${nothing}.`);
+  }
   // clone reads its state manifest whether or not --defer is given
   const deferral = which === 'clone' ? readDeferral({ ...o, defer: true }, parsed.manifest.nodes, 'clone') : readDeferral(o, parsed.manifest.nodes);
   // the invocation as run_results.json records it (dbt's names), which `retry` repeats
@@ -167,7 +171,8 @@ export async function run(o: CommonOptions & RunCommandOptions = {}): Promise<Ru
     exclude: o.exclude ?? [],
     selector: o.selector ?? null,
   };
-  return runNodes({ parsed, selected, deferral, sample: o.sample, reporter, threads, fullRefresh: o.fullRefresh, failFast: o.failFast, eventTimeStart: o.eventTimeStart, eventTimeEnd: o.eventTimeEnd, which, flags, resourceTypes: kinds, storeFailures: o.storeFailures, args });
+  const warnError = warnIsError(o, 'LogTestResult');
+  return runNodes({ parsed, selected, deferral, sample: o.sample, reporter, threads, fullRefresh: o.fullRefresh, failFast: o.failFast, eventTimeStart: o.eventTimeStart, eventTimeEnd: o.eventTimeEnd, which, flags, resourceTypes: kinds, storeFailures: o.storeFailures, warnError, args });
 }
 
 /** The commands `retry` repeats, with the resource types each builds. */

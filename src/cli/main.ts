@@ -25,6 +25,8 @@ interface GlobalFlags {
   defer?: boolean;
   deferState?: string;
   favorState?: boolean;
+  warnError?: boolean;
+  warnErrorOptions?: string;
   indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   logFormat?: LogFormat;
   color?: boolean;
@@ -39,7 +41,9 @@ function common(cmd: Command, selection = true): Command {
     .option('--vars <yaml>', 'variables as YAML or JSON, e.g. \'{"key": "value"}\'')
     .addOption(new Option('--log-format <format>', 'text or json').choices(['text', 'json', 'default']).default('text'))
     .option('--no-color', 'no colour in the output')
-    .option('--no-partial-parse', 'ignore the parse cache');
+    .option('--no-partial-parse', 'ignore the parse cache')
+    .option('--warn-error', 'treat warnings as errors: a test that would warn fails (or DBT_WARN_ERROR)')
+    .option('--warn-error-options <yaml>', 'which warnings are errors, by dbt\'s event names: \'{"error": ["LogTestResult"]}\', \'{"error": "all", "warn": [...]}\' (or DBT_WARN_ERROR_OPTIONS)');
   if (selection) {
     cmd
       .option('-s, --select <spec...>', 'select nodes (dbt selection syntax)')
@@ -76,6 +80,8 @@ function options(f: GlobalFlags, reporter: Reporter): Api.CommonOptions {
     defer: f.defer ?? envFlag('DEFER'),
     deferState: f.deferState ?? envValue('DEFER_STATE'),
     favorState: f.favorState ?? envFlag('FAVOR_STATE'),
+    warnError: f.warnError ?? envFlag('WARN_ERROR'),
+    warnErrorOptions: f.warnErrorOptions ?? envValue('WARN_ERROR_OPTIONS'),
     indirectSelection: f.indirectSelection,
     logFormat: f.logFormat === 'json' ? 'json' : 'text',
     color: f.color,

@@ -18,6 +18,8 @@ export interface TestRunContext {
   failuresRelation?: Relation;
   /** `--store-failures` on the command line. */
   storeFailures?: boolean;
+  /** `--warn-error` (or its options naming test results): a test that would warn fails instead. */
+  warnError?: boolean;
   signal?: AbortSignal;
 }
 
@@ -77,10 +79,12 @@ export async function runTest(ctx: TestRunContext): Promise<TestRunResult> {
       const failures = Number(row[0] ?? 0);
       const shouldWarn = Boolean(row[1]);
       const shouldError = Boolean(row[2]);
+      // dbt's rule: an error under severity error; else a warning, which --warn-error makes a failure
       let status: TestRunResult['status'] = 'pass';
-      if (severity === 'ERROR' && shouldError) status = 'fail';
-      else if (shouldWarn) status = 'warn';
-      const message = status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? 'fail' : 'warn'} if ${status === 'fail' ? errorIf : warnIf}`;
+      let condition = '';
+      if (severity === 'ERROR' && shouldError) [status, condition] = ['fail', errorIf];
+      else if (shouldWarn) [status, condition] = [ctx.warnError ? 'fail' : 'warn', warnIf];
+      const message = status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? 'fail' : 'warn'} if ${condition}`;
       return { status, failures, message, executedSql: executed, storedIn };
     } finally {
       ctx.signal?.removeEventListener('abort', abort);

@@ -33,6 +33,10 @@ export interface CommonOptions {
   deferState?: string;
   /** `--favor-state`: with `defer`, every unselected node is read from the other environment. */
   favorState?: boolean;
+  /** `--warn-error`: warnings are errors (a test that would warn fails; a selection of nothing fails). */
+  warnError?: boolean;
+  /** `--warn-error-options`: which warnings are errors, by dbt's event names (`error: all` or a list, less `warn:`). */
+  warnErrorOptions?: Record<string, unknown> | string;
   /** `--indirect-selection`: how tests follow the nodes they test. */
   indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   logFormat?: LogFormat;
@@ -40,6 +44,32 @@ export interface CommonOptions {
   reporter?: Reporter;
   /** Use the parse cache (default true). */
   partialParse?: boolean;
+}
+
+/**
+ * Whether the warning dbt names `event` (`LogTestResult`: a test that would warn;
+ * `NoNodesForSelectionCriteria`: a selection of nothing) is an error: `--warn-error` makes every
+ * warning one; `--warn-error-options` names them (`error: all`, or a list, less `warn:`; dbt's
+ * older `include`/`exclude` too).
+ */
+export function warnIsError(o: Pick<CommonOptions, 'warnError' | 'warnErrorOptions'>, event: string): boolean {
+  if (o.warnError) return true;
+  if (o.warnErrorOptions === undefined) return false;
+  let v: unknown = o.warnErrorOptions;
+  if (typeof v === 'string') {
+    try {
+      v = parseYaml(v);
+    } catch (e) {
+      throw new StrataError('usage', `--warn-error-options is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`, { hint: `for example --warn-error-options '{"error": "all", "warn": ["NoNodesForSelectionCriteria"]}'` });
+    }
+  }
+  if (v === null || v === undefined) return false;
+  if (typeof v !== 'object' || Array.isArray(v)) throw new StrataError('usage', '--warn-error-options must be a mapping with `error` and `warn` lists', { hint: `for example --warn-error-options '{"error": ["LogTestResult"]}'` });
+  const m = v as Record<string, unknown>;
+  const names = (x: unknown) => (x === 'all' || x === '*' ? ['all'] : Array.isArray(x) ? x.map(String) : x === undefined || x === null ? [] : [String(x)]);
+  const error = names(m.error ?? m.include);
+  const warn = names(m.warn ?? m.exclude);
+  return (error.includes('all') || error.includes(event)) && !warn.includes(event);
 }
 
 /** `--vars` as an object: YAML or JSON text is parsed, and must be a mapping. */

@@ -62,8 +62,8 @@ export interface RenderOptions {
 }
 
 /** dbt's `flags` as templates see them while a command (`WHICH`: run, build, compile…) runs. */
-export function contextFlags(which: string, o: { fullRefresh?: boolean; failFast?: boolean; storeFailures?: boolean; empty?: boolean } = {}): Record<string, unknown> {
-  return { WHICH: which, FULL_REFRESH: Boolean(o.fullRefresh), FAIL_FAST: Boolean(o.failFast), STORE_FAILURES: Boolean(o.storeFailures), WARN_ERROR: false, EMPTY: Boolean(o.empty) };
+export function contextFlags(which: string, o: { fullRefresh?: boolean; failFast?: boolean; storeFailures?: boolean; empty?: boolean; warnError?: boolean } = {}): Record<string, unknown> {
+  return { WHICH: which, FULL_REFRESH: Boolean(o.fullRefresh), FAIL_FAST: Boolean(o.failFast), STORE_FAILURES: Boolean(o.storeFailures), WARN_ERROR: Boolean(o.warnError), EMPTY: Boolean(o.empty) };
 }
 
 /** Everything compile needs that lasts for the whole invocation. */

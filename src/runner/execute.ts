@@ -29,6 +29,8 @@ export interface ExecutionEnv {
   db: DatabaseServices;
   fullRefresh: boolean;
   storeFailures: boolean;
+  /** `--warn-error` for test results: a test that would warn fails. */
+  warnError?: boolean;
   eventTimeStart?: Date;
   eventTimeEnd?: Date;
   signal: AbortSignal;
@@ -163,6 +165,7 @@ const test: Executor = async (node, env) => {
     sql,
     failuresRelation: toAdapterRelation(env.adapter, env.compiler.relationOf(node)).withType('table'),
     storeFailures: env.storeFailures,
+    warnError: env.warnError,
     signal: env.signal,
   });
   return {

@@ -41,6 +41,8 @@ export interface RunOptions {
   resourceTypes?: string[];
   /** `--store-failures`. */
   storeFailures?: boolean;
+  /** `--warn-error` for test results. */
+  warnError?: boolean;
   /** An already-open adapter; otherwise one is opened from the profile and closed at the end. */
   adapter?: Adapter;
   args?: Record<string, unknown>;
@@ -273,6 +275,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
         db,
         fullRefresh: Boolean(o.fullRefresh),
         storeFailures: Boolean(o.storeFailures),
+        warnError: o.warnError,
         eventTimeStart: o.eventTimeStart,
         eventTimeEnd: o.eventTimeEnd,
         signal: abort.signal,

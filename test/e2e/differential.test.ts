@@ -109,6 +109,18 @@ const CASES: Case[] = [
     commands: [['build']],
   },
   {
+    // --warn-error: a test that would warn fails (and a selection of nothing is an error)
+    name: 'warn-error',
+    dir: join(FIXTURES, 'run', 'testcfg'),
+    dbVar: 'TESTCFG_DB',
+    commands: [
+      { cmd: ['build', '--warn-error'], exit: 1 },
+      { cmd: ['test', '--warn-error-options', '{"error": ["LogTestResult"]}'], exit: 1 },
+      ['test', '--warn-error-options', '{"error": "all", "warn": ["LogTestResult"]}'],
+      { cmd: ['run', '-s', 'no_such_model', '--warn-error'], exit: 2 },
+    ],
+  },
+  {
     // incremental strategies across runs: new rows, a late row for a day already built, a new column
     name: 'inc',
     dir: join(FIXTURES, 'run', 'inc'),
