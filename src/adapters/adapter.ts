@@ -224,6 +224,8 @@ export interface DialectCapabilities {
   foreignKeys: boolean;
   /** `CREATE MATERIALIZED VIEW` and `REFRESH MATERIALIZED VIEW` (PostgreSQL; not DuckDB). */
   materializedViews: boolean;
+  /** `GRANT` and `REVOKE` on relations, with {@link Dialect.showGrantsSql} (PostgreSQL; not DuckDB). */
+  grants: boolean;
 }
 
 /** The kinds of relation the engine stores under a name (and drops and renames by kind). */
@@ -313,6 +315,8 @@ export interface Dialect {
    * `indexes` config; absent on engines where that config is ignored.
    */
   createIndex?(relation: Relation, name: string, index: { columns: string[]; unique: boolean; type?: string }): string;
+  /** A query of the privileges granted on `relation` to others: rows of (grantee, privilege). Only with `capabilities.grants`. */
+  showGrantsSql?(relation: Relation): string;
 }
 
 /** A catalog reader for one engine, running its queries on a session. */

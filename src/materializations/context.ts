@@ -27,6 +27,8 @@ export interface MaterializationNode {
   compiledPath?: string;
   /** The model's enforced contract (`contract: {enforced: true}`), if it has one. */
   contract?: Contract;
+  /** Its description and its YAML columns', for `persist_docs`. */
+  docs?: { description: string; columns: { name: string; description: string; quote: boolean }[] };
 }
 
 /** Everything a materialization needs. */
@@ -48,6 +50,8 @@ export interface MaterializationContext {
   /** The run's start time (microbatch windows are computed from it); default the current time. */
   now?: Date;
   signal?: AbortSignal;
+  /** Tell the user something that does not stop the build (shown as a warning). */
+  warn?: (message: string) => void;
 }
 
 /** What a build did. */

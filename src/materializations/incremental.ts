@@ -18,6 +18,7 @@ import { fillTable, replaceWithTable } from './table.js';
 import { assertContract, assertForeignKeys } from './contract.js';
 import { lookupTargetAlone } from './target.js';
 import { strategyStatements } from './incremental-strategies.js';
+import { applyRelationConfig } from './relation-config.js';
 import { buildId } from './temp-names.js';
 
 /** Build an incremental model. */
@@ -67,6 +68,7 @@ export async function buildIncremental(ctx: MaterializationContext): Promise<Mat
       }
       await log.run(dialect.dropRelation(staged, 'table'));
       await log.hooks(ctx.hooks.post);
+      await applyRelationConfig(ctx, log, target, true);
     });
     const verb = strategy === 'merge' && uniqueKey.length && dialect.capabilities.merge ? 'MERGE' : 'INSERT';
     return { status: 'success', message: `${verb} ${rows}`, rowsAffected: rows, executedSql: log.statements };

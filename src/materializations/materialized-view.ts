@@ -11,7 +11,7 @@
  *   dbt's `apply` changes only the indexes on that run; Strata refreshes the data as well, so
  *   a run always leaves the view current.
  *
- * Pre- and post-hooks run inside the transaction.
+ * Pre- and post-hooks, then `grants` and `persist_docs`, run inside the transaction.
  */
 import type { Relation } from '../adapters/relation.js';
 import type { MaterializationContext, MaterializationResult } from './context.js';
@@ -20,6 +20,7 @@ import { configError, isFullRefresh } from './node-config.js';
 import { StatementLog, trimModelSql } from './statement-log.js';
 import { lookupTarget, recordBuilt } from './target.js';
 import { buildId } from './temp-names.js';
+import { applyRelationConfig } from './relation-config.js';
 
 const key = (i: IndexSpec) => JSON.stringify([i.columns.map((c) => c.toLowerCase()), i.unique, (i.type ?? 'btree').toLowerCase()]);
 
@@ -54,6 +55,7 @@ export async function buildMaterializedView(ctx: MaterializationContext): Promis
         for (const s of indexStatements(ctx, target, id, missing)) await log.run(s);
         await log.run(`REFRESH MATERIALIZED VIEW ${target.render()}`);
         await log.hooks(ctx.hooks.post);
+        await applyRelationConfig(ctx, log, target, true);
       });
       return { status: 'success', message: 'REFRESH MATERIALIZED VIEW', executedSql: log.statements };
     }
@@ -65,6 +67,7 @@ export async function buildMaterializedView(ctx: MaterializationContext): Promis
       for (const s of indexStatements(ctx, staged, id)) await log.run(s);
       if (existing) for (const s of dialect.swapStatements(staged, target, existing, dialect.tempIdentifier(target.identifier, `${id}_old`))) await log.run(s);
       await log.hooks(ctx.hooks.post);
+      await applyRelationConfig(ctx, log, target, false);
     });
     recordBuilt(ctx, 'materialized_view');
     return { status: 'success', message: 'CREATE MATERIALIZED VIEW', executedSql: log.statements };

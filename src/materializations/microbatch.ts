@@ -18,6 +18,7 @@ import { incrementalPredicates, microbatchConfig, modelConfigError, onSchemaChan
 import { applySchemaChange } from './schema-change.js';
 import { StatementLog, trimModelSql } from './statement-log.js';
 import { replaceWithTable } from './table.js';
+import { applyRelationConfig } from './relation-config.js';
 import { buildId } from './temp-names.js';
 
 /** Build a microbatch model; `existing` and `incremental` as the incremental materialization found them. */
@@ -84,7 +85,10 @@ export async function buildMicrobatch(ctx: MaterializationContext, existing: Rel
         const where = [dialect.timeWindow(dialect.quote(cfg.eventTime), w.start, w.end), ...predicates];
         rows += (await log.run(dialect.insertFrom(target, staged, columns, where))).rowsAffected ?? 0;
         await log.run(dialect.dropRelation(staged, 'table'));
-        if (i === windows.length - 1) await log.hooks(ctx.hooks.post);
+        if (i === windows.length - 1) {
+          await log.hooks(ctx.hooks.post);
+          await applyRelationConfig(ctx, log, target, true);
+        }
       });
     }
     return { status: 'success', message: `INSERT ${rows}`, rowsAffected: rows, executedSql: log.statements, batches: windows };

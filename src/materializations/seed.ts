@@ -10,7 +10,9 @@
 import type { Adapter, Session } from '../adapters/adapter.js';
 import type { Relation } from '../adapters/relation.js';
 import { StrataError } from '../errors.js';
-import type { MaterializationResult } from './context.js';
+import type { MaterializationNode, MaterializationResult } from './context.js';
+import { applyRelationConfig } from './relation-config.js';
+import { StatementLog } from './statement-log.js';
 import { ensureSchema } from './ensure-schema.js';
 import { checkCsv, fieldColumns } from './seed-csv.js';
 import { inferSeedTypes } from './seed-types.js';
@@ -18,13 +20,21 @@ import { readFileSync } from 'node:fs';
 
 export interface SeedContext {
   adapter: Adapter;
-  node: { uniqueId: string; name: string; relation: Relation; config: Record<string, unknown> };
+  node: { uniqueId: string; name: string; relation: Relation; config: Record<string, unknown>; docs?: MaterializationNode['docs'] };
   /** Absolute path of the CSV file. */
   csvPath: string;
   /** How to name the file in messages (relative to the project). */
   displayPath: string;
   fullRefresh: boolean;
   signal?: AbortSignal;
+  warn?: (message: string) => void;
+}
+
+/** `grants` and `persist_docs` on the loaded table, in the load's transaction; its statements are added to `executed`. */
+async function applySeedConfig(ctx: SeedContext, s: Session, target: Relation, kept: boolean, executed: string[]): Promise<void> {
+  const log = new StatementLog(s, ctx.signal);
+  await applyRelationConfig(ctx, log, target.withType('table'), kept);
+  executed.push(...log.statements);
 }
 
 function literal(s: string): string {
@@ -96,6 +106,7 @@ export async function loadSeed(ctx: SeedContext): Promise<MaterializationResult>
       await s.begin();
       try {
         for (const q of d.swapStatements(staged, target, existing, d.tempIdentifier(target.identifier, `${id}_old`))) await run(s, q);
+        await applySeedConfig(ctx, s, target, false, executed);
         await s.commit();
       } catch (e) {
         await s.rollback();
@@ -120,6 +131,7 @@ export async function loadSeed(ctx: SeedContext): Promise<MaterializationResult>
     try {
       await run(s, d.truncate(target));
       await run(s, `insert into ${target.render()} (${names.map((n) => d.quote(n)).join(', ')})\nselect ${names.map((n) => d.quote(n)).join(', ')} from (${select}) as seed_rows`);
+      await applySeedConfig(ctx, s, target, true, executed);
       await s.commit();
     } catch (e) {
       await s.rollback();
@@ -188,6 +200,7 @@ async function copySeed(ctx: SeedContext, header: string[], rows: number, delimi
         await run(`CREATE TABLE ${staged.render()} (${columns.map((c) => `${d.quote(c.name)} ${c.type}`).join(', ')})`);
         loaded = await copy(staged);
         for (const q of d.swapStatements(staged, target, existing, d.tempIdentifier(target.identifier, `${id}_old`))) await run(q);
+        await applySeedConfig(ctx, s, target, false, executed);
         await s.commit();
       } catch (e) {
         await s.rollback();
@@ -208,6 +221,7 @@ async function copySeed(ctx: SeedContext, header: string[], rows: number, delimi
       try {
         await run(d.truncate(target));
         loaded = await copy(target);
+        await applySeedConfig(ctx, s, target, true, executed);
         await s.commit();
       } catch (e) {
         await s.rollback();

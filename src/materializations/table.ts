@@ -17,6 +17,7 @@ import { lookupTarget, recordBuilt } from './target.js';
 import { buildId } from './temp-names.js';
 import { indexSpecs, indexStatements } from './indexes.js';
 import { assertContract, assertForeignKeys, contractTableStatements } from './contract.js';
+import { applyRelationConfig, hasRelationConfig } from './relation-config.js';
 
 /** Build a table. */
 export async function buildTable(ctx: MaterializationContext): Promise<MaterializationResult> {
@@ -27,7 +28,7 @@ export async function buildTable(ctx: MaterializationContext): Promise<Materiali
     const dialect = ctx.adapter.dialect;
     const noHooks = !ctx.hooks.pre.some((h) => h.trim()) && !ctx.hooks.post.some((h) => h.trim());
     await assertContract(ctx, log, sql);
-    if (!existing && noHooks && !ctx.node.contract && indexSpecs(ctx).length === 0 && dialect.capabilities.transactionalDdl) {
+    if (!existing && noHooks && !ctx.node.contract && indexSpecs(ctx).length === 0 && !hasRelationConfig(ctx) && dialect.capabilities.transactionalDdl) {
       // Nothing to replace: one CREATE TABLE AS is atomic by itself (it commits whole or not at all).
       const target = ctx.node.relation.withType('table');
       const r = await log.runModel(dialect.createTableAs(target, sql), sql, ctx.node.compiledPath);
@@ -73,6 +74,7 @@ export async function replaceWithTable(
     for (const s of indexStatements(ctx, staged, id)) await log.run(s);
     for (const s of dialect.swapStatements(staged, target, existing, backup)) await log.run(s);
     await log.hooks(ctx.hooks.post);
+    await applyRelationConfig(ctx, log, target, false);
     return n;
   });
   recordBuilt(ctx, 'table');

@@ -8,6 +8,7 @@ import type { MaterializationContext, MaterializationResult } from './context.js
 import { StatementLog, trimModelSql } from './statement-log.js';
 import { lookupTarget, recordBuilt } from './target.js';
 import { assertContract } from './contract.js';
+import { applyRelationConfig, hasRelationConfig } from './relation-config.js';
 
 /** Build a view. */
 export async function buildView(ctx: MaterializationContext): Promise<MaterializationResult> {
@@ -19,7 +20,7 @@ export async function buildView(ctx: MaterializationContext): Promise<Materializ
     const dialect = ctx.adapter.dialect;
     const noHooks = !ctx.hooks.pre.some((h) => h.trim()) && !ctx.hooks.post.some((h) => h.trim());
     await assertContract(ctx, log, sql);
-    if (noHooks && (!existing || existing.type === 'view')) {
+    if (noHooks && !hasRelationConfig(ctx) && (!existing || existing.type === 'view')) {
       // One statement, atomic by itself: no transaction round trips needed.
       await log.runModel(dialect.createViewAs(target, sql, existing !== undefined), sql, ctx.node.compiledPath);
       recordBuilt(ctx, 'view');
@@ -34,6 +35,7 @@ export async function buildView(ctx: MaterializationContext): Promise<Materializ
         await log.runModel(dialect.createViewAs(target, sql, existing !== undefined), sql, ctx.node.compiledPath);
       }
       await log.hooks(ctx.hooks.post);
+      await applyRelationConfig(ctx, log, target, false);
     });
     recordBuilt(ctx, 'view');
     return { status: 'success', message: 'CREATE VIEW', executedSql: log.statements };

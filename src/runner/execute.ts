@@ -34,6 +34,8 @@ export interface ExecutionEnv {
   eventTimeStart?: Date;
   eventTimeEnd?: Date;
   signal: AbortSignal;
+  /** Show a warning that does not stop the build. */
+  warn?: (message: string) => void;
   /** Called with the node's compiled SQL when it is rendered (written to target/compiled/). */
   compiled(sql: string): void;
 }
@@ -102,6 +104,7 @@ function materializationNode(node: ManifestNode, env: ExecutionEnv, config = nod
     relation: toAdapterRelation(env.adapter, env.compiler.relationOf(node)),
     config,
     compiledPath: join(env.parsed.project.targetPath, 'compiled', node.package_name, node.original_file_path),
+    docs: { description: node.description ?? '', columns: Object.values(node.columns ?? {}).map((c) => ({ name: c.name, description: c.description ?? '', quote: c.quote === true })) },
   };
 }
 
@@ -122,6 +125,7 @@ const model: Executor = async (node, env) => {
     eventTimeEnd: env.eventTimeEnd,
     now: env.parsed.runStartedAt,
     signal: env.signal,
+    warn: env.warn,
   });
   return { status: 'success', message: r.message, executedSql: r.executedSql, response: response(r.message, r.rowsAffected) };
 };
@@ -152,6 +156,7 @@ const clone: Executor = async (node, env) => {
     hooks,
     now: env.parsed.runStartedAt,
     signal: env.signal,
+    warn: env.warn,
   });
   return { status: 'success', message: r.message, executedSql: r.executedSql, response: response(r.message, r.rowsAffected) };
 };
@@ -193,6 +198,7 @@ const seed: Executor = async (node, env) => {
     displayPath: src.templateName,
     fullRefresh: env.fullRefresh || node.config.full_refresh === true,
     signal: env.signal,
+    warn: env.warn,
   });
   return { status: 'success', message: r.message, executedSql: r.executedSql, response: response(r.message, r.rowsAffected) };
 };

@@ -276,6 +276,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
         fullRefresh: Boolean(o.fullRefresh),
         storeFailures: Boolean(o.storeFailures),
         warnError: o.warnError,
+        warn: (message) => reporter.warn(message),
         eventTimeStart: o.eventTimeStart,
         eventTimeEnd: o.eventTimeEnd,
         signal: abort.signal,

@@ -42,6 +42,8 @@ interface Case {
   skip?: string[];
   /** Columns left out: they hold the time of the run by design. */
   volatile?: string[];
+  /** Compare the comments on relations and columns too (persist_docs). */
+  comments?: boolean;
 }
 
 const CASES: Case[] = [
@@ -119,6 +121,16 @@ const CASES: Case[] = [
       ['test', '--warn-error-options', '{"error": "all", "warn": ["LogTestResult"]}'],
       { cmd: ['run', '-s', 'no_such_model', '--warn-error'], exit: 2 },
     ],
+  },
+  {
+    // persist_docs: the descriptions of models, a view, an incremental model and a seed, and of
+    // their columns, become comments (grants: dbt-duckdb and Strata warn that DuckDB has none)
+    name: 'docs',
+    dir: join(FIXTURES, 'run', 'docsgrants'),
+    dbVar: 'DOCSGRANTS_DB',
+    raw: readFileSync(join(FIXTURES, 'run', 'docsgrants', 'raw.sql'), 'utf8'),
+    commands: [['build'], { sql: `insert into raw.orders values (3, 'eu', 40)` }, ['build']],
+    comments: true,
   },
   {
     // incremental strategies across runs: new rows, a late row for a day already built, a new column
@@ -269,6 +281,15 @@ for (const c of CASES) {
         }
       }
       results[engine] = await snapshotOf(db, c.skip ?? [], c.volatile ?? []);
+      if (c.comments) {
+        results[engine]!['comments'] = await withDb(db, async (q) =>
+          (await q(`select 'table', schema_name, table_name, comment from duckdb_tables() where database_name = current_database() and comment is not null
+            union all select 'view', schema_name, view_name, comment from duckdb_views() where not internal and database_name = current_database() and comment is not null
+            union all select 'column', schema_name, table_name || '.' || column_name, comment from duckdb_columns() where database_name = current_database() and comment is not null
+            order by all`)).map((r) => JSON.stringify(r)),
+        );
+        assert.ok(results[engine]!['comments']!.length > 0, `${engine} left comments`);
+      }
     }
     assert.deepEqual(Object.keys(results.strata!).sort(), Object.keys(results.dbt!).sort(), 'the same relations');
     for (const rel of Object.keys(results.dbt!)) assert.deepEqual(results.strata![rel], results.dbt![rel], `rows of ${rel}`);

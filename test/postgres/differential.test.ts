@@ -42,6 +42,8 @@ interface Case {
   constraints?: boolean;
   /** Compare the indexes too (their definitions, names left out). */
   indexes?: boolean;
+  /** Compare the comments on relations and columns, and the privileges granted on them, too. */
+  docsAndGrants?: boolean;
   skip?: string[];
 }
 
@@ -112,6 +114,20 @@ const CASES: Case[] = [
     ],
     schemas: ['main'],
     indexes: true,
+  },
+  {
+    // persist_docs and grants: comments on relations and columns; privileges granted on each build,
+    // and on an incremental run the ones the config no longer lists revoked
+    name: 'docsgrants',
+    fixture: join(FIXTURES, 'run', 'docsgrants'),
+    raw: readFileSync(join(FIXTURES, 'run', 'docsgrants', 'raw-pg.sql'), 'utf8'),
+    commands: [
+      ['build'],
+      { sql: `insert into raw.orders values (3, 'eu', 40)` },
+      ['build', '--vars', '{grantees: [strata_bi]}'],
+    ],
+    schemas: ['main'],
+    docsAndGrants: true,
   },
   {
     // --sample and microbatch: refs and sources with an event_time read as named subqueries, as PostgreSQL needs
@@ -210,6 +226,15 @@ describe('dbt-postgres and Strata build the same tables', { skip: SKIP_POSTGRES 
           const defs = await pgQuery(db, `select rel.relname, con.contype, pg_get_constraintdef(con.oid) from pg_constraint con join pg_class rel on rel.oid = con.conrelid join pg_namespace n on n.oid = rel.relnamespace where n.nspname in (${c.schemas.map((x) => `'${x}'`).join(', ')}) order by 1, 2, 3`);
           results[tool]!['constraints'] = defs.map((r) => JSON.stringify(r));
           assert.ok(defs.some((r) => r[1] === 'f'), `${tool} declared the foreign keys: ${JSON.stringify(defs)}`);
+        }
+        if (c.docsAndGrants) {
+          const inSchemas = `in (${c.schemas.map((x) => `'${x}'`).join(', ')})`;
+          const comments = await pgQuery(db, `select c.relname, pg_catalog.obj_description(c.oid, 'pg_class') from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname ${inSchemas} and pg_catalog.obj_description(c.oid, 'pg_class') is not null
+            union all select c.relname || '.' || a.attname, pg_catalog.col_description(a.attrelid, a.attnum) from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname ${inSchemas} and a.attnum > 0 and pg_catalog.col_description(a.attrelid, a.attnum) is not null order by 1, 2`);
+          const grants = await pgQuery(db, `select table_name, grantee, privilege_type from information_schema.role_table_grants where table_schema ${inSchemas} and grantee <> current_role order by 1, 2, 3`);
+          results[tool]!['comments'] = comments.map((r) => JSON.stringify(r));
+          results[tool]!['grants'] = grants.map((r) => JSON.stringify(r));
+          assert.ok(comments.length > 0 && grants.length > 0, `${tool} left comments and grants: ${JSON.stringify({ comments, grants })}`);
         }
         if (c.indexes) {
           const defs = await pgQuery(db, `select tablename, regexp_replace(indexdef, 'INDEX \\S+ ON', 'INDEX ON') from pg_indexes where schemaname in (${c.schemas.map((x) => `'${x}'`).join(', ')}) order by 1, 2`);

@@ -32,7 +32,7 @@ const CONTRACT_FAMILIES: Record<string, string> = {
 };
 
 export class PostgresDialect extends BaseDialect {
-  readonly capabilities: DialectCapabilities = { transactionalDdl: true, merge: true, tempTables: true, foreignKeys: true, materializedViews: true };
+  readonly capabilities: DialectCapabilities = { transactionalDdl: true, merge: true, tempTables: true, foreignKeys: true, materializedViews: true, grants: true };
 
   override contractType(type: string): string {
     return CONTRACT_FAMILIES[type] ?? type.toUpperCase();
@@ -163,6 +163,11 @@ $strata$`;
    */
   swapLock(): string {
     return `SELECT pg_advisory_xact_lock(${SWAP_LOCK_CLASS}, 0)`;
+  }
+
+  /** The privileges the current role granted others on `relation`: rows of (grantee, privilege), dbt-postgres's query. */
+  showGrantsSql(relation: Relation): string {
+    return `select grantee, privilege_type from information_schema.role_table_grants where grantor = current_role and grantee != current_role and table_schema = ${this.literal(relation.schema)} and table_name = ${this.literal(relation.identifier)}`;
   }
 
   override stagingRelation(target: Relation, suffix: string): Relation {
