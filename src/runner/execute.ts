@@ -206,7 +206,7 @@ const seed: Executor = async (node, env) => {
 const snapshot: Executor = async (node, env) => {
   const r = await buildSnapshot({
     adapter: env.adapter,
-    node: { uniqueId: node.unique_id, name: node.name, relation: toAdapterRelation(env.adapter, env.compiler.relationOf(node)), config: node.config },
+    node: materializationNode(node, env),
     render: async () => {
       const sql = await env.compiler.render(node, { db: env.db });
       env.compiled(sql);
@@ -214,6 +214,7 @@ const snapshot: Executor = async (node, env) => {
     },
     now: env.parsed.runStartedAt,
     signal: env.signal,
+    warn: env.warn,
   });
   return { status: 'success', message: r.message, executedSql: r.executedSql, response: response(r.message, r.rowsAffected) };
 };
