@@ -50,6 +50,10 @@ export interface MaterializationContext {
   /** The run's start time (microbatch windows are computed from it); default the current time. */
   now?: Date;
   signal?: AbortSignal;
+  /** The project's folder (relative file locations are taken from it). */
+  projectDir?: string;
+  /** Where `external` models write their files by default (the DuckDB profile's `external_root`, absolute). */
+  externalRoot?: string;
   /** Tell the user something that does not stop the build (shown as a warning). */
   warn?: (message: string) => void;
 }

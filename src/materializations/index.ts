@@ -11,6 +11,7 @@ import { buildIncremental } from './incremental.js';
 import { buildTable } from './table.js';
 import { buildView } from './view.js';
 import { buildMaterializedView } from './materialized-view.js';
+import { buildExternal } from './external.js';
 import { forgetTargetSchema, usedCachedLookup } from './target.js';
 
 /** A materialization: builds one node. */
@@ -22,6 +23,7 @@ const registry = new Map<string, Materialization>([
   ['incremental', buildIncremental],
   ['ephemeral', buildEphemeral],
   ['materialized_view', buildMaterializedView],
+  ['external', buildExternal],
 ]);
 
 /** Add or replace a materialization under `kind`. */

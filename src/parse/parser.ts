@@ -584,8 +584,9 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
               description: t.description ?? '',
               source_description: src.description ?? '',
               columns: columnsOf(t.columns),
-              meta: t.meta,
-              source_meta: src.meta,
+              // as dbt: the source's meta (and its config's), then the table's, the later winning
+              meta: { ...src.meta, ...metaOf(src.config), ...t.meta, ...metaOf(t.config) },
+              source_meta: { ...src.meta, ...metaOf(src.config) },
               tags: [...new Set([...src.tags, ...t.tags])],
               config,
               relation_name: relation({ database, schema, identifier }, doubleQuote).render(),
@@ -887,6 +888,12 @@ function stripRoot(path: string, roots: string[]): string {
     if (path.startsWith(prefix)) return path.slice(prefix.length);
   }
   return path;
+}
+
+/** The `meta` of a config, when it is a mapping. */
+function metaOf(config: Record<string, unknown> | undefined): Record<string, unknown> {
+  const m = config?.meta;
+  return m && typeof m === 'object' && !Array.isArray(m) ? (m as Record<string, unknown>) : {};
 }
 
 function columnsOf(cols: ColumnProperties[] | undefined): Record<string, ColumnEntry> {

@@ -14,6 +14,7 @@ import { translateType, type ParsedProject } from '../parse/parser.js';
 import type { Deferral } from './defer.js';
 import { parseConstraintTo } from '../parse/constraints.js';
 import { intersectWindows, type TimeWindow } from './sample.js';
+import { externalSourceLocation } from './external.js';
 
 /**
  * A subquery standing for a relation, named `_dbt_<kind>_subq_<table>` where the engine needs
@@ -26,23 +27,33 @@ function subquery(query: string, kind: string, table: string, named: boolean): s
 
 /** A relation that prints as a subquery restricted to an event-time window (microbatch, `--sample`). */
 class WindowedRelation extends Relation {
-  constructor(base: Relation, private readonly column: string, private readonly start: Date, private readonly end: Date, private readonly named: boolean) {
+  constructor(private readonly base: Relation, private readonly column: string, private readonly start: Date, private readonly end: Date, private readonly named: boolean) {
     super(base.parts(), doubleQuote, base.includePolicy);
   }
   override render(): string {
     const ts = (d: Date) => `cast('${d.toISOString().replace('T', ' ').replace('Z', '')}' as timestamp)`;
     const where = `${doubleQuote(this.column)} >= ${ts(this.start)} and ${doubleQuote(this.column)} < ${ts(this.end)}`;
-    return subquery(`select * from ${super.render()} where ${where}`, 'et_filter', this.identifier, this.named);
+    return subquery(`select * from ${this.base.render()} where ${where}`, 'et_filter', this.identifier, this.named);
   }
 }
 
 /** A relation under `--empty`: the same name, read as no rows. */
 class EmptyRelation extends Relation {
-  constructor(base: Relation, private readonly named: boolean) {
+  constructor(private readonly base: Relation, private readonly named: boolean) {
     super(base.parts(), doubleQuote, base.includePolicy);
   }
   override render(): string {
-    return subquery(`select * from ${super.render()} where false limit 0`, 'limit', this.identifier, this.named);
+    return subquery(`select * from ${this.base.render()} where false limit 0`, 'limit', this.identifier, this.named);
+  }
+}
+
+/** A source read from files (dbt-duckdb's `external_location`): it prints as the location. */
+class ExternalRelation extends Relation {
+  constructor(base: Relation, private readonly location: string) {
+    super(base.parts(), doubleQuote, base.includePolicy);
+  }
+  override render(): string {
+    return this.location;
   }
 }
 
@@ -186,7 +197,9 @@ export class Compiler {
         if (given) return relation({ identifier: given, type: 'cte' });
         const src = this.sourcesByName.get(`${s}.${t}`);
         if (!src) throw new StrataError('source-not-found', `source '${s}.${t}' was not found`);
-        const rel = relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' });
+        const table = relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' });
+        const location = p.adapterType === 'duckdb' ? externalSourceLocation(src) : undefined;
+        const rel = location ? new ExternalRelation(table, location) : table;
         if (this.flags.EMPTY === true) return new EmptyRelation(rel, this.namedSubqueries);
         const et = src.config.event_time;
         const window = windowFor(from);

@@ -133,6 +133,13 @@ const CASES: Case[] = [
     comments: true,
   },
   {
+    // dbt-duckdb's external models and sources: files written and read back through views
+    name: 'external',
+    dir: join(FIXTURES, 'run', 'external'),
+    dbVar: 'EXTERNAL_DB',
+    commands: [['build'], ['build']],
+  },
+  {
     // incremental strategies across runs: new rows, a late row for a day already built, a new column
     name: 'inc',
     dir: join(FIXTURES, 'run', 'inc'),
@@ -224,8 +231,10 @@ async function withDb<T>(file: string, fn: (q: (sql: string) => Promise<unknown[
 }
 
 /** Every user table and view with its rows (sorted, as JSON), meta columns left out. */
-async function snapshotOf(file: string, skip: string[], volatile: string[]): Promise<Record<string, string[]>> {
+async function snapshotOf(file: string, skip: string[], volatile: string[], projectDir: string): Promise<Record<string, string[]>> {
   return withDb(file, async (q) => {
+    // views over files with relative paths (dbt-duckdb's external models) read them from the project
+    await q(`set file_search_path = '${projectDir}'`);
     const out: Record<string, string[]> = {};
     const rels = await q(`select table_schema, table_name from information_schema.tables where table_catalog = current_database() and table_schema not in ('information_schema', 'pg_catalog') and table_name not like '%__strata_%' order by 1, 2`);
     for (const [schema, name] of rels as [string, string][]) {
@@ -280,7 +289,7 @@ for (const c of CASES) {
           assert.equal(code, exit, `strata ${cmd.join(' ')} exited ${code}, not ${exit}:\n${chunks.join('')}`);
         }
       }
-      results[engine] = await snapshotOf(db, c.skip ?? [], c.volatile ?? []);
+      results[engine] = await snapshotOf(db, c.skip ?? [], c.volatile ?? [], dir);
       if (c.comments) {
         results[engine]!['comments'] = await withDb(db, async (q) =>
           (await q(`select 'table', schema_name, table_name, comment from duckdb_tables() where database_name = current_database() and comment is not null

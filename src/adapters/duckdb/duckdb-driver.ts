@@ -1,7 +1,8 @@
 /**
  * Opening a DuckDB database with `@duckdb/node-api`: the profile's `path` (default
  * `target/<project>.duckdb` under the project; `:memory:` allowed), `extensions` (loaded;
- * installing needs the network), `settings` (`SET` on every connection) and `attach`.
+ * installing needs the network), `settings` (`SET` on every connection; `file_search_path`
+ * defaults to the project folder, so relative input files are found there too) and `attach`.
  * One DuckDB instance per adapter, one DuckDB connection per pooled session.
  */
 import { mkdirSync } from 'node:fs';
@@ -70,8 +71,11 @@ export function readDuckDBProfile(target: TargetConfig, opts: AdapterOptions): D
     else bad('extensions', 'a list of extension names');
   }
   if (!Array.isArray(f.extensions ?? [])) bad('extensions', 'a list');
-  const settings = (f.settings ?? {}) as Record<string, string | number | boolean>;
-  if (typeof settings !== 'object' || Array.isArray(settings)) bad('settings', 'a map of setting names to values');
+  const given = (f.settings ?? {}) as Record<string, string | number | boolean>;
+  if (typeof given !== 'object' || Array.isArray(given)) bad('settings', 'a map of setting names to values');
+  // a relative file a query reads (read_csv('data/x.csv'), an external source) is also looked for
+  // in the project, wherever strata runs from (DuckDB tries the current folder first)
+  const settings = Object.keys(given).some((k) => k.toLowerCase() === 'file_search_path') ? given : { ...given, file_search_path: opts.projectDir };
   const attach: DuckDBAttachment[] = [];
   if (!Array.isArray(f.attach ?? [])) bad('attach', 'a list');
   for (const a of (f.attach ?? []) as unknown[]) {
