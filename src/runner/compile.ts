@@ -1,7 +1,8 @@
 /**
- * Render a node for execution: refs and sources resolve to real relations, ephemeral
- * models are inlined as CTEs, `is_incremental()` answers what the materialization
- * decided, and a microbatch window filters upstream refs that have an `event_time`.
+ * Render a node for execution: refs and sources resolve to real relations (another
+ * environment's under `--defer`; files for DuckDB's external sources), ephemeral models are
+ * inlined as CTEs, `is_incremental()` answers what the materialization decided, and a
+ * microbatch window or a `--sample` window filters upstream refs that have an `event_time`.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
