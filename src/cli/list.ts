@@ -4,15 +4,18 @@ import { parse, selectIds, type CommonOptions } from '../api.js';
 export interface ListOptions extends CommonOptions {
   output?: 'name' | 'path' | 'json' | 'selector';
   resourceTypes?: string[];
+  /** `--exclude-resource-type`: types left out. */
+  excludeResourceTypes?: string[];
   outputKeys?: string[];
 }
 
 export async function listNodes(o: ListOptions): Promise<string[]> {
   const parsed = await parse(o);
   const types = o.resourceTypes?.flatMap((t) => t.split(/[ ,]+/)).filter(Boolean);
+  const excluded = new Set(o.excludeResourceTypes?.flatMap((t) => t.split(/[ ,]+/)).filter(Boolean));
   const ids = [...selectIds(parsed, o)].filter((id) => {
     const rt = parsed.graph.nodes.get(id)?.resourceType ?? '';
-    return !types || types.length === 0 || types.includes('all') || types.includes(rt);
+    return (!types || types.length === 0 || types.includes('all') || types.includes('default') || types.includes(rt)) && !excluded.has(rt);
   });
   const m = parsed.manifest;
   const lines: string[] = [];

@@ -184,11 +184,12 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
     common(program.command(name).description('list the selected resources'))
       .addOption(new Option('--output <format>', 'name, path, json or selector').choices(['name', 'path', 'json', 'selector']).default('selector'))
       .option('--resource-type <type...>', 'only these resource types')
+      .option('--exclude-resource-type <type...>', 'leave out these resource types')
       .option('--output-keys <keys...>', 'keys of each JSON object')
-      .action(async (f: GlobalFlags & { output: string; resourceType?: string[]; outputKeys?: string[] }) => {
+      .action(async (f: GlobalFlags & { output: string; resourceType?: string[]; excludeResourceType?: string[]; outputKeys?: string[] }) => {
         const r = reporterOf(f);
         const { listNodes } = await import('./list.js');
-        const lines = await listNodes({ ...options(f, new Reporter({ format: 'text', out: io.err, err: io.err, color: false })), output: f.output as 'name', resourceTypes: f.resourceType, outputKeys: f.outputKeys });
+        const lines = await listNodes({ ...options(f, new Reporter({ format: 'text', out: io.err, err: io.err, color: false })), output: f.output as 'name', resourceTypes: f.resourceType ?? envValue('RESOURCE_TYPES')?.split(/[\s,]+/), excludeResourceTypes: f.excludeResourceType ?? envValue('EXCLUDE_RESOURCE_TYPES')?.split(/[\s,]+/), outputKeys: f.outputKeys });
         for (const l of lines) r.print(l);
       });
   }

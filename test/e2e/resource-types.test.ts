@@ -1,4 +1,4 @@
-/** `build` and `test` with dbt's `--resource-type` and `--exclude-resource-type` (and their environment variables). */
+/** `build`, `test` and `ls` with dbt's `--resource-type` and `--exclude-resource-type` (and their environment variables). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -27,6 +27,9 @@ test('build and test keep only the resource types asked for', () =>
     }
     assert.equal(await strata('test', '--exclude-resource-type', 'unit_test'), 0, output());
     assert.deepEqual(ran(), ['test', 'test', 'test']);
+
+    assert.equal(await strata('ls', '--exclude-resource-type', 'test', 'source', '--output', 'name'), 0, output());
+    assert.deepEqual(output().trim().split('\n').sort(), ['orders', 'priced', 'totals']);
 
     assert.equal(await strata('build', '--resource-type', 'modle'), 2);
     assert.match(output(), /--resource-type 'modle' is not a resource type/);
