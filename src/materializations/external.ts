@@ -75,7 +75,8 @@ export async function buildExternal(ctx: MaterializationContext): Promise<Materi
     const local = !remote(location);
     const aside = local ? join(dirname(location), `.${basename(location)}.strata_tmp_${id}`) : location;
     const old = join(dirname(location), `.${basename(location)}.strata_old_${id}`);
-    let swapped = false;
+    let movedOld = false;
+    let placed = false;
     let rows = 0;
     if (local) mkdirSync(dirname(location), { recursive: true });
     try {
@@ -84,9 +85,12 @@ export async function buildExternal(ctx: MaterializationContext): Promise<Materi
         await log.runModel(dialect.createStagingTable(staged, sql), sql, ctx.node.compiledPath);
         rows = (await log.run(`COPY ${staged.render()} TO ${quoted(aside)} (${writeOptions})`)).rowsAffected ?? 0;
         if (local) {
-          if (existsSync(location)) renameSync(location, old);
+          if (existsSync(location)) {
+            renameSync(location, old);
+            movedOld = true;
+          }
           renameSync(aside, location);
-          swapped = true;
+          placed = true;
         }
         if (existing && existing.type !== 'view') await log.run(dialect.dropRelation(existing, existing.type === 'materialized_view' ? 'materialized_view' : 'table'));
         await log.run(dialect.createViewAs(target, `select * from read_${format}(${quoted(readLocation)}${readArgs})`, existing?.type === 'view'));
@@ -95,10 +99,8 @@ export async function buildExternal(ctx: MaterializationContext): Promise<Materi
         await applyRelationConfig(ctx, log, target, false);
       });
     } catch (e) {
-      if (swapped) {
-        rmSync(location, { recursive: true, force: true });
-        if (existsSync(old)) renameSync(old, location);
-      }
+      if (placed) rmSync(location, { recursive: true, force: true });
+      if (movedOld) renameSync(old, location);
       if (local) rmSync(aside, { recursive: true, force: true });
       throw e;
     }
