@@ -10,11 +10,13 @@
  * project folder (dbt-duckdb takes it from the current folder), and the view reads it by its
  * absolute path, so it works wherever queries run from.
  *
- * A local file is written beside its place and swapped in, inside the transaction that replaces
- * the view with the hooks; the old file is kept aside until the commit, and put back if the
- * build fails, so the location holds the old file or the new one, whole.
+ * A local file is written beside its place and renamed over it inside the transaction that
+ * replaces the view with the hooks; the old file is kept (as a second link) until the commit,
+ * and put back if the build fails. So the location always holds the old file or the new one,
+ * whole, even when the process is killed; a partitioned folder is moved aside and back, and a
+ * kill between those two renames is repaired by the next build.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { MaterializationContext, MaterializationResult } from './context.js';
 import { configError } from './node-config.js';
@@ -26,6 +28,20 @@ import { buildId } from './temp-names.js';
 const FORMATS = ['parquet', 'csv', 'json'];
 const remote = (p: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(p);
 const quoted = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
+/**
+ * Remove what a killed build left beside `location`: its written-aside new version, and its
+ * kept old one, which goes back into place if a killed folder swap left the location empty.
+ */
+function cleanLeftovers(location: string): void {
+  const dir = dirname(location);
+  const prefix = `.${basename(location)}.strata_`;
+  for (const name of readdirSync(dir).filter((n) => n.startsWith(prefix)).sort()) {
+    const path = join(dir, name);
+    if (name.startsWith(`${prefix}old_`) && !existsSync(location)) renameSync(path, location);
+    else rmSync(path, { recursive: true, force: true });
+  }
+}
 
 /** Build an external model. */
 export async function buildExternal(ctx: MaterializationContext): Promise<MaterializationResult> {
@@ -75,10 +91,13 @@ export async function buildExternal(ctx: MaterializationContext): Promise<Materi
     const local = !remote(location);
     const aside = local ? join(dirname(location), `.${basename(location)}.strata_tmp_${id}`) : location;
     const old = join(dirname(location), `.${basename(location)}.strata_old_${id}`);
-    let movedOld = false;
+    let keptOld = false;
     let placed = false;
     let rows = 0;
-    if (local) mkdirSync(dirname(location), { recursive: true });
+    if (local) {
+      mkdirSync(dirname(location), { recursive: true });
+      cleanLeftovers(location);
+    }
     try {
       await log.transaction(async () => {
         await log.hooks(ctx.hooks.pre);
@@ -86,8 +105,11 @@ export async function buildExternal(ctx: MaterializationContext): Promise<Materi
         rows = (await log.run(`COPY ${staged.render()} TO ${quoted(aside)} (${writeOptions})`)).rowsAffected ?? 0;
         if (local) {
           if (existsSync(location)) {
-            renameSync(location, old);
-            movedOld = true;
+            // a file is replaced in one rename, its old version kept as a second link to put
+            // back; a folder (partitioned output) cannot be renamed over, so it is moved aside first
+            if (statSync(location).isDirectory()) renameSync(location, old);
+            else linkSync(location, old);
+            keptOld = true;
           }
           renameSync(aside, location);
           placed = true;
@@ -99,8 +121,10 @@ export async function buildExternal(ctx: MaterializationContext): Promise<Materi
         await applyRelationConfig(ctx, log, target, false);
       });
     } catch (e) {
-      if (placed) rmSync(location, { recursive: true, force: true });
-      if (movedOld) renameSync(old, location);
+      if (keptOld) {
+        if (placed && statSync(location).isDirectory()) rmSync(location, { recursive: true, force: true });
+        renameSync(old, location);
+      } else if (placed) rmSync(location, { recursive: true, force: true });
       if (local) rmSync(aside, { recursive: true, force: true });
       throw e;
     }

@@ -1,6 +1,6 @@
 /**
  * Child process for the crash test (not a test itself). Modes:
- * - `build <dir> <iterations>`: builds four models again and again on `<dir>/target/proj.duckdb`,
+ * - `build <dir> <iterations>`: builds six models again and again on `<dir>/target/proj.duckdb`,
  *   printing `ack <model> <gen>` after each committed build; SIGINT/SIGTERM cancel the
  *   running statements and close the database, as the runner does on Ctrl-C.
  * - `hold <dir>`: opens the database, prints `ready`, and waits (for the lock test).
@@ -38,6 +38,8 @@ export const MODELS: { name: string; kind: string; config: Record<string, unknow
       `select ts, ${g} as gen from (select TIMESTAMP '2024-01-01' + to_minutes(range) as ts from range(0, 2880))` +
       (b ? ` where ts >= TIMESTAMP '${stamp(b.start)}' and ts < TIMESTAMP '${stamp(b.end)}'` : ''),
   },
+  // an external model: a Parquet file under <dir>/out, read through a view
+  { name: 'm_ext', kind: 'external', config: {}, sql: (g) => `select ${g} as gen, range as i from range(3000 + (${g} % 5) * 100)` },
 ];
 
 /** The run's clock for microbatch: the last half hour of the two days. */
@@ -56,6 +58,8 @@ function ctx(adapter: Adapter, m: (typeof MODELS)[number], gen: number, signal: 
     now: MICRO_NOW,
     hooks: { pre: [], post: [] },
     signal,
+    projectDir: dir,
+    externalRoot: `${dir}/out`,
   };
 }
 

@@ -1,6 +1,6 @@
 /**
- * The crash test: a child process builds table, incremental (merge, delete+insert) and
- * view models in a loop; the parent kills it at random moments (SIGKILL mostly, SIGTERM
+ * The crash test: a child process builds table, incremental (merge, delete+insert, microbatch),
+ * view and external (a Parquet file) models in a loop; the parent kills it at random moments (SIGKILL mostly, SIGTERM
  * and SIGINT on some trials), then opens the file and checks that every relation holds
  * one complete build — never missing, never partial — that nothing committed was lost,
  * and that the next run completes with the right data.
@@ -8,6 +8,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAdapter } from '../../src/adapters/index.js';
 import type { Adapter } from '../../src/adapters/adapter.js';
@@ -75,7 +76,7 @@ async function checkIntact(dir: string, acked: Map<string, number>): Promise<Map
   try {
     const rels = await a.withSession((s) => s.listRelations(undefined, 'main'));
     const names = rels.map((r) => r.identifier);
-    for (const m of ['m_table', 'm_merge', 'm_delins', 'm_view', 'm_micro']) {
+    for (const m of ['m_table', 'm_merge', 'm_delins', 'm_view', 'm_micro', 'm_ext']) {
       if (!acked.has(m)) continue;
       assert.ok(names.includes(m), `${m} is missing after a kill`);
     }
@@ -105,6 +106,13 @@ async function checkIntact(dir: string, acked: Map<string, number>): Promise<Map
       assert.equal(await one(a, "select count(*) from (select date_trunc('hour', ts) h from m_micro group by h having count(distinct gen) > 1)"), 0, 'm_micro has a partial batch');
       assert.equal(await one(a, "select count(*) from m_micro where ts < TIMESTAMP '2024-01-02 18:00:00' and gen <> (select min(gen) from m_micro)"), 0);
       gens.set('m_micro', await one(a, 'select max(gen) from m_micro'));
+    }
+    if (names.includes('m_ext')) {
+      // the view reads the file in place: one whole build, never none
+      const g = await one(a, 'select max(gen) from m_ext');
+      assert.equal(await one(a, 'select min(gen) from m_ext'), g, 'm_ext mixes two builds');
+      assert.equal(await one(a, 'select count(*) from m_ext'), 3000 + (g % 5) * 100, 'm_ext is partial');
+      gens.set('m_ext', g);
     }
     for (const [m, g] of acked) {
       assert.ok((gens.get(m) ?? -1) >= g, `${m}: build ${g} was acknowledged but the database holds ${gens.get(m)}`);
@@ -145,7 +153,7 @@ describe('crash safety on DuckDB', () => {
     assert.equal(last.code, 0, last.stderr);
     const gens = await checkIntact(project.dir, last.acks);
     const g = gens.get('m_merge')!;
-    assert.deepEqual([...gens.entries()].sort(), [['m_delins', g], ['m_merge', g], ['m_micro', g], ['m_table', g], ['m_view', g]]);
+    assert.deepEqual([...gens.entries()].sort(), [['m_delins', g], ['m_ext', g], ['m_merge', g], ['m_micro', g], ['m_table', g], ['m_view', g]]);
     assert.equal(await (async () => {
       const a2 = await createAdapter({ type: 'duckdb', fields: {}, threads: 1 }, { projectDir: project.dir, projectName: 'proj' });
       try {
@@ -158,6 +166,7 @@ describe('crash safety on DuckDB', () => {
     try {
       const left = await a.withSession((s) => s.listRelations(undefined, 'main'));
       assert.deepEqual(left.filter((r) => r.identifier.includes('__strata_tmp_')), []);
+      assert.deepEqual(readdirSync(join(project.dir, 'out')).filter((f) => f.includes('.strata_')), [], 'no file a killed build left beside the external one');
       assert.equal(await one(a, 'select n from m_view'), 20000 + (g % 7) * 1000);
     } finally {
       await a.close();
