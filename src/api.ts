@@ -194,7 +194,7 @@ const RETRYABLE: Record<string, string[]> = {
 export async function retry(o: CommonOptions & { threads?: number } = {}): Promise<RunResults | undefined> {
   const projectDir = resolve(o.projectDir ?? '.');
   const { readDbtProject } = await import('./project/index.js');
-  const dir = o.state ? resolve(o.state) : resolve(projectDir, (await readDbtProject(projectDir, projectDir)).config['target-path']);
+  const dir = o.state ? resolve(o.state) : resolve(projectDir, o.targetPath ?? (await readDbtProject(projectDir, projectDir)).config['target-path']);
   const file = join(dir, 'run_results.json');
   if (!existsSync(file)) throw new StrataError('usage', `there is no run_results.json in ${relative(process.cwd(), dir) || '.'} to retry`, { hint: 'run a command first (strata build, run, test…), or point --state at the folder of its run_results.json' });
   const last = JSON.parse(readFileSync(file, 'utf8')) as { results: { unique_id: string; status: string }[]; args?: Record<string, unknown> };

@@ -27,6 +27,7 @@ interface GlobalFlags {
   favorState?: boolean;
   warnError?: boolean;
   warnErrorOptions?: string;
+  targetPath?: string;
   indirectSelection?: 'eager' | 'cautious' | 'buildable' | 'empty';
   logFormat?: LogFormat;
   color?: boolean;
@@ -42,6 +43,7 @@ function common(cmd: Command, selection = true): Command {
     .addOption(new Option('--log-format <format>', 'text or json').choices(['text', 'json', 'default']).default('text'))
     .option('--no-color', 'no colour in the output')
     .option('--no-partial-parse', 'ignore the parse cache')
+    .option('--target-path <dir>', 'where artifacts go (manifest.json, run_results.json, compiled SQL), instead of dbt_project.yml\'s target-path (or DBT_TARGET_PATH)')
     .option('--warn-error', 'treat warnings as errors: a test that would warn fails (or DBT_WARN_ERROR)')
     .option('--warn-error-options <yaml>', 'which warnings are errors, by dbt\'s event names: \'{"error": ["LogTestResult"]}\', \'{"error": "all", "warn": [...]}\' (or DBT_WARN_ERROR_OPTIONS)');
   if (selection) {
@@ -82,6 +84,7 @@ function options(f: GlobalFlags, reporter: Reporter): Api.CommonOptions {
     favorState: f.favorState ?? envFlag('FAVOR_STATE'),
     warnError: f.warnError ?? envFlag('WARN_ERROR'),
     warnErrorOptions: f.warnErrorOptions ?? envValue('WARN_ERROR_OPTIONS'),
+    targetPath: f.targetPath ?? envValue('TARGET_PATH'),
     indirectSelection: f.indirectSelection,
     logFormat: f.logFormat === 'json' ? 'json' : 'text',
     color: f.color,

@@ -36,6 +36,8 @@ export interface ParseKeyOptions {
   projectDir: string;
   profilesDir?: string;
   target?: string;
+  /** `--target-path`: where the fingerprint is, instead of dbt_project.yml's `target-path`. */
+  targetPath?: string;
   vars?: Record<string, unknown>;
   flags?: Record<string, unknown>;
 }
@@ -260,8 +262,8 @@ export function checkParseCurrent(o: ParseKeyOptions, env: NodeJS.ProcessEnv): F
     return { current: false, reason: 'no dbt_project.yml' };
   }
   const line = /^target-path\s*:(.*)$/m.exec(text);
-  let targetPath = 'target';
-  if (line) {
+  let targetPath = o.targetPath ?? 'target';
+  if (line && !o.targetPath) {
     const value = /^\s*(["']?)([\w./-]+)\1\s*(#.*)?$/.exec(line[1]!);
     if (!value) return { current: false, reason: 'target-path is not a plain path' };
     targetPath = value[2]!;

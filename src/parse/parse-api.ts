@@ -33,6 +33,8 @@ export interface CommonOptions {
   deferState?: string;
   /** `--favor-state`: with `defer`, every unselected node is read from the other environment. */
   favorState?: boolean;
+  /** `--target-path`: where artifacts go (manifest.json, run_results.json, compiled SQL…), instead of dbt_project.yml's `target-path`. */
+  targetPath?: string;
   /** `--warn-error`: warnings are errors (a test that would warn fails; a selection of nothing fails). */
   warnError?: boolean;
   /** `--warn-error-options`: which warnings are errors, by dbt's event names (`error: all` or a list, less `warn:`). */
@@ -95,6 +97,7 @@ export async function parse(o: CommonOptions & { flags?: Record<string, unknown>
     projectDir: resolve(o.projectDir ?? '.'),
     profilesDir: o.profilesDir,
     target: o.target,
+    targetPath: o.targetPath,
     vars: parseVars(o.vars),
     cache: o.partialParse !== false,
     flags: o.flags,

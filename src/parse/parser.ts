@@ -32,6 +32,8 @@ export interface ParseOptions {
   projectDir: string;
   profilesDir?: string;
   target?: string;
+  /** `--target-path`: where artifacts go, instead of dbt_project.yml's `target-path`. */
+  targetPath?: string;
   vars?: Record<string, unknown>;
   /** Use and update the parse cache (default true). */
   cache?: boolean;
@@ -235,7 +237,7 @@ export async function setupParse(options: ParseOptions, env: NodeJS.ProcessEnv, 
   const jinja = new Environment({ blockTags: { ...BLOCK_TAGS }, filters: DBT_FILTERS });
   const cliVars = options.vars ?? {};
   const renderHook = yamlRenderHook(env, cliVars, flags, log, invocationId, runStartedAt);
-  const project = await loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, target: options.target, vars: cliVars, strataRoot: STRATA_ROOT, render: renderHook, env, macrosOnly });
+  const project = await loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, target: options.target, targetPath: options.targetPath, vars: cliVars, strataRoot: STRATA_ROOT, render: renderHook, env, macrosOnly });
   const rootDir = project.root.dir;
   const adapterType = project.profile?.type ?? 'duckdb';
   const target = targetContext(project);

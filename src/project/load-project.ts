@@ -31,6 +31,9 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const rootDir = resolve(options.projectDir);
   const render = options.render;
   const stubs = await resolvePackages(rootDir, options.strataRoot, render);
+  // --target-path moves the artifacts; the embedded warehouse stays where the project puts it
+  const warehouseDir = resolve(rootDir, stubs[0]!.read.config['target-path']);
+  if (options.targetPath) stubs[0]!.read.config['target-path'] = options.targetPath;
   const warnings: ProjectWarning[] = [];
   // Property files are rendered with every project's vars, scoped to the package they belong to.
   const vars = makeVarScope(
@@ -47,7 +50,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   let profile: ResolvedTarget | null = null;
   const profileName = root.config.profile;
   const targetPath = resolve(rootDir, root.config['target-path']);
-  const defaultDuckdbPath = join(targetPath, `${root.name}.duckdb`);
+  const defaultDuckdbPath = join(warehouseDir, `${root.name}.duckdb`);
   const fallback = `using embedded DuckDB at ${displayPath(rootDir, defaultDuckdbPath)}`;
   if (!profileName) {
     if (options.profilesDir || options.target) {

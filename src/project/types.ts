@@ -41,6 +41,8 @@ export interface LoadProjectOptions {
   target?: string;
   /** `--vars`, already parsed. */
   vars?: Record<string, unknown>;
+  /** `--target-path`: wins over dbt_project.yml's `target-path` (relative to the project). */
+  targetPath?: string;
   /** The folder holding Strata's shipped `packages/` (for `package: strata/<name>`). */
   strataRoot: string;
   /** Renders templated YAML values; without it, templated strings are kept as written. */

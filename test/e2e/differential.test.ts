@@ -190,6 +190,17 @@ const CASES: Case[] = [
     ],
   },
   {
+    // --target-path: prod's artifacts go to a folder of their own, which dev then defers to
+    name: 'target-path',
+    dir: join(FIXTURES, 'run', 'defer'),
+    dbVar: 'DEFER_DB',
+    raw: readFileSync(join(FIXTURES, 'run', 'defer', 'raw.sql'), 'utf8'),
+    commands: [
+      ['build', '--target', 'prod', '--target-path', 'prod-state'],
+      ['run', '--target', 'dev', '-s', 'by_country', '--defer', '--state', '{dir}/prod-state'],
+    ],
+  },
+  {
     // clone: dev's missing relations become views of prod's; one that exists stays, unless --full-refresh
     name: 'clone',
     dir: join(FIXTURES, 'run', 'defer'),
