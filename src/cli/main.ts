@@ -158,18 +158,18 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
     const seconds = ((performance.now() - t0) / 1000).toFixed(2);
     if (done.current) {
       r.info(`Found ${done.summary}`);
-      r.info(`Nothing changed since the last parse (${done.files} files checked in ${seconds}s); ${join('target', 'manifest.json')} is current`);
+      r.info(`Nothing changed since the last parse (${done.files} files checked in ${seconds}s); ${join(f.targetPath ?? envValue('TARGET_PATH') ?? 'target', 'manifest.json')} is current`);
       return;
     }
     if (done.patched) {
       r.info(`Found ${done.patched.summary}`);
-      r.info(`Parsed in ${seconds}s (cache: ${done.patched.reused} reused, ${done.patched.rendered} rendered); patched ${join('target', 'manifest.json')}`);
+      r.info(`Parsed in ${seconds}s (cache: ${done.patched.reused} reused, ${done.patched.rendered} rendered); patched ${join(f.targetPath ?? envValue('TARGET_PATH') ?? 'target', 'manifest.json')}`);
       return;
     }
     const parsed = done.parsed;
     const { countNodes } = await import('../parse/parse-api.js');
     r.info(`Found ${countNodes(parsed)}`);
-    r.info(`Parsed in ${seconds}s (cache: ${parsed.cacheStats.hits} reused, ${parsed.cacheStats.misses} rendered); wrote ${join('target', 'manifest.json')}`);
+    r.info(`Parsed in ${seconds}s (cache: ${parsed.cacheStats.hits} reused, ${parsed.cacheStats.misses} rendered); wrote ${join(f.targetPath ?? envValue('TARGET_PATH') ?? 'target', 'manifest.json')}`);
   });
 
   if (wanted('compile')) common(program.command('compile').description('render the selected nodes to SQL in target/compiled/'))

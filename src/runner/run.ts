@@ -5,7 +5,7 @@
  * to its materialization, and recorded in `run_results.json`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { createAdapter, type Adapter } from '../adapters/index.js';
 import { ancestors } from '../graph/index.js';
 import { StrataError, formatError, isStrataError } from '../errors.js';
@@ -120,6 +120,8 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
   // `clone` makes each node a view of another environment's relation: nodes are independent
   // of each other, and the project's on-run hooks do not run (as in dbt)
   const cloning = o.which === 'clone';
+  // where compiled SQL is, as messages name it (relative to the project)
+  const compiledDir = join(relative(parsed.project.root.dir, parsed.project.targetPath) || '.', 'compiled');
   const describeNode = (node: ManifestNode) => (cloning ? `clone of ${node.resource_type} ${node.schema}.${node.alias}` : describe(node));
   // Unit tests take part in scheduling as nodes that wait for their model's parents.
   const all: Record<string, ManifestNode> = { ...m.nodes };
@@ -291,7 +293,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
       if (r.relationName) res.relation_name = r.relationName;
       return res;
     } catch (err) {
-      return result(node, 'error', seconds(), errorMessage(node, err), compiledSql, {}, startedAt);
+      return result(node, 'error', seconds(), errorMessage(node, err, compiledDir), compiledSql, {}, startedAt);
     }
   }
 
@@ -318,7 +320,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
   for (const r of results) {
     if (r.status === 'error') reporter.failure(r.message ?? 'error');
     else if (r.status === 'fail' && m.unit_tests[r.unique_id]) reporter.failure(`Failure in unit test ${m.unit_tests[r.unique_id]!.name} (${m.unit_tests[r.unique_id]!.original_file_path}:${m.unit_tests[r.unique_id]!.line ?? 1})\n  ${(r.message ?? '').split('\n').join('\n  ')}`);
-    else if (r.status === 'fail') reporter.failure(`Failure in test ${all[r.unique_id]?.name} (${all[r.unique_id]?.original_file_path})\n  ${r.message}\n  compiled SQL at ${join('target', 'compiled', artifactPath(all[r.unique_id]!))}`);
+    else if (r.status === 'fail') reporter.failure(`Failure in test ${all[r.unique_id]?.name} (${all[r.unique_id]?.original_file_path})\n  ${r.message}\n  compiled SQL at ${join(compiledDir, artifactPath(all[r.unique_id]!))}`);
   }
   return runResults;
 }
@@ -352,10 +354,10 @@ function result(node: ManifestNode, status: Status, seconds: number, message: st
 }
 
 /** A node's failure as the user should read it: which model, where its compiled SQL is, and the engine's message. */
-function errorMessage(node: ManifestNode, err: unknown): string {
+function errorMessage(node: ManifestNode, err: unknown, compiledDir: string): string {
   const where = `${node.resource_type} ${node.name} (${node.original_file_path})`;
   if (isStrataError(err) && err.code === 'sql-error') {
-    const path = join('target', 'compiled', artifactPath(node));
+    const path = join(compiledDir, artifactPath(node));
     const line = (err as StrataError & { line?: number }).line ?? err.position?.line;
     return `Database error in ${where}\n  ${err.message.split('\n').join('\n  ')}\n  compiled SQL at ${path}${line ? `:${line}` : ''}`;
   }
