@@ -17,7 +17,7 @@ import type { ManifestNode } from './parse/manifest.js';
 import { toGraphNode, type ParsedProject } from './parse/parser.js';
 import { Compiler, contextFlags } from './runner/compile.js';
 import { databaseServices, lazyDatabaseServices } from './runner/database.js';
-import { prepareDeferral, readDeferral } from './runner/defer.js';
+import { prepareDeferral, readDeferral, readStateManifest } from './runner/defer.js';
 import type { TimeWindow } from './runner/sample.js';
 import { incrementalBuild } from './runner/is-incremental.js';
 import { openAdapter, runNodes, type RunResults } from './runner/run.js';
@@ -35,10 +35,9 @@ export function selectIds(parsed: ParsedProject, o: CommonOptions, resourceTypes
   const readJson = (file: string) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined);
   if (o.state) {
     const dir = resolve(o.state);
-    const file = join(dir, 'manifest.json');
-    if (!existsSync(file)) throw new StrataError('usage', `--state ${o.state}: no manifest.json there`, { hint: 'point --state at the target/ folder of an earlier run' });
-    const old = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Record<string, ManifestNode> };
-    state = Object.values(old.nodes).map(toGraphNode);
+    const old = readStateManifest(dir);
+    if (!old) throw new StrataError('usage', `--state ${o.state}: no manifest.json there`, { hint: 'point --state at the target/ folder of an earlier run' });
+    state = Object.values(old).map(toGraphNode);
     const rr = readJson(join(dir, 'run_results.json')) as { results: { unique_id: string; status: string }[] } | undefined;
     if (rr) results = new Map(rr.results.map((r) => [r.unique_id, r.status]));
     type Fresh = { results: { unique_id: string; max_loaded_at: string | null }[] };
@@ -197,7 +196,13 @@ export async function retry(o: CommonOptions & { threads?: number } = {}): Promi
   const dir = o.state ? resolve(o.state) : resolve(projectDir, o.targetPath ?? (await readDbtProject(projectDir, projectDir)).config['target-path']);
   const file = join(dir, 'run_results.json');
   if (!existsSync(file)) throw new StrataError('usage', `there is no run_results.json in ${relative(process.cwd(), dir) || '.'} to retry`, { hint: 'run a command first (strata build, run, test…), or point --state at the folder of its run_results.json' });
-  const last = JSON.parse(readFileSync(file, 'utf8')) as { results: { unique_id: string; status: string }[]; args?: Record<string, unknown> };
+  let last: { results: { unique_id: string; status: string }[]; args?: Record<string, unknown> };
+  try {
+    last = JSON.parse(readFileSync(file, 'utf8')) as typeof last;
+    if (!Array.isArray(last.results)) throw new Error('it has no results');
+  } catch (e) {
+    throw new StrataError('usage', `${relative(process.cwd(), file)} cannot be retried: ${(e as Error).message}`, { hint: 'run the command again instead of retrying it' });
+  }
   const a = last.args ?? {};
   const which = String(a.which ?? 'run');
   const kinds = RETRYABLE[which];

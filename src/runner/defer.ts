@@ -8,7 +8,7 @@
  * kept current as nodes are built, so a selected parent built earlier in the run is read
  * from the current target.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Adapter } from '../adapters/index.js';
 import { StrataError } from '../errors.js';
@@ -25,6 +25,31 @@ export interface Deferral {
 
 const REFABLE = new Set(['model', 'seed', 'snapshot']);
 
+const manifests = new Map<string, { stamp: string; nodes: Record<string, ManifestNode> }>();
+
+/**
+ * The nodes of the manifest.json in `dir` (another run's target folder), or undefined when
+ * there is none. Read once per file version: `--state` selectors and `--defer` in the same
+ * command share it (a large project's manifest is tens of MB). Invalid JSON is a usage error
+ * naming the file.
+ */
+export function readStateManifest(dir: string): Record<string, ManifestNode> | undefined {
+  const file = join(resolve(dir), 'manifest.json');
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st?.isFile()) return undefined;
+  const stamp = `${st.size}:${st.mtimeMs}`;
+  const known = manifests.get(file);
+  if (known?.stamp === stamp) return known.nodes;
+  let nodes: Record<string, ManifestNode>;
+  try {
+    nodes = (JSON.parse(readFileSync(file, 'utf8')) as { nodes?: Record<string, ManifestNode> }).nodes ?? {};
+  } catch (e) {
+    throw new StrataError('usage', `${file} is not a manifest (invalid JSON: ${(e as Error).message})`, { hint: 'Point --state (or --defer-state) at the target/ folder of an earlier run.' });
+  }
+  manifests.set(file, { stamp, nodes });
+  return nodes;
+}
+
 /**
  * The deferral of a command, or undefined without `--defer`. `state` is `--defer-state`
  * or else `--state`; the current manifest's nodes decide which older nodes count.
@@ -37,16 +62,10 @@ export function readDeferral(
   if (!o.defer) return undefined;
   const dir = o.deferState ?? o.state;
   if (!dir) throw new StrataError('usage', `${command} needs the manifest of the environment to ${command === 'clone' ? 'clone from' : 'defer to'}`, { hint: 'Pass --state <folder> (or --defer-state <folder>) holding that environment\'s manifest.json, e.g. a copy of its target/ folder.' });
-  const file = join(resolve(dir), 'manifest.json');
-  if (!existsSync(file)) throw new StrataError('usage', `${command}: no manifest.json in ${dir}`, { hint: 'Point --state (or --defer-state) at the target/ folder of a run in the environment to defer to.' });
-  let old: { nodes?: Record<string, ManifestNode> };
-  try {
-    old = JSON.parse(readFileSync(file, 'utf8')) as typeof old;
-  } catch (e) {
-    throw new StrataError('usage', `${command}: ${file} is not valid JSON: ${(e as Error).message}`);
-  }
+  const old = readStateManifest(dir);
+  if (!old) throw new StrataError('usage', `${command}: no manifest.json in ${dir}`, { hint: 'Point --state (or --defer-state) at the target/ folder of a run in the environment to defer to.' });
   const nodes = new Map<string, ManifestNode>();
-  for (const [id, node] of Object.entries(old.nodes ?? {})) {
+  for (const [id, node] of Object.entries(old)) {
     if (current[id] && REFABLE.has(node.resource_type) && node.config?.materialized !== 'ephemeral') nodes.set(id, node);
   }
   return { nodes, favorState: Boolean(o.favorState), exists: () => false };
