@@ -80,7 +80,7 @@ export abstract class BaseDialect implements Dialect {
     return `DROP ${KIND_SQL[type]} IF EXISTS ${relation.render()} CASCADE`;
   }
   renameRelation(from: Relation, toIdentifier: string): string {
-    const kind = KIND_SQL[from.type === 'view' || from.type === 'materialized_view' ? from.type : 'table'];
+    const kind = KIND_SQL[from.storedType];
     return `ALTER ${kind} ${from.render()} RENAME TO ${this.quote(toIdentifier)}`;
   }
   truncate(relation: Relation): string {

@@ -8,7 +8,7 @@
  * out with {@link Relation.include} or absent is not rendered. A `cte` renders as its
  * bare identifier.
  */
-import type { RelationParts, RelationType } from './adapter.js';
+import type { RelationParts, RelationType, StoredRelationType } from './adapter.js';
 
 /** Quotes one identifier (the dialect's `quote`). */
 export type Quoter = (identifier: string) => string;
@@ -58,6 +58,10 @@ export class Relation implements RelationParts {
   }
   get is_materialized_view(): boolean {
     return this.type === 'materialized_view';
+  }
+  /** The kind to drop or rename it as: a view or materialized view as itself, anything else as a table. */
+  get storedType(): StoredRelationType {
+    return this.type === 'view' || this.type === 'materialized_view' ? this.type : 'table';
   }
   get is_cte(): boolean {
     return this.type === 'cte';

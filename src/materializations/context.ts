@@ -52,7 +52,7 @@ export interface MaterializationContext {
   signal?: AbortSignal;
   /** The project's folder (relative file locations are taken from it). */
   projectDir?: string;
-  /** Where `external` models write their files by default (the DuckDB profile's `external_root`, absolute). */
+  /** Where `external` models write their files by default (the DuckDB profile's `external_root`, as written; default the project folder). */
   externalRoot?: string;
   /** Tell the user something that does not stop the build (shown as a warning). */
   warn?: (message: string) => void;

@@ -58,10 +58,11 @@ export async function buildExternal(ctx: MaterializationContext): Promise<Materi
   if (c.delimiter !== undefined && c.delimiter !== null) options.delimiter = String(c.delimiter);
   if (options.format !== undefined && !FORMATS.includes(options.format.toLowerCase())) throw configError(ctx, `Invalid format: ${options.format}. Allowed formats are: ${FORMATS.join(', ')}`);
 
-  const root = ctx.externalRoot ?? ctx.projectDir ?? '.';
+  // a path (the location, or external_root) is the project's when relative; a URL is as written
+  const place = (p: string) => (remote(p) ? p.replace(/\/+$/, '') : isAbsolute(p) ? p : resolve(ctx.projectDir ?? '.', p));
+  const root = place(ctx.externalRoot ?? '.');
   const identifier = ctx.node.relation.identifier;
-  const given = typeof c.location === 'string' && c.location ? c.location : options.partition_by ? `${root}/${identifier}` : `${root}/${identifier}.${options.format ?? 'parquet'}`;
-  const location = remote(given) || isAbsolute(given) ? given : resolve(ctx.projectDir ?? '.', given);
+  const location = place(typeof c.location === 'string' && c.location ? c.location : options.partition_by ? `${root}/${identifier}` : `${root}/${identifier}.${options.format ?? 'parquet'}`);
 
   // the COPY options, as dbt-duckdb writes them
   const ext = extname(location).slice(1).toLowerCase();
@@ -114,7 +115,7 @@ export async function buildExternal(ctx: MaterializationContext): Promise<Materi
           renameSync(aside, location);
           placed = true;
         }
-        if (existing && existing.type !== 'view') await log.run(dialect.dropRelation(existing, existing.type === 'materialized_view' ? 'materialized_view' : 'table'));
+        if (existing && existing.type !== 'view') await log.run(dialect.dropRelation(existing, existing.storedType));
         await log.run(dialect.createViewAs(target, `select * from read_${format}(${quoted(readLocation)}${readArgs})`, existing?.type === 'view'));
         await log.run(dialect.dropRelation(staged, 'table'));
         await log.hooks(ctx.hooks.post);

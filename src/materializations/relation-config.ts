@@ -13,7 +13,8 @@
 import { StrataError } from '../errors.js';
 import type { Relation } from '../adapters/relation.js';
 import type { MaterializationContext, MaterializationNode } from './context.js';
-import type { StatementLog } from './statement-log.js';
+import type { Session } from '../adapters/adapter.js';
+import { StatementLog } from './statement-log.js';
 
 /** The adapters (one per run) that have warned that they have no grants: once is enough. */
 const warnedNoGrants = new WeakSet<object>();
@@ -23,7 +24,8 @@ export type RelationConfigContext = Pick<MaterializationContext, 'adapter' | 'wa
 
 /** Whether the node has anything to apply after its build (the fast single-statement paths are skipped then). */
 export function hasRelationConfig(ctx: RelationConfigContext): boolean {
-  return Object.keys(grantConfig(ctx)).length > 0 || persistDocs(ctx).relation || persistDocs(ctx).columns;
+  const docs = persistDocs(ctx);
+  return Object.keys(grantConfig(ctx)).length > 0 || docs.relation || docs.columns;
 }
 
 /** The `grants` config as privilege → grantees (a single grantee may be written as a string). */
@@ -90,4 +92,14 @@ export async function applyRelationConfig(ctx: RelationConfigContext, log: State
       await log.run(`comment on column ${relation.render()}.${c.quote ? dialect.quote(c.name) : c.name} is ${commentLiteral(ctx, c.description)}`);
     }
   }
+}
+
+/**
+ * {@link applyRelationConfig} for builds that run their statements on a session of their own
+ * (seeds, snapshots): the statements run on `session` and are added to `executed`.
+ */
+export async function applyRelationConfigOn(ctx: RelationConfigContext & { signal?: AbortSignal }, session: Session, relation: Relation, kept: boolean, executed: string[]): Promise<void> {
+  const log = new StatementLog(session, ctx.signal);
+  await applyRelationConfig(ctx, log, relation.withType('table'), kept);
+  executed.push(...log.statements);
 }

@@ -11,8 +11,7 @@ import type { Adapter, Session } from '../adapters/adapter.js';
 import type { Relation } from '../adapters/relation.js';
 import { StrataError } from '../errors.js';
 import type { MaterializationNode, MaterializationResult } from './context.js';
-import { applyRelationConfig } from './relation-config.js';
-import { StatementLog } from './statement-log.js';
+import { applyRelationConfigOn } from './relation-config.js';
 import { ensureSchema } from './ensure-schema.js';
 import { checkCsv, fieldColumns } from './seed-csv.js';
 import { inferSeedTypes } from './seed-types.js';
@@ -30,12 +29,6 @@ export interface SeedContext {
   warn?: (message: string) => void;
 }
 
-/** `grants` and `persist_docs` on the loaded table, in the load's transaction; its statements are added to `executed`. */
-async function applySeedConfig(ctx: SeedContext, s: Session, target: Relation, kept: boolean, executed: string[]): Promise<void> {
-  const log = new StatementLog(s, ctx.signal);
-  await applyRelationConfig(ctx, log, target.withType('table'), kept);
-  executed.push(...log.statements);
-}
 
 function literal(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
@@ -106,7 +99,7 @@ export async function loadSeed(ctx: SeedContext): Promise<MaterializationResult>
       await s.begin();
       try {
         for (const q of d.swapStatements(staged, target, existing, d.tempIdentifier(target.identifier, `${id}_old`))) await run(s, q);
-        await applySeedConfig(ctx, s, target, false, executed);
+        await applyRelationConfigOn(ctx, s, target, false, executed);
         await s.commit();
       } catch (e) {
         await s.rollback();
@@ -131,7 +124,7 @@ export async function loadSeed(ctx: SeedContext): Promise<MaterializationResult>
     try {
       await run(s, d.truncate(target));
       await run(s, `insert into ${target.render()} (${names.map((n) => d.quote(n)).join(', ')})\nselect ${names.map((n) => d.quote(n)).join(', ')} from (${select}) as seed_rows`);
-      await applySeedConfig(ctx, s, target, true, executed);
+      await applyRelationConfigOn(ctx, s, target, true, executed);
       await s.commit();
     } catch (e) {
       await s.rollback();
@@ -200,7 +193,7 @@ async function copySeed(ctx: SeedContext, header: string[], rows: number, delimi
         await run(`CREATE TABLE ${staged.render()} (${columns.map((c) => `${d.quote(c.name)} ${c.type}`).join(', ')})`);
         loaded = await copy(staged);
         for (const q of d.swapStatements(staged, target, existing, d.tempIdentifier(target.identifier, `${id}_old`))) await run(q);
-        await applySeedConfig(ctx, s, target, false, executed);
+        await applyRelationConfigOn(ctx, s, target, false, executed);
         await s.commit();
       } catch (e) {
         await s.rollback();
@@ -221,7 +214,7 @@ async function copySeed(ctx: SeedContext, header: string[], rows: number, delimi
       try {
         await run(d.truncate(target));
         loaded = await copy(target);
-        await applySeedConfig(ctx, s, target, true, executed);
+        await applyRelationConfigOn(ctx, s, target, true, executed);
         await s.commit();
       } catch (e) {
         await s.rollback();

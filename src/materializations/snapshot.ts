@@ -15,8 +15,7 @@ import type { Adapter, Session } from '../adapters/adapter.js';
 import type { Relation } from '../adapters/relation.js';
 import { StrataError } from '../errors.js';
 import type { MaterializationNode, MaterializationResult } from './context.js';
-import { applyRelationConfig } from './relation-config.js';
-import { StatementLog } from './statement-log.js';
+import { applyRelationConfigOn } from './relation-config.js';
 import { ensureSchema } from './ensure-schema.js';
 
 export interface SnapshotContext {
@@ -30,12 +29,6 @@ export interface SnapshotContext {
   warn?: (message: string) => void;
 }
 
-/** `grants` and `persist_docs` on the snapshot table, in its transaction; the statements are added to `executed`. */
-async function applySnapshotConfig(ctx: SnapshotContext, s: Session, target: Relation, kept: boolean, executed: string[]): Promise<void> {
-  const log = new StatementLog(s, ctx.signal);
-  await applyRelationConfig(ctx, log, target.withType('table'), kept);
-  executed.push(...log.statements);
-}
 
 interface Meta {
   scd: string;
@@ -121,7 +114,7 @@ export async function buildSnapshot(ctx: SnapshotContext): Promise<Materializati
         await s.begin();
         try {
           for (const stmt of d.swapStatements(staged, target, undefined, d.tempIdentifier(target.identifier, 'old'))) await run(stmt);
-          await applySnapshotConfig(ctx, s, target, false, executed);
+          await applyRelationConfigOn(ctx, s, target, false, executed);
           await s.commit();
         } catch (e) {
           await s.rollback();
@@ -194,7 +187,7 @@ select ${sourceCols.map((x) => (have.has(x.toLowerCase()) ? `dl.${q(x)}` : 'null
 from ${deleted.render()} dl`);
           inserted += r.rowsAffected ?? 0;
         }
-        await applySnapshotConfig(ctx, s, target, true, executed);
+        await applyRelationConfigOn(ctx, s, target, true, executed);
         await s.commit();
         await s.dropRelation(changes).catch(() => undefined);
         if (deleted) await s.dropRelation(deleted).catch(() => undefined);

@@ -32,7 +32,7 @@ export async function findTargetAndClean(session: Session, target: Relation, exe
   const database = target.database ?? adapter.database;
   const { existing, leftovers, fresh } = await adapter.cache.lookup(session, database, target.schema, target.identifier);
   for (const r of leftovers) {
-    const sql = adapter.dialect.dropRelation(r, r.type === 'view' || r.type === 'materialized_view' ? r.type : 'table');
+    const sql = adapter.dialect.dropRelation(r, r.storedType);
     executed.push(sql);
     await session.execute(sql, { fetch: false });
     adapter.cache.remove(database, r.schema, r.identifier);

@@ -117,7 +117,7 @@ async function keepFailures(s: Session, as: 'table' | 'view', relation: Relation
     }
   };
   if (as === 'view') {
-    await inTransaction([...(existing && existing.type !== 'view' ? [d.dropRelation(existing, existing.type === 'materialized_view' ? 'materialized_view' : 'table')] : []), d.createViewAs(target, failing, existing?.type === 'view')]);
+    await inTransaction([...(existing && existing.type !== 'view' ? [d.dropRelation(existing, existing.storedType)] : []), d.createViewAs(target, failing, existing?.type === 'view')]);
   } else {
     const id = Date.now().toString(36);
     const staged = target.withIdentifier(`${target.identifier}__strata_tmp_${id}`);

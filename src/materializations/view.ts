@@ -29,7 +29,7 @@ export async function buildView(ctx: MaterializationContext): Promise<Materializ
     await log.transaction(async () => {
       await log.hooks(ctx.hooks.pre);
       if (existing && existing.type !== 'view') {
-        await log.run(dialect.dropRelation(existing, existing.type === 'materialized_view' ? 'materialized_view' : 'table'));
+        await log.run(dialect.dropRelation(existing, existing.storedType));
         await log.runModel(dialect.createViewAs(target, sql, false), sql, ctx.node.compiledPath);
       } else {
         await log.runModel(dialect.createViewAs(target, sql, existing !== undefined), sql, ctx.node.compiledPath);

@@ -26,10 +26,17 @@ function subquery(query: string, kind: string, table: string, named: boolean): s
   return named ? `(${query}) _dbt_${kind}_subq_${table}` : `(${query})`;
 }
 
-/** A relation that prints as a subquery restricted to an event-time window (microbatch, `--sample`). */
-class WindowedRelation extends Relation {
-  constructor(private readonly base: Relation, private readonly column: string, private readonly start: Date, private readonly end: Date, private readonly named: boolean) {
+/** A relation with the name and parts of `base` that prints as something read from it. */
+abstract class DerivedRelation extends Relation {
+  constructor(protected readonly base: Relation) {
     super(base.parts(), doubleQuote, base.includePolicy);
+  }
+}
+
+/** A relation that prints as a subquery restricted to an event-time window (microbatch, `--sample`). */
+class WindowedRelation extends DerivedRelation {
+  constructor(base: Relation, private readonly column: string, private readonly start: Date, private readonly end: Date, private readonly named: boolean) {
+    super(base);
   }
   override render(): string {
     const ts = (d: Date) => `cast('${d.toISOString().replace('T', ' ').replace('Z', '')}' as timestamp)`;
@@ -39,9 +46,9 @@ class WindowedRelation extends Relation {
 }
 
 /** A relation under `--empty`: the same name, read as no rows. */
-class EmptyRelation extends Relation {
-  constructor(private readonly base: Relation, private readonly named: boolean) {
-    super(base.parts(), doubleQuote, base.includePolicy);
+class EmptyRelation extends DerivedRelation {
+  constructor(base: Relation, private readonly named: boolean) {
+    super(base);
   }
   override render(): string {
     return subquery(`select * from ${this.base.render()} where false limit 0`, 'limit', this.identifier, this.named);
@@ -49,9 +56,9 @@ class EmptyRelation extends Relation {
 }
 
 /** A source read from files (dbt-duckdb's `external_location`): it prints as the location. */
-class ExternalRelation extends Relation {
+class ExternalRelation extends DerivedRelation {
   constructor(base: Relation, private readonly location: string) {
-    super(base.parts(), doubleQuote, base.includePolicy);
+    super(base);
   }
   override render(): string {
     return this.location;

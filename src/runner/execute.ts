@@ -3,7 +3,7 @@
  * and hands it to its materialization (model, seed, snapshot) or test runner. The
  * scheduler (run.ts) decides when; this decides how.
  */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { StrataError } from '../errors.js';
 import type { Adapter } from '../adapters/index.js';
 import type { DatabaseServices } from '../context/node-context.js';
@@ -108,11 +108,10 @@ function materializationNode(node: ManifestNode, env: ExecutionEnv, config = nod
   };
 }
 
-/** The project folder and the DuckDB profile's `external_root` (resolved against it), for `external` models. */
-function fileLocations(env: ExecutionEnv): { projectDir: string; externalRoot: string } {
-  const projectDir = env.parsed.project.root.dir;
+/** The project folder and the DuckDB profile's `external_root`, for `external` models. */
+function fileLocations(env: ExecutionEnv): { projectDir: string; externalRoot?: string } {
   const root = env.parsed.project.profile?.fields.external_root;
-  return { projectDir, externalRoot: typeof root === 'string' && root ? (/^[a-z][a-z0-9+.-]*:\/\//i.test(root) ? root.replace(/\/+$/, '') : resolve(projectDir, root)) : projectDir };
+  return { projectDir: env.parsed.project.root.dir, externalRoot: typeof root === 'string' && root ? root : undefined };
 }
 
 const model: Executor = async (node, env) => {
