@@ -46,6 +46,10 @@ interface Case {
   comments?: boolean;
 }
 
+/** The defer fixture with its landing table, and prod built whole with its artifacts kept aside (defer, clone). */
+const DEFER_PROJECT = { dir: join(FIXTURES, 'run', 'defer'), dbVar: 'DEFER_DB', raw: readFileSync(join(FIXTURES, 'run', 'defer', 'raw.sql'), 'utf8') };
+const PROD_BUILT: Case['commands'] = [['build', '--target', 'prod'], { copy: ['target', 'prod-state'] }, { sql: `update raw.orders set amount = amount * 2` }];
+
 const CASES: Case[] = [
   {
     name: 'shop',
@@ -159,9 +163,7 @@ const CASES: Case[] = [
     name: 'sample',
     dir: join(FIXTURES, 'run', 'inc'),
     dbVar: 'INC_DB',
-    raw: `create schema raw; create table raw.events as select * from (values
-      (1, 'click', timestamp '2024-03-01 10:00:00', 5), (2, 'view', timestamp '2024-03-02 11:00:00', 1),
-      (3, 'click', timestamp '2024-03-02 23:59:59', 7), (4, 'buy', timestamp '2024-03-03 00:00:00', 30)) t(id, kind, ts, amount)`,
+    raw: readFileSync(join(FIXTURES, 'run', 'inc', 'raw-sample.sql'), 'utf8'),
     commands: [
       // by_hour is a microbatch model: each day's batch is read within the sample
       ['build', '--sample', "{'start': '2024-03-02 00:00:00', 'end': '2024-03-03 00:00:00'}", '--event-time-start', '2024-03-01', '--event-time-end', '2024-03-04'],
@@ -172,13 +174,9 @@ const CASES: Case[] = [
     // --defer: prod is built whole, then dev builds a few models whose refs read prod's relations
     // where dev has none (or always for unselected nodes, with --favor-state); tests too
     name: 'defer',
-    dir: join(FIXTURES, 'run', 'defer'),
-    dbVar: 'DEFER_DB',
-    raw: readFileSync(join(FIXTURES, 'run', 'defer', 'raw.sql'), 'utf8'),
+    ...DEFER_PROJECT,
     commands: [
-      ['build', '--target', 'prod'],
-      { copy: ['target', 'prod-state'] },
-      { sql: `update raw.orders set amount = amount * 2` },
+      ...PROD_BUILT,
       // enriched (a view) and orders are not in dev: by_country reads prod's
       ['run', '--target', 'dev', '-s', 'by_country', '--defer', '--state', '{dir}/prod-state'],
       // now orders is in dev: big_orders reads it; its test's ref to the seed reads prod's
@@ -192,9 +190,7 @@ const CASES: Case[] = [
   {
     // --target-path: prod's artifacts go to a folder of their own, which dev then defers to
     name: 'target-path',
-    dir: join(FIXTURES, 'run', 'defer'),
-    dbVar: 'DEFER_DB',
-    raw: readFileSync(join(FIXTURES, 'run', 'defer', 'raw.sql'), 'utf8'),
+    ...DEFER_PROJECT,
     commands: [
       ['build', '--target', 'prod', '--target-path', 'prod-state'],
       ['run', '--target', 'dev', '-s', 'by_country', '--defer', '--state', '{dir}/prod-state'],
@@ -203,13 +199,9 @@ const CASES: Case[] = [
   {
     // clone: dev's missing relations become views of prod's; one that exists stays, unless --full-refresh
     name: 'clone',
-    dir: join(FIXTURES, 'run', 'defer'),
-    dbVar: 'DEFER_DB',
-    raw: readFileSync(join(FIXTURES, 'run', 'defer', 'raw.sql'), 'utf8'),
+    ...DEFER_PROJECT,
     commands: [
-      ['build', '--target', 'prod'],
-      { copy: ['target', 'prod-state'] },
-      { sql: `update raw.orders set amount = amount * 2` },
+      ...PROD_BUILT,
       ['run', '--target', 'dev', '-s', 'orders', 'big_orders'],
       ['clone', '--target', 'dev', '--state', '{dir}/prod-state'],
       ['clone', '--target', 'dev', '--state', '{dir}/prod-state', '-s', 'big_orders', 'countries', '--full-refresh'],

@@ -133,9 +133,7 @@ const CASES: Case[] = [
     // --sample and microbatch: refs and sources with an event_time read as named subqueries, as PostgreSQL needs
     name: 'sample',
     fixture: join(FIXTURES, 'run', 'inc'),
-    raw: `create schema raw; create table raw.events as select * from (values
-      (1, 'click', timestamp '2024-03-01 10:00:00', 5), (2, 'view', timestamp '2024-03-02 11:00:00', 1),
-      (3, 'click', timestamp '2024-03-02 23:59:59', 7), (4, 'buy', timestamp '2024-03-03 00:00:00', 30)) t(id, kind, ts, amount)`,
+    raw: readFileSync(join(FIXTURES, 'run', 'inc', 'raw-sample.sql'), 'utf8'),
     commands: [
       ['build', '--sample', "{'start': '2024-03-02 00:00:00', 'end': '2024-03-03 00:00:00'}", '--event-time-start', '2024-03-01', '--event-time-end', '2024-03-04'],
       ['run', '-s', 'appended', '--sample', "{'start': '2024-03-03 00:00:00', 'end': '2024-03-04 00:00:00'}"],
