@@ -75,6 +75,9 @@ export function readConstraints(model: string, props: NodeProperties | undefined
   if (raw !== undefined && raw !== null && !Array.isArray(raw)) fail(`constraints of model ${model} must be a list`, props.position);
   for (const c of (raw as unknown[] | undefined) ?? []) {
     const m = check(c, props.position, `model ${model}`);
+    if (['primary_key', 'unique', 'foreign_key'].includes(String(m.type)) && !(Array.isArray(m.columns) && m.columns.length > 0)) {
+      fail(`The ${String(m.type)} constraint of model ${model} names no columns`, props.position, `Give it columns: [...], e.g. - type: ${String(m.type)}\n  columns: [id]`);
+    }
     out.constraints.push({
       type: String(m.type),
       name: typeof m.name === 'string' ? m.name : null,
