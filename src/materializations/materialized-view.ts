@@ -47,7 +47,10 @@ export async function buildMaterializedView(ctx: MaterializationContext): Promis
       if (stale.length || missing.length) {
         const what = `the indexes of ${target.render()} differ from its config`;
         if (mode === 'fail') throw configError(ctx, `${what}, and on_configuration_change is 'fail'`, "Run with --full-refresh, or set on_configuration_change: 'apply'.");
-        if (mode === 'continue') return { status: 'success', message: `skip: ${what} (on_configuration_change: continue)`, executedSql: log.statements };
+        if (mode === 'continue') {
+          ctx.warn?.(`Model ${ctx.node.name}: ${what}; on_configuration_change is 'continue', so it is left as it is (not refreshed)`);
+          return { status: 'success', message: `skip: ${what} (on_configuration_change: continue)`, executedSql: log.statements };
+        }
       }
       await log.transaction(async () => {
         await log.hooks(ctx.hooks.pre);
