@@ -7,6 +7,7 @@
  * const results = await run({ projectDir: 'my_project', select: ['orders+'] });
  * ```
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Adapter } from './adapters/index.js';
@@ -14,6 +15,7 @@ import { StrataError } from './errors.js';
 import { select as selectNodes, type GraphNode } from './graph/index.js';
 import { secretValues } from './project/index.js';
 import type { ManifestNode } from './parse/manifest.js';
+import type { DepsResult } from './project/deps/install.js';
 import { toGraphNode, type ParsedProject } from './parse/parser.js';
 import { Compiler, contextFlags } from './runner/compile.js';
 import { databaseServices, lazyDatabaseServices } from './runner/database.js';
@@ -325,3 +327,18 @@ export async function clean(o: CommonOptions = {}): Promise<string[]> {
 }
 
 export { secretValues };
+
+/**
+ * `deps`: resolve the packages packages.yml declares (hub, git, tarball, local) with theirs,
+ * pin them in package-lock.yml, and install them into the project's `packages-install-path`.
+ */
+export async function deps(o: Pick<CommonOptions, 'projectDir' | 'vars' | 'reporter' | 'logFormat' | 'color'> & { upgrade?: boolean; lock?: boolean; addPackage?: string; source?: 'hub' | 'git' | 'tarball' | 'local' } = {}): Promise<DepsResult> {
+  const reporter = reporterFor(o);
+  reporter.addSecrets(secretValues(null, process.env));
+  const { yamlRenderHook } = await import('./parse/parser.js');
+  const { DBT_VERSION } = await import('./context/base.js');
+  const { installPackages } = await import('./project/deps/install.js');
+  const log = (m: string): void => reporter.info(m);
+  const render = yamlRenderHook(process.env, parseVars(o.vars), {}, log, randomUUID(), new Date());
+  return installPackages({ projectDir: o.projectDir, render, dbtVersion: DBT_VERSION, upgrade: o.upgrade, lock: o.lock, addPackage: o.addPackage, source: o.source, log, warn: (m) => reporter.warn(m) });
+}

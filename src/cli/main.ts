@@ -120,7 +120,7 @@ function reporterOf(f: GlobalFlags): Reporter {
 }
 
 /** The top-level commands. */
-const COMMANDS = ['init', 'debug', 'parse', 'compile', 'ls', 'list', 'run', 'build', 'seed', 'snapshot', 'test', 'retry', 'clone', 'source', 'show', 'run-operation', 'clean', 'demo', 'generate', 'docs'];
+const COMMANDS = ['init', 'debug', 'parse', 'compile', 'ls', 'list', 'run', 'build', 'seed', 'snapshot', 'test', 'retry', 'clone', 'source', 'show', 'run-operation', 'clean', 'deps', 'demo', 'generate', 'docs'];
 
 /** Run the CLI with `argv` (without `node` and the script). Resolves to the exit code. */
 export async function main(argv: string[], streams?: Partial<CliIO>): Promise<number> {
@@ -284,6 +284,17 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
     const removed = await api.clean(options(f, reporterOf(f)));
     io.out.write(removed.length ? `Removed ${removed.join(', ')}\n` : 'Nothing to clean\n');
   });
+
+  if (wanted('deps'))
+    common(program.command('deps').description('install the packages packages.yml declares (hub, git, tarball, local) and pin them in package-lock.yml'), false)
+      .option('--upgrade', 'resolve the packages again, even when package-lock.yml matches packages.yml')
+      .option('--lock', 'only resolve the packages and write package-lock.yml; install nothing')
+      .option('--add-package <package@version>', 'add a package to packages.yml first, e.g. dbt-labs/dbt_utils@1.3.0')
+      .addOption(new Option('--source <source>', 'where --add-package comes from').choices(['hub', 'git', 'tarball', 'local']).default('hub'))
+      .action(async (f: GlobalFlags & { upgrade?: boolean; lock?: boolean; addPackage?: string; source?: 'hub' | 'git' | 'tarball' | 'local' }) => {
+        const api = await loadApi();
+        await api.deps({ ...options(f, reporterOf(f)), upgrade: f.upgrade, lock: f.lock, addPackage: f.addPackage, source: f.source });
+      });
 
   if (wanted('demo')) program
     .command('demo')

@@ -170,7 +170,7 @@ export async function parseProject(options: ParseOptions): Promise<ParsedProject
  * How YAML values with Jinja are rendered: env_var and the command line's vars only, as
  * dbt renders them; a package's property files see that package's vars.
  */
-function yamlRenderHook(
+export function yamlRenderHook(
   env: NodeJS.ProcessEnv,
   cliVars: Record<string, unknown>,
   flags: Record<string, unknown>,

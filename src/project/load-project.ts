@@ -100,9 +100,9 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
 /**
  * The root, every package it depends on (depth first, each once), then the packages installed
  * in the root's `packages-install-path` that were not reached that way; names checked. As in
- * dbt, the packages that packages.yml leaves to `dbt deps` must be installed (at least as many
+ * dbt, the packages that packages.yml leaves to `strata deps` (or `dbt deps`) must be installed (at least as many
  * folders as such entries), and a package's own hub or git entries are served from the root's
- * installed packages (`dbt deps` installs the whole tree there).
+ * installed packages (`deps` installs the whole tree there).
  */
 async function resolvePackages(rootDir: string, strataRoot: string, render: RenderHook | undefined): Promise<PackageStub[]> {
   const out: PackageStub[] = [];
@@ -110,7 +110,7 @@ async function resolvePackages(rootDir: string, strataRoot: string, render: Rend
   const byName = new Map<string, { stub: PackageStub; position: Position }>();
   const toInstall: Extract<PackageDependency, { source: 'installed' }>[] = [];
   const visit = async (dir: string, isRoot: boolean, declaredAt: Position | undefined): Promise<PackageStub> => {
-    // a package `dbt deps` linked into the install folder is the same package as its local path
+    // a package `deps` linked into the install folder is the same package as its local path
     const key = realDir(dir);
     const existing = byDir.get(key);
     if (existing) return existing;
@@ -144,7 +144,7 @@ async function resolvePackages(rootDir: string, strataRoot: string, render: Rend
   for (const dir of installedPackages(installDir)) {
     const before = byDir.size;
     const stub = await visit(dir, false, undefined);
-    if (byDir.size > before) installed++; // not a local package `dbt deps` linked in
+    if (byDir.size > before) installed++; // not a local package `deps` linked in
     if (toInstall.some((d) => d.name === stub.read.config.name)) root.dependencies.push(stub.read.config.name);
   }
   if (toInstall.length > installed) {
@@ -153,11 +153,11 @@ async function resolvePackages(rootDir: string, strataRoot: string, render: Rend
     const where = `${displayPath(rootDir, installDir) || '.'}/`;
     throw new StrataError(
       'package-not-installed',
-      `${first.position.file} names ${toInstall.length} package(s) that \`dbt deps\` installs, and ${installed} are installed in ${where}` +
+      `${first.position.file} names ${toInstall.length} package(s) that \`strata deps\` installs, and ${installed} are installed in ${where}` +
         (missing.length ? `: not installed: ${missing.map((d) => d.spec).join(', ')}` : ''),
       {
         position: first.position,
-        hint: `Install them with \`dbt deps\`: Strata builds the packages installed in ${where} as dbt does, but does not download packages itself. Or reference a copy with \`- local: <path>\`.`,
+        hint: `Install them with \`strata deps\` (it writes package-lock.yml, as \`dbt deps\` does, and installs into ${where}). Or reference a copy with \`- local: <path>\`.`,
       },
     );
   }

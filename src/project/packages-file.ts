@@ -1,9 +1,9 @@
 /**
  * packages.yml / dependencies.yml: which packages a project depends on. Local packages
  * (`local: <path>`) and Strata's shipped packages (`package: strata/<name>`) resolve to a
- * folder. Hub, git, tarball and private packages are the ones `dbt deps` downloads into the
- * root project's `packages-install-path`: Strata builds them from there, as dbt does
- * (`installedPackages`), and does not download them itself.
+ * folder. Hub, git, tarball and private packages are the ones `strata deps` (or `dbt deps`)
+ * downloads into the root project's `packages-install-path`: a build reads them from there,
+ * as dbt does (`installedPackages`); see `deps/install.ts`.
  */
 import type { Dirent } from 'node:fs';
 import { readdirSync } from 'node:fs';
@@ -14,7 +14,7 @@ import type { Position, RenderHook } from './types.js';
 import { folderTime, inputExists, noteFolder, readInput } from './input-log.js';
 import { isRecord, YamlFile } from './yaml-file.js';
 
-/** One dependency: a folder, or a package that `dbt deps` installs. */
+/** One dependency: a folder, or a package that `deps` installs. */
 export type PackageDependency =
   | {
       /** Absolute folder of the package (it holds a dbt_project.yml). */

@@ -136,8 +136,8 @@ test(
       assert.equal(e.code, 'package-not-installed');
       assert.equal(e.position?.file, 'packages.yml');
       assert.equal(e.position?.line, 2);
-      assert.match(e.message, /names 2 package\(s\) that `dbt deps` installs, and 1 are installed in vendor\/: not installed: dbt-labs\/dbt_utils/);
-      assert.match(e.hint ?? '', /dbt deps/);
+      assert.match(e.message, /names 2 package\(s\) that `strata deps` installs, and 1 are installed in vendor\/: not installed: dbt-labs\/dbt_utils/);
+      assert.match(e.hint ?? '', /strata deps/);
       return true;
     });
   }),
