@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Adapter } from './adapters/index.js';
-import { StrataError } from './errors.js';
+import { formatError, StrataError } from './errors.js';
 import { select as selectNodes, type GraphNode } from './graph/index.js';
 import { secretValues } from './project/index.js';
 import type { ManifestNode } from './parse/manifest.js';
@@ -22,7 +22,7 @@ import { databaseServices, lazyDatabaseServices } from './runner/database.js';
 import { prepareDeferral, readDeferral, readStateManifest } from './runner/defer.js';
 import type { TimeWindow } from './runner/sample.js';
 import { incrementalBuild } from './runner/is-incremental.js';
-import { openAdapter, runNodes, type RunResults } from './runner/run.js';
+import { nodeResult, openAdapter, runNodes, writeRunResults, type NodeResult, type RunResults } from './runner/run.js';
 import { checkFreshness, type FreshnessResult } from './runner/freshness.js';
 import { countNodes, parse, parseVars, reporterFor, warnIsError, type CommonOptions } from './parse/parse-api.js';
 
@@ -80,11 +80,39 @@ export async function compile(o: CommonOptions & { inline?: string; fullRefresh?
       const pseudo = inlineNode(parsed, o.inline);
       return [{ uniqueId: pseudo.unique_id, sql: await compiler.render(pseudo, { code: o.inline, codeName: '<inline>', db }) }];
     }
+    // as dbt's compile: every selected node is compiled, and run_results.json says how each went
+    const started = performance.now();
     const out: CompiledNode[] = [];
-    for (const id of selected) {
+    const results: NodeResult[] = [];
+    const errors: unknown[] = [];
+    const broken = new Set<string>(); // failed, or skipped because something upstream failed
+    const wanted = new Set(selected);
+    for (const id of parsed.graph.order.filter((x) => wanted.has(x))) {
       const node = parsed.manifest.nodes[id]!;
-      const sql = await compiler.render(node, { isIncremental: await incrementalBuild(compiler, node, adapter, o.fullRefresh ?? false), db });
-      out.push({ uniqueId: id, sql, path: compiler.writeArtifact('compiled', node, sql) });
+      const upstream = [...(parsed.graph.parents.get(id) ?? [])].find((p) => broken.has(p));
+      if (upstream) {
+        broken.add(id);
+        results.push(nodeResult(node, 'skipped', 0, `Skipped because ${upstream} did not compile`, null, {}));
+        continue;
+      }
+      const t0 = performance.now();
+      const startedAt = new Date().toISOString();
+      try {
+        const sql = await compiler.render(node, { isIncremental: await incrementalBuild(compiler, node, adapter, o.fullRefresh ?? false), db });
+        out.push({ uniqueId: id, sql, path: compiler.writeArtifact('compiled', node, sql) });
+        results.push(nodeResult(node, 'success', (performance.now() - t0) / 1000, '', sql, {}, startedAt));
+      } catch (err) {
+        errors.push(err);
+        broken.add(id);
+        results.push(nodeResult(node, 'error', (performance.now() - t0) / 1000, formatError(err), null, {}, startedAt));
+      }
+    }
+    const args = { which: 'compile', target: parsed.target.name, vars: parseVars(o.vars), full_refresh: Boolean(o.fullRefresh), select: o.select ?? [], exclude: o.exclude ?? [], selector: o.selector ?? null };
+    writeRunResults(parsed, results, (performance.now() - started) / 1000, args);
+    if (errors.length) {
+      const reporter = reporterFor(o);
+      for (const e of errors.slice(1)) reporter.failure(formatError(e));
+      throw errors[0];
     }
     return out;
   } finally {

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { formatError, isStrataError, StrataError } from '../errors.js';
 import { Reporter, type LogFormat } from '../report/reporter.js';
 import type * as Api from '../api.js';
@@ -180,7 +180,11 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       const api = await loadApi();
       const out = await api.compile({ ...options(f, r), inline: f.inline, fullRefresh: f.fullRefresh });
       if (f.inline !== undefined || out.length === 1) for (const c of out) r.print(c.sql.trim());
-      else r.info(`Compiled ${out.length} node${out.length === 1 ? '' : 's'} into target/compiled/`);
+      else {
+        const first = out[0]?.path;
+        const where = first ? relative(resolve(f.projectDir ?? '.'), first.slice(0, first.lastIndexOf(`${sep}compiled${sep}`) + 10)) : 'target/compiled';
+        r.info(`Compiled ${out.length} node${out.length === 1 ? '' : 's'} into ${where}/`);
+      }
     });
 
   for (const name of ['ls', 'list'].filter(wanted)) {

@@ -210,7 +210,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
             pending.delete(id);
             const why = stop || abort.signal.aborted ? 'the run was stopped' : `its parent ${blocked} did not succeed`;
             status.set(id, 'skipped');
-            results.push(result(node, 'skipped', 0, `Skipped because ${why}`, null, {}));
+            results.push(nodeResult(node, 'skipped', 0, `Skipped because ${why}`, null, {}));
             reporter.finish(++index, total, 'skipped', describeNode(node), 0, id);
             changed = true;
             continue;
@@ -242,7 +242,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
           for (const id of pending) {
             const node = all[id]!;
             status.set(id, 'error');
-            results.push(result(node, 'error', 0, `Could not be scheduled: it waits on ${[...waitsOn.get(id)!].filter((d) => !status.has(d)).join(', ')}`, null, {}));
+            results.push(nodeResult(node, 'error', 0, `Could not be scheduled: it waits on ${[...waitsOn.get(id)!].filter((d) => !status.has(d)).join(', ')}`, null, {}));
             reporter.finish(++index, total, 'error', describeNode(node), 0, id);
           }
           pending.clear();
@@ -288,31 +288,19 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
         },
       });
       compiler.writeArtifact('run', node, r.executedSql.join(';\n\n') + (r.executedSql.length ? ';\n' : ''));
-      const res = result(node, r.status, seconds(), r.message, compiledSql, r.response ?? {}, startedAt);
+      const res = nodeResult(node, r.status, seconds(), r.message, compiledSql, r.response ?? {}, startedAt);
       if (r.failures !== undefined) res.failures = r.failures;
       if (r.relationName) res.relation_name = r.relationName;
       return res;
     } catch (err) {
-      return result(node, 'error', seconds(), errorMessage(node, err, compiledDir), compiledSql, {}, startedAt);
+      return nodeResult(node, 'error', seconds(), errorMessage(node, err, compiledDir), compiledSql, {}, startedAt);
     }
   }
 
   const elapsed = (performance.now() - started) / 1000;
   const position = new Map(nodes.map((n, i) => [n.unique_id, i]));
   results.sort((a, b) => (position.get(a.unique_id) ?? 0) - (position.get(b.unique_id) ?? 0));
-  const runResults: RunResults = {
-    metadata: {
-      dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json',
-      dbt_version: STRATA_VERSION,
-      generated_at: new Date().toISOString(),
-      invocation_id: parsed.invocationId,
-      env: {},
-    },
-    results,
-    elapsed_time: elapsed,
-    args: { which: o.which, ...(o.args ?? {}) },
-  };
-  writeRunResults(parsed.project.targetPath, runResults);
+  const runResults = writeRunResults(parsed, results, elapsed, { which: o.which, ...(o.args ?? {}) });
   const counts: Record<string, number> = {};
   for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
   if (abort.signal.aborted) reporter.warn('The run was cancelled; relations that were being built keep their previous version.');
@@ -335,7 +323,8 @@ function describeCounts(nodes: ManifestNode[]): string {
   return parts.length ? parts.join(', ') : 'nothing';
 }
 
-function result(node: ManifestNode, status: Status, seconds: number, message: string, compiled: string | null, response: Record<string, unknown>, startedAt?: string): NodeResult {
+/** A node's entry of run_results.json. */
+export function nodeResult(node: ManifestNode, status: Status, seconds: number, message: string, compiled: string | null, response: Record<string, unknown>, startedAt?: string): NodeResult {
   const now = new Date().toISOString();
   return {
     unique_id: node.unique_id,
@@ -390,7 +379,21 @@ async function runProjectHook(compiler: Compiler, adapter: Adapter, db: ReturnTy
   await adapter.withSession((s) => s.execute(sql, { fetch: false }));
 }
 
-export function writeRunResults(targetPath: string, r: RunResults): void {
-  mkdirSync(targetPath, { recursive: true });
-  writeFileSync(join(targetPath, 'run_results.json'), JSON.stringify(r, null, 2));
+/** Write the command's run_results.json into the target path; what was written. */
+export function writeRunResults(parsed: ParsedProject, results: NodeResult[], elapsed: number, args: Record<string, unknown>): RunResults {
+  const r: RunResults = {
+    metadata: {
+      dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json',
+      dbt_version: STRATA_VERSION,
+      generated_at: new Date().toISOString(),
+      invocation_id: parsed.invocationId,
+      env: {},
+    },
+    results,
+    elapsed_time: elapsed,
+    args,
+  };
+  mkdirSync(parsed.project.targetPath, { recursive: true });
+  writeFileSync(join(parsed.project.targetPath, 'run_results.json'), JSON.stringify(r, null, 2));
+  return r;
 }
