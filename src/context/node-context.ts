@@ -5,7 +5,7 @@
  * manifest and the database.
  */
 import type { Macro } from '../jinja/index.js';
-import { toJS } from '../jinja/index.js';
+import { PY_REPR, pyRepr, toJS } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
 import { bindArgs, splitArgs } from './args.js';
 import { bindMacro, dispatchLookup, type MacroRegistry } from './macros.js';
@@ -317,11 +317,21 @@ export interface ColumnSpec {
   scale?: number | null;
 }
 
+const DUCKDB_NUMERIC_BITS: Record<string, number> = { TINYINT: 8, SMALLINT: 16, INTEGER: 32, BIGINT: 64, HUGEINT: 128, FLOAT: 24, DOUBLE: 53 };
+
 /**
  * A column from the engine: dbt-postgres reports information_schema's type name (no sizes) with
- * the sizes beside it; dbt-duckdb reports DuckDB's type as it is (`DECIMAL(18,2)`).
+ * the sizes beside it; dbt-duckdb reports DuckDB's type as it is (`DECIMAL(18,2)`), with the
+ * precision information_schema gives it.
  */
 export function columnSpec(c: ColumnInfo, engine: string): ColumnSpec {
+  if (engine === 'duckdb') {
+    // dbt-duckdb reads sizes from information_schema.columns: bits for integers and floats, digits for decimals
+    const decimal = /^DECIMAL\((\d+),\s*(\d+)\)$/i.exec(c.dataType);
+    if (decimal) return { name: c.name, dtype: c.dataType, precision: Number(decimal[1]), scale: Number(decimal[2]) };
+    const bits = DUCKDB_NUMERIC_BITS[c.dataType.toUpperCase()];
+    return bits === undefined ? { name: c.name, dtype: c.dataType } : { name: c.name, dtype: c.dataType, precision: bits, scale: 0 };
+  }
   const m = engine === 'postgres' ? /^([^(]*)\((\d+)(?:,\s*(\d+))?\)(.*)$/.exec(c.dataType) : null;
   if (!m) return { name: c.name, dtype: c.dataType };
   const dtype = `${m[1]!.trim()}${m[4] ?? ''}`;
@@ -347,6 +357,9 @@ export function columnValue(c: ColumnSpec, engine: string) {
   let dataType = isString ? `character varying(${stringSize()})` : isNumeric && precision !== null && scale !== null ? `${c.dtype}(${precision},${scale})` : c.dtype;
   // dbt-postgres keeps text and unsized varchar as they are
   if (engine === 'postgres' && (t === 'text' || (t === 'character varying' && charSize === null))) dataType = c.dtype;
+  // dbt's Column is a dataclass: `{{ col }}` prints its fields under the adapter's class name
+  const fields = `column=${pyRepr(c.name)}, dtype=${pyRepr(c.dtype)}, char_size=${pyRepr(charSize)}, numeric_precision=${pyRepr(precision)}, numeric_scale=${pyRepr(scale)}`;
+  const repr = engine === 'duckdb' ? `DuckDBColumn(${fields}, fields=[])` : engine === 'postgres' ? `PostgresColumn(${fields})` : `Column(${fields})`;
   return Object.freeze({
     name: c.name,
     column: c.name,
@@ -366,6 +379,7 @@ export function columnValue(c: ColumnSpec, engine: string) {
     literal: (value: unknown) => `${String(value)}::${dataType}`,
     can_expand_to: (other: { is_string?: () => boolean; string_size?: () => number } | null) =>
       isString && other?.is_string?.() === true && (other.string_size?.() ?? 0) > stringSize(),
-    toString: () => `<Column ${c.name} (${dataType})>`,
+    toString: () => repr,
+    [PY_REPR]: () => repr,
   });
 }

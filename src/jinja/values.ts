@@ -354,11 +354,11 @@ export function pyRepr(v: unknown, seen?: Set<unknown>): string {
     if (v instanceof Set) {
       return v.size === 0 ? 'set()' : '{' + [...v].map((x) => pyRepr(x, s)).join(', ') + '}';
     }
+    const repr = hostMethod(v, PY_REPR);
+    if (repr) return String(repr.call(v, undefined));
     if (isPlainObject(v)) {
       return '{' + Object.keys(v).map((k) => `${reprString(k)}: ${pyRepr(v[k], s)}`).join(', ') + '}';
     }
-    const repr = hostMethod(v, PY_REPR);
-    if (repr) return String(repr.call(v, undefined));
     for (const h of reprHooks) {
       const r = h(v);
       if (r !== undefined) return r;
