@@ -42,7 +42,7 @@ export async function httpGet(url: string, what: string, env: NodeJS.ProcessEnv 
     if (attempt < 5) await sleep(250 * 2 ** attempt);
   }
   throw new StrataError('package-download', `Could not download ${what} from ${url}: ${last}`, {
-    hint: 'Check the URL and your network connection (and HTTPS_PROXY if you are behind a proxy).',
+    hint: 'Check the URL and that this machine can reach it.',
   });
 }
 
