@@ -193,8 +193,8 @@ test('deps changes nothing installed when a download fails, and names the packag
     assert.deepEqual(tree(join(project, 'dbt_packages')), before);
   }));
 
-test('deps --add-package adds to packages.yml keeping its comments; --lock writes only the lock', () =>
-  withScenario(async ({ project, strata, out }) => {
+test('deps --add-package adds to packages.yml keeping its comments; --lock writes only the lock; packages may depend on each other', { timeout: 60_000 }, () =>
+  withScenario(async ({ project, strata, out, server }) => {
     const packages = join(project, 'packages.yml');
     writeFileSync(packages, '# our packages\npackages:\n  - package: acme/base\n    version: 0.1.0 # pinned on purpose\n');
     assert.equal(await strata('deps', '--add-package', 'acme/utils@1.0.0', '--lock'), 0, out());
@@ -211,6 +211,14 @@ test('deps --add-package adds to packages.yml keeping its comments; --lock write
     assert.equal(readFileSync(packages, 'utf8').match(/acme\/utils/g)?.length, 1);
     assert.match(readFileSync(join(project, 'package-lock.yml'), 'utf8'), /package: acme\/utils\n\s+version: 1\.2\.0/);
     assert.ok(existsSync(join(project, 'dbt_packages', 'acme_utils', 'dbt_project.yml')));
+
+    // two packages that depend on each other resolve (dbt's resolver loops forever on them)
+    for (const [me, other] of [['a', 'b'], ['b', 'a']]) {
+      server.publish(`loop/${me}`, { version: '1.0.0', name: `loop_${me}`, files: { 'dbt_project.yml': `name: loop_${me}\nversion: '1.0.0'\nconfig-version: 2\n` }, packages: [{ package: `loop/${other}`, version: '>=1.0.0' }] });
+    }
+    writeFileSync(packages, 'packages:\n  - package: loop/a\n    version: 1.0.0\n');
+    assert.equal(await strata('deps'), 0, out());
+    assert.deepEqual(readdirSync(join(project, 'dbt_packages')).sort(), ['loop_a', 'loop_b']);
   }));
 
 /** Run a command without blocking this process (the package server answers from it). */

@@ -342,12 +342,15 @@ class DepsRun {
   /** Resolve `specs` and what they declare, breadth first; the pinned packages in dbt's order. */
   async resolve(specs: PackageSpec[], rootName: string): Promise<Pinned[]> {
     const final = new Listing();
+    const expanded = new Set<Pinned>(); // each pinned version's dependencies are read once: packages may depend on each other
     let pending = specs;
     while (pending.length) {
       const next: PackageSpec[] = [];
       for (const spec of pending) {
-        const u = final.add(spec);
-        next.push(...(await this.pin(u)).dependencies.filter((d) => d.kind !== 'strata'));
+        const pinned = await this.pin(final.add(spec));
+        if (expanded.has(pinned)) continue;
+        expanded.add(pinned);
+        next.push(...pinned.dependencies.filter((d) => d.kind !== 'strata'));
       }
       pending = next;
     }
