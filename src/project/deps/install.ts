@@ -430,7 +430,7 @@ export async function installPackages(o: DepsOptions): Promise<DepsResult> {
       writeLockFile(lockPath, pinned.map((p) => ({ ...p.lockEntry, name: p.name })), hash);
       locked = true;
       log(`Updated package-lock.yml (${pinned.length} package${pinned.length === 1 ? '' : 's'})`);
-    }
+    } else if (o.lock) log(`package-lock.yml is up to date with ${declared.file}`);
     if (o.lock) return { installed: [], locked, installDir };
 
     const lockFile = (await readPackageEntries(lockPath, 'package-lock.yml', o.render))!;
