@@ -57,6 +57,8 @@ export function selectIds(parsed: ParsedProject, o: CommonOptions, resourceTypes
 
 export interface CompiledNode {
   uniqueId: string;
+  /** The node's name (`inline_query` for `--inline`). */
+  name: string;
   sql: string;
   path?: string;
 }
@@ -78,7 +80,7 @@ export async function compile(o: CommonOptions & { inline?: string; fullRefresh?
     if (deferral) await prepareDeferral(deferral, parsed.manifest.nodes, await adapter());
     if (o.inline !== undefined) {
       const pseudo = inlineNode(parsed, o.inline);
-      return [{ uniqueId: pseudo.unique_id, sql: await compiler.render(pseudo, { code: o.inline, codeName: '<inline>', db }) }];
+      return [{ uniqueId: pseudo.unique_id, name: pseudo.name, sql: await compiler.render(pseudo, { code: o.inline, codeName: '<inline>', db }) }];
     }
     // as dbt's compile: every selected node is compiled, and run_results.json says how each went
     const started = performance.now();
@@ -99,7 +101,7 @@ export async function compile(o: CommonOptions & { inline?: string; fullRefresh?
       const startedAt = new Date().toISOString();
       try {
         const sql = await compiler.render(node, { isIncremental: await incrementalBuild(compiler, node, adapter, o.fullRefresh ?? false), db });
-        out.push({ uniqueId: id, sql, path: compiler.writeArtifact('compiled', node, sql) });
+        out.push({ uniqueId: id, name: node.name, sql, path: compiler.writeArtifact('compiled', node, sql) });
         results.push(nodeResult(node, 'success', (performance.now() - t0) / 1000, '', sql, {}, startedAt));
       } catch (err) {
         errors.push(err);
@@ -282,7 +284,7 @@ export async function sourceFreshness(o: CommonOptions = {}): Promise<FreshnessR
 }
 
 /** Run a query (a model's SQL or an inline query) and return its first rows. */
-export async function show(o: CommonOptions & { inline?: string; limit?: number } = {}): Promise<{ columns: string[]; rows: unknown[][] }> {
+export async function show(o: CommonOptions & { inline?: string; limit?: number } = {}): Promise<{ node?: string; columns: string[]; rows: unknown[][] }> {
   const flags = contextFlags('show');
   const parsed = await parse({ ...o, flags });
   const deferral = readDeferral(o, parsed.manifest.nodes);
@@ -304,7 +306,7 @@ export async function show(o: CommonOptions & { inline?: string; limit?: number 
     // a DATE arrives as its UTC midnight: shown as the date it is, as dbt shows it
     const isDate = r.columns.map((c) => c.type.toLowerCase() === 'date');
     const rows = r.rows.map((row) => row.map((v, i) => (isDate[i] && v instanceof Date ? v.toISOString().slice(0, 10) : v)));
-    return { columns: r.columns.map((c) => c.name), rows };
+    return { node: o.inline === undefined ? parsed.manifest.nodes[selected[0]!]!.name : undefined, columns: r.columns.map((c) => c.name), rows };
   } finally {
     await adapter.close();
   }

@@ -32,6 +32,7 @@ interface GlobalFlags {
   logFormat?: LogFormat;
   color?: boolean;
   partialParse?: boolean;
+  quiet?: boolean;
 }
 
 function common(cmd: Command, selection = true): Command {
@@ -42,6 +43,7 @@ function common(cmd: Command, selection = true): Command {
     .option('--vars <yaml>', 'variables as YAML or JSON, e.g. \'{"key": "value"}\'')
     .addOption(new Option('--log-format <format>', 'text or json').choices(['text', 'json', 'default']).default('text'))
     .option('--no-color', 'no colour in the output')
+    .option('-q, --quiet', 'print only errors and what the command is for (show\'s rows, ls\'s list, print() in Jinja), as dbt\'s --quiet (or DBT_QUIET)')
     .option('--no-partial-parse', 'ignore the parse cache')
     .option('--target-path <dir>', 'where artifacts go (manifest.json, run_results.json, compiled SQL), instead of dbt_project.yml\'s target-path (or DBT_TARGET_PATH)')
     .option('--warn-error', 'treat warnings as errors: a test that would warn fails (or DBT_WARN_ERROR)')
@@ -116,7 +118,7 @@ export interface CliIO {
 let io: CliIO = { out: process.stdout, err: process.stderr };
 
 function reporterOf(f: GlobalFlags): Reporter {
-  return new Reporter({ format: f.logFormat === 'json' ? 'json' : 'text', color: f.color !== false, out: io.out, err: io.err });
+  return new Reporter({ format: f.logFormat === 'json' ? 'json' : 'text', color: f.color !== false, quiet: f.quiet ?? envFlag('QUIET') ?? false, out: io.out, err: io.err });
 }
 
 /** The top-level commands. */
@@ -175,12 +177,17 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
   if (wanted('compile')) common(program.command('compile').description('render the selected nodes to SQL in target/compiled/'))
     .option('--inline <sql>', 'compile this SQL (with Jinja) instead of the project\'s nodes')
     .option('--full-refresh', 'compile incremental models as a full refresh builds them')
-    .action(async (f: GlobalFlags & { inline?: string; fullRefresh?: boolean }) => {
+    .addOption(new Option('--output <format>', 'how a single node\'s SQL is printed: text, or json ({"node", "compiled"}, as dbt)').choices(['text', 'json']).default('text'))
+    .action(async (f: GlobalFlags & { inline?: string; fullRefresh?: boolean; output: string }) => {
       const r = reporterOf(f);
       const api = await loadApi();
       const out = await api.compile({ ...options(f, r), inline: f.inline, fullRefresh: f.fullRefresh });
-      if (f.inline !== undefined || out.length === 1) for (const c of out) r.print(c.sql.trim());
-      else {
+      // as dbt: the SQL of the nodes the selection names (not of the tests it brings along)
+      const named = new Set([...(f.select ?? []), ...(f.models ?? [])].flatMap((spec) => spec.split(/[\s,+@:]+/)));
+      const shown = f.inline !== undefined || out.length === 1 ? out : out.filter((c) => named.has(c.name));
+      if (shown.length) {
+        for (const c of shown) r.print(f.output === 'json' ? JSON.stringify({ ...(f.inline === undefined ? { node: c.name } : {}), compiled: c.sql.trim() }, null, 2) : c.sql.trim());
+      } else {
         const first = out[0]?.path;
         const where = first ? relative(resolve(f.projectDir ?? '.'), first.slice(0, first.lastIndexOf(`${sep}compiled${sep}`) + 10)) : 'target/compiled';
         r.info(`Compiled ${out.length} node${out.length === 1 ? '' : 's'} into ${where}/`);
@@ -265,12 +272,19 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
   if (wanted('show')) common(program.command('show').description('run a model or an inline query and print its first rows'))
     .option('--inline <sql>', 'the query (with Jinja) to run')
     .option('--limit <n>', 'how many rows (default 5; -1 for all)', (v) => parseInt(v, 10))
-    .action(async (f: GlobalFlags & { inline?: string; limit?: number }) => {
+    .addOption(new Option('--output <format>', 'text (a table), or json ({"node", "show": [rows]}, as dbt)').choices(['text', 'json']).default('text'))
+    .action(async (f: GlobalFlags & { inline?: string; limit?: number; output: string }) => {
       const r = reporterOf(f);
       const api = await loadApi();
       const res = await api.show({ ...options(f, r), inline: f.inline, limit: f.limit });
-      if (r.format === 'json') r.print(JSON.stringify({ columns: res.columns, rows: res.rows }));
-      else r.print(formatTable(res.columns, res.rows));
+      if (f.output === 'json') {
+        const show = res.rows.map((row) => Object.fromEntries(res.columns.map((c, i) => [c, jsonValue(row[i])])));
+        r.print(JSON.stringify({ ...(res.node ? { node: res.node } : {}), show }, null, 2));
+      } else if (r.format === 'json') r.print(JSON.stringify({ columns: res.columns, rows: res.rows.map((row) => row.map(jsonValue)) }));
+      else {
+        r.info(res.node ? `Previewing node '${res.node}':` : 'Previewing inline node:');
+        r.print(formatTable(res.columns, res.rows));
+      }
     });
 
   if (wanted('run-operation')) common(program.command('run-operation <macro>').description('call a macro'), false)
@@ -395,6 +409,14 @@ async function runCommand(f: GlobalFlags & RunFlags, which: string, resourceType
 }
 
 /** A plain text table for `show`. */
+/** A value of a result row as JSON: big integers as numbers where exact (else text), times as ISO text. */
+function jsonValue(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v instanceof Date) return v.toISOString();
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype) return String(v);
+  return v;
+}
+
 export function formatTable(columns: string[], rows: unknown[][]): string {
   const cell = (v: unknown) => (v === null || v === undefined ? 'null' : v instanceof Date ? v.toISOString().replace('T', ' ').replace('.000Z', '') : typeof v === 'object' ? JSON.stringify(v) : String(v));
   const cells = rows.map((r) => r.map(cell));

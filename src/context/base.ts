@@ -20,8 +20,8 @@ export interface BaseContextOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives every env var read, with the value returned (for the parse cache). */
   onEnvVar?: (name: string, value: string | undefined) => void;
-  /** `log(msg, info=True)` and `print(msg)`. */
-  log?: (message: string, info: boolean) => void;
+  /** `log(msg, info=True)` (`info`), and `print(msg)` (`print`: raw output, shown even under --quiet). */
+  log?: (message: string, info: boolean, print?: boolean) => void;
   invocationId: string;
   runStartedAt: Date;
   flags: Record<string, unknown>;
@@ -63,7 +63,7 @@ export function createBaseContext(o: BaseContextOptions): Record<string, unknown
     },
     print(...args: unknown[]) {
       const { positional } = splitArgs(args);
-      log(positional.map(String).join(' '), true);
+      log(positional.map(String).join(' '), true, true);
       return '';
     },
     exceptions: Object.freeze({

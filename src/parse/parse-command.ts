@@ -39,7 +39,10 @@ export async function parseCommand(o: CommonOptions & { flags?: Record<string, u
       const patched = await patchManifest({ projectDir: resolve(o.projectDir ?? '.'), profilesDir: o.profilesDir, target: o.target, targetPath: o.targetPath, vars, flags: o.flags }, check.changed);
       if (patched) {
         reporter.addSecrets(patched.secrets);
-        for (const m of patched.logged) reporter.info(m);
+        for (const m of patched.logged) {
+          if (m.print) reporter.print(m.message);
+          else reporter.info(m.message);
+        }
         for (const n of patched.notices) reporter.info(n);
         for (const w of patched.warnings) reporter.warn(w);
         return { current: false, patched };

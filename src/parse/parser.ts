@@ -39,7 +39,7 @@ export interface ParseOptions {
   cache?: boolean;
   env?: NodeJS.ProcessEnv;
   /** Receives `log()`/`print()` output from templates. */
-  log?: (message: string, info: boolean) => void;
+  log?: (message: string, info: boolean, print?: boolean) => void;
   flags?: Record<string, unknown>;
   /** Return before the parse cache is on disk: the caller awaits `cacheSaved` (so its own writes overlap). */
   saveInBackground?: boolean;
@@ -174,7 +174,7 @@ export function yamlRenderHook(
   env: NodeJS.ProcessEnv,
   cliVars: Record<string, unknown>,
   flags: Record<string, unknown>,
-  log: (message: string, info: boolean) => void,
+  log: (message: string, info: boolean, print?: boolean) => void,
   invocationId: string,
   runStartedAt: Date,
 ): NonNullable<LoadProjectOptions['render']> {

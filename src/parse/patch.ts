@@ -92,8 +92,8 @@ export interface PatchResult {
   summary: string;
   notices: string[];
   warnings: string[];
-  /** What templates logged with `log(..., info=True)` while rendering. */
-  logged: string[];
+  /** What templates logged with `log(..., info=True)` or `print()` while rendering. */
+  logged: { message: string; print: boolean }[];
   /** The values to mask in anything printed (env secrets and the profile's secret fields). */
   secrets: string[];
 }
@@ -131,10 +131,10 @@ export async function patchManifest(options: ParseOptions, changed: ChangedFiles
 
   // Render each changed file again; any difference in what it asks for ends the patch.
   const env = options.env ?? process.env;
-  const logged: string[] = [];
+  const logged: { message: string; print: boolean }[] = [];
   // The macro files are unchanged (the fingerprint check found only these files changed),
   // so they are compiled only if the renders call them.
-  const setup = await setupParse({ ...options, knownMacros: header.macros, log: (msg, info) => void (info && logged.push(msg)) }, env, true);
+  const setup = await setupParse({ ...options, knownMacros: header.macros, log: (message, info, print) => void (info && logged.push({ message, print: print === true })) }, env, true);
   const patched: { line: IndexLine; contents: string; hash: string; stamp: FingerprintFile['files'][number]; fileIndex: number }[] = [];
   for (const [n, line] of lines.entries()) {
     const pkg = setup.project.packages.find((p) => p.name === line.pkg);

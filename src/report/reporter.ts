@@ -17,6 +17,11 @@ export interface ReporterOptions {
   err?: NodeJS.WritableStream;
   /** Values that must never be printed (passwords, DBT_ENV_SECRET_*). */
   secrets?: string[];
+  /**
+   * dbt's `--quiet`: only errors, and what a command exists to print (`show`'s rows, `ls`'s
+   * lines, `print()` in Jinja); no progress, info, warnings or summary.
+   */
+  quiet?: boolean;
 }
 
 export type Status = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'runtime error';
@@ -25,6 +30,7 @@ const WIDTH = 80;
 
 export class Reporter {
   readonly format: LogFormat;
+  readonly quiet: boolean;
   private readonly color: boolean;
   private readonly live: boolean;
   private readonly out: NodeJS.WritableStream;
@@ -35,11 +41,12 @@ export class Reporter {
 
   constructor(o: ReporterOptions = {}) {
     this.format = o.format ?? 'text';
+    this.quiet = o.quiet ?? false;
     this.out = o.out ?? process.stdout;
     this.err = o.err ?? process.stderr;
     const tty = Boolean((this.out as NodeJS.WriteStream).isTTY);
     this.color = (o.color ?? true) && !process.env.NO_COLOR && (tty || Boolean(process.env.FORCE_COLOR));
-    this.live = (o.live ?? true) && tty && !process.env.CI && this.format === 'text';
+    this.live = (o.live ?? true) && tty && !process.env.CI && this.format === 'text' && !this.quiet;
     this.secrets = (o.secrets ?? []).filter((s) => s.length >= 3);
     this.colors = pc.createColors(this.color);
   }
@@ -67,11 +74,13 @@ export class Reporter {
 
   /** A plain informational line. */
   info(message: string, data: Record<string, unknown> = {}): void {
+    if (this.quiet) return;
     if (this.format === 'json') this.json('info', { msg: message, ...data });
     else this.write(this.out, `${this.stamp()}  ${message}`);
   }
 
   warn(message: string): void {
+    if (this.quiet) return;
     if (this.format === 'json') this.json('warn', { msg: message });
     else this.write(this.out, `${this.stamp()}  ${this.colors.yellow('[WARNING]')}: ${message}`);
   }
@@ -84,8 +93,9 @@ export class Reporter {
   /** A failure's details, after the summary (stdout, so it stays in order with the lines above). */
   failure(message: string): void {
     if (this.format === 'json') return this.json('error', { msg: message });
-    this.info('');
-    for (const line of message.split('\n')) this.info(line.startsWith('  ') ? line : this.colors.red(line));
+    const stamp = this.stamp();
+    this.write(this.out, `${stamp}  `);
+    for (const line of message.split('\n')) this.write(this.out, `${stamp}  ${line.startsWith('  ') ? line : this.colors.red(line)}`);
   }
 
   /** Raw output (for `show`, `ls`, `compile`): never decorated. */
@@ -100,12 +110,14 @@ export class Reporter {
 
   /** `N of M START <description> ... [RUN]`. */
   start(index: number, total: number, description: string, uniqueId: string): void {
+    if (this.quiet) return;
     if (this.format === 'json') return this.json('info', { event: 'node_start', index, total, node: uniqueId, msg: description });
     this.write(this.out, `${this.stamp()}  ${dots(`${index} of ${total} START ${description}`, '[RUN]')}`);
   }
 
   /** `N of M OK created <description> ... [OK in 0.12s]` and its error/skip variants. */
   finish(index: number, total: number, status: Status, description: string, seconds: number, uniqueId: string, message?: string): void {
+    if (this.quiet && status !== 'error' && status !== 'fail' && status !== 'runtime error') return;
     if (this.format === 'json') return this.json(status === 'error' || status === 'fail' ? 'error' : 'info', { event: 'node_finished', index, total, node: uniqueId, status, execution_time: seconds, msg: message ?? description });
     const c = this.colors;
     let head: string;
@@ -162,6 +174,7 @@ export class Reporter {
     const warn = counts.warn ?? 0;
     const error = (counts.error ?? 0) + (counts.fail ?? 0) + (counts['runtime error'] ?? 0);
     const skip = counts.skipped ?? 0;
+    if (this.quiet) return;
     if (this.format === 'json') return this.json(error ? 'error' : 'info', { event: 'summary', pass, warn, error, skip, total, elapsed: seconds });
     const c = this.colors;
     this.info('');
