@@ -125,8 +125,24 @@ function reporterOf(f: GlobalFlags): Reporter {
 const COMMANDS = ['init', 'debug', 'parse', 'compile', 'ls', 'list', 'run', 'build', 'seed', 'snapshot', 'test', 'retry', 'clone', 'source', 'show', 'run-operation', 'clean', 'deps', 'demo', 'generate', 'docs'];
 
 /** Run the CLI with `argv` (without `node` and the script). Resolves to the exit code. */
+/** Global flags that take a value, when written before the command. */
+const VALUE_FLAGS = new Set(['--log-format', '--warn-error-options', '--target-path', '--project-dir', '--profiles-dir', '--vars', '--target', '-t']);
+
+/**
+ * dbt takes its global flags before the command too (`dbt -q ls`, `dbt --log-format json run`):
+ * move the ones written there after the command (after `source freshness`, `docs generate`).
+ */
+function hoistGlobalFlags(argv: string[]): string[] {
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('-') && !['-h', '--help', '-v', '--version'].includes(argv[i]!)) i += VALUE_FLAGS.has(argv[i]!) ? 2 : 1;
+  if (i === 0 || i >= argv.length) return argv;
+  const at = argv[i] === 'source' || argv[i] === 'docs' ? i + 2 : i + 1;
+  return [...argv.slice(i, at), ...argv.slice(0, i), ...argv.slice(at)];
+}
+
 export async function main(argv: string[], streams?: Partial<CliIO>): Promise<number> {
   io = { out: streams?.out ?? process.stdout, err: streams?.err ?? process.stderr };
+  argv = hoistGlobalFlags(argv);
   let exitCode = 0;
   // Only the command being run is defined (all of them for help, or a name that is not a
   // command): defining two dozen commands with their options costs a few milliseconds.

@@ -13,6 +13,8 @@ test('--quiet prints only errors and what the command is for; --output json prin
   withFixtureProject('retry', 'RETRY_DB', async ({ dir, strata, output }) => {
     assert.equal(await strata('run', '-s', 'orders', '-q'), 0, output());
     assert.equal(output(), '', 'a quiet run that succeeds prints nothing');
+    assert.equal(await strata('-q', 'run', '-s', 'orders'), 0, output());
+    assert.equal(output(), '', 'global flags may come before the command, as in dbt');
 
     // raw.prices does not exist: priced fails, and its error is all a quiet run prints
     assert.equal(await strata('run', '--quiet'), 1);
