@@ -160,6 +160,9 @@ export interface AdapterOptions {
   projectName: string;
 }
 
+/** What {@link Adapter.onStatement} hears: the SQL, its time in ms, and the engine's error if it failed. */
+export type StatementListener = (statement: { sql: string; ms: number; error?: string }) => void;
+
 /**
  * An open database: a pool of sessions, the dialect, and relation naming.
  * Created by `createAdapter` in `src/adapters/index.ts`.
@@ -179,6 +182,8 @@ export interface Adapter {
    * materializations and the session's catalog operations (not by raw DDL in hooks).
    */
   readonly cache: RelationCache;
+  /** Told of every statement a session runs, with how long it took (the debug log). */
+  onStatement?: StatementListener;
   /** Wait for a free connection. */
   acquire(): Promise<Session>;
   /** Acquire, run `fn`, release (also when it throws). */

@@ -22,6 +22,7 @@ import type {
   RelationType,
   SchemaRef,
   Session,
+  StatementListener,
   StoredRelationType,
   TargetConfig,
 } from './adapter.js';
@@ -47,6 +48,7 @@ export class PooledAdapter implements Adapter {
   private closing: Promise<void> | undefined;
   private idleWaiter: (() => void) | undefined;
   readonly cache = new RelationCache();
+  onStatement?: StatementListener;
 
   constructor(
     readonly type: string,
@@ -154,13 +156,28 @@ class PooledSession implements Session {
 
   execute(sql: string, opts: ExecuteOptions = {}): Promise<QueryResult> {
     if (this.released) throw new Error('session used after release');
-    return this.conn.execute(sql, opts);
+    return this.run(sql, opts);
+  }
+
+  /** Run on the connection, telling the adapter's statement listener (if any) how it went. */
+  private async run(sql: string, opts: ExecuteOptions): Promise<QueryResult> {
+    const listener = this.adapter.onStatement;
+    if (!listener) return this.conn.execute(sql, opts);
+    const t0 = performance.now();
+    try {
+      const r = await this.conn.execute(sql, opts);
+      listener({ sql, ms: performance.now() - t0 });
+      return r;
+    } catch (err) {
+      listener({ sql, ms: performance.now() - t0, error: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
   }
 
   async begin(): Promise<void> {
     if (this.open) throw new StrataError('transaction-error', 'A transaction is already open on this connection');
     const sql = this.dialect.beginSql();
-    if (sql) await this.conn.execute(sql, { fetch: false });
+    if (sql) await this.run(sql, { fetch: false });
     this.open = true;
   }
 
@@ -168,7 +185,7 @@ class PooledSession implements Session {
     if (!this.open) throw new StrataError('transaction-error', 'No transaction is open on this connection');
     this.open = false;
     const sql = this.dialect.commitSql();
-    if (sql) await this.conn.execute(sql, { fetch: false });
+    if (sql) await this.run(sql, { fetch: false });
   }
 
   async rollback(): Promise<void> {
@@ -177,7 +194,7 @@ class PooledSession implements Session {
     const sql = this.dialect.rollbackSql();
     if (!sql) return;
     try {
-      await this.conn.execute(sql, { fetch: false });
+      await this.run(sql, { fetch: false });
     } catch {
       // The engine may already have aborted the transaction; nothing else to undo.
     }

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { formatError, isStrataError, StrataError } from '../errors.js';
 import { Reporter, type LogFormat } from '../report/reporter.js';
+import { LogFile, type FileLogLevel } from '../report/log-file.js';
 import type * as Api from '../api.js';
 import { STRATA_VERSION } from '../parse/manifest.js';
 import { generateCommand } from './generate.js';
@@ -33,6 +34,9 @@ interface GlobalFlags {
   color?: boolean;
   partialParse?: boolean;
   quiet?: boolean;
+  logPath?: string;
+  logLevelFile?: string;
+  logFormatFile?: string;
 }
 
 function common(cmd: Command, selection = true): Command {
@@ -45,6 +49,9 @@ function common(cmd: Command, selection = true): Command {
     .option('--no-color', 'no colour in the output')
     .option('-q, --quiet', 'print only errors and what the command is for (show\'s rows, ls\'s list, print() in Jinja), as dbt\'s --quiet (or DBT_QUIET)')
     .option('--no-partial-parse', 'ignore the parse cache')
+    .option('--log-path <dir>', 'where dbt.log goes: every line shown plus each SQL statement with its node and time (default: logs/ in the project; or DBT_LOG_PATH)')
+    .addOption(new Option('--log-level-file <level>', 'what dbt.log keeps (or DBT_LOG_LEVEL_FILE)').choices(['debug', 'info', 'warn', 'error', 'none']))
+    .addOption(new Option('--log-format-file <format>', 'dbt.log as text or JSON lines (or DBT_LOG_FORMAT_FILE)').choices(['text', 'json', 'default', 'debug']))
     .option('--target-path <dir>', 'where artifacts go (manifest.json, run_results.json, compiled SQL), instead of dbt_project.yml\'s target-path (or DBT_TARGET_PATH)')
     .option('--warn-error', 'treat warnings as errors: a test that would warn fails (or DBT_WARN_ERROR)')
     .option('--warn-error-options <yaml>', 'which warnings are errors, by dbt\'s event names: \'{"error": ["LogTestResult"]}\', \'{"error": "all", "warn": [...]}\' (or DBT_WARN_ERROR_OPTIONS)');
@@ -116,9 +123,26 @@ export interface CliIO {
 }
 
 let io: CliIO = { out: process.stdout, err: process.stderr };
+/** The command line being run and its debug log (opened by the first reporter that needs it). */
+let invocation: { argv: string[]; logFile?: LogFile } = { argv: [] };
+
+/** The debug log the flags ask for (logs/dbt.log in the project by default); none with `--log-level-file none`. */
+function logFileOf(f: GlobalFlags): LogFile | undefined {
+  if (invocation.logFile) return invocation.logFile;
+  const level = f.logLevelFile ?? envValue('LOG_LEVEL_FILE') ?? 'debug';
+  if (level === 'none') return undefined;
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new StrataError('usage', `DBT_LOG_LEVEL_FILE='${level}' is not a level`, { hint: 'use debug, info, warn, error or none' });
+  const dir = resolve(f.logPath ?? envValue('LOG_PATH') ?? join(f.projectDir ?? '.', 'logs'));
+  const format = (f.logFormatFile ?? envValue('LOG_FORMAT_FILE')) === 'json' ? 'json' : 'text';
+  const file = new LogFile(join(dir, 'dbt.log'), level as FileLogLevel, format);
+  file.begin(`strata ${STRATA_VERSION}`);
+  file.write('debug', `strata ${invocation.argv.join(' ')} (in ${process.cwd()})`);
+  invocation.logFile = file;
+  return file;
+}
 
 function reporterOf(f: GlobalFlags): Reporter {
-  return new Reporter({ format: f.logFormat === 'json' ? 'json' : 'text', color: f.color !== false, quiet: f.quiet ?? envFlag('QUIET') ?? false, out: io.out, err: io.err });
+  return new Reporter({ format: f.logFormat === 'json' ? 'json' : 'text', color: f.color !== false, quiet: f.quiet ?? envFlag('QUIET') ?? false, logFile: logFileOf(f), out: io.out, err: io.err });
 }
 
 /** The top-level commands. */
@@ -143,6 +167,7 @@ function hoistGlobalFlags(argv: string[]): string[] {
 export async function main(argv: string[], streams?: Partial<CliIO>): Promise<number> {
   io = { out: streams?.out ?? process.stdout, err: streams?.err ?? process.stderr };
   argv = hoistGlobalFlags(argv);
+  invocation = { argv };
   let exitCode = 0;
   // Only the command being run is defined (all of them for help, or a name that is not a
   // command): defining two dozen commands with their options costs a few milliseconds.
@@ -353,7 +378,11 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       return 2;
     }
     io.err.write(formatError(err) + '\n');
-    return isStrataError(err) ? 2 : 2;
+    invocation.logFile?.write('error', formatError(err));
+    return 2;
+  } finally {
+    invocation.logFile?.close();
+    invocation = { argv: [] };
   }
 }
 

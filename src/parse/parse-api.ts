@@ -107,6 +107,9 @@ export async function parse(o: CommonOptions & { flags?: Record<string, unknown>
   });
   const secrets = secretValues(parsed.project.profile, process.env);
   reporter.addSecrets(secrets);
+  if (reporter.logsDebug) {
+    parsed.statementLog = ({ sql, ms, error }) => reporter.debug(`SQL ${error ? `failed after ${ms.toFixed(1)} ms: ${error}` : `ran in ${ms.toFixed(1)} ms`}:\n${sql.trim()}`);
+  }
   for (const n of parsed.project.notices) reporter.info(n);
   for (const w of parsed.warnings) reporter.warn(w);
   // The cache, manifest.json and the patch index are written at once (the first two on

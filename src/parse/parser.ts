@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { StatementListener } from '../adapters/index.js';
 import { Environment, type Template } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
 import { loadProject, configFor, mergeConfig, resolveVar, InputLog, recordInputs, readInput, noteFolder, folderTime } from '../project/index.js';
@@ -87,6 +88,8 @@ export interface ParsedProject {
   /** How much of the last parse was reused: all of it, all but the changed SQL files, or none. */
   cacheStats: { hits: number; misses: number; mode: 'full' | 'partial' | 'reuse' };
   warnings: string[];
+  /** Told of each statement of the adapters opened for this project (set when there is a debug log). */
+  statementLog?: StatementListener;
   /** What this parse read (absent when the cache is off), for the fingerprint `strata parse` writes. */
   inputs?: ParseInputs;
   /**

@@ -5,6 +5,7 @@
  * --log-format json.
  */
 import pc from 'picocolors';
+import type { FileLogLevel, LogFile } from './log-file.js';
 
 export type LogFormat = 'text' | 'json';
 
@@ -22,6 +23,8 @@ export interface ReporterOptions {
    * lines, `print()` in Jinja); no progress, info, warnings or summary.
    */
   quiet?: boolean;
+  /** The debug log (logs/dbt.log): everything above, whatever `quiet`, and `debug` lines. */
+  logFile?: LogFile;
 }
 
 export type Status = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'runtime error';
@@ -31,6 +34,7 @@ const WIDTH = 80;
 export class Reporter {
   readonly format: LogFormat;
   readonly quiet: boolean;
+  readonly logFile: LogFile | undefined;
   private readonly color: boolean;
   private readonly live: boolean;
   private readonly out: NodeJS.WritableStream;
@@ -42,6 +46,7 @@ export class Reporter {
   constructor(o: ReporterOptions = {}) {
     this.format = o.format ?? 'text';
     this.quiet = o.quiet ?? false;
+    this.logFile = o.logFile;
     this.out = o.out ?? process.stdout;
     this.err = o.err ?? process.stderr;
     const tty = Boolean((this.out as NodeJS.WriteStream).isTTY);
@@ -72,26 +77,44 @@ export class Reporter {
     return new Date().toTimeString().slice(0, 8);
   }
 
+  /** A line for the log file only (`debug`: each statement, what the runner decides). */
+  debug(message: string): void {
+    this.file('debug', message);
+  }
+
+  /** Whether `debug` lines go anywhere (so callers can skip building them). */
+  get logsDebug(): boolean {
+    return this.logFile?.wants('debug') ?? false;
+  }
+
+  private file(level: FileLogLevel, message: string): void {
+    this.logFile?.write(level, this.scrub(message));
+  }
+
   /** A plain informational line. */
   info(message: string, data: Record<string, unknown> = {}): void {
+    this.file('info', message);
     if (this.quiet) return;
     if (this.format === 'json') this.json('info', { msg: message, ...data });
     else this.write(this.out, `${this.stamp()}  ${message}`);
   }
 
   warn(message: string): void {
+    this.file('warn', message);
     if (this.quiet) return;
     if (this.format === 'json') this.json('warn', { msg: message });
     else this.write(this.out, `${this.stamp()}  ${this.colors.yellow('[WARNING]')}: ${message}`);
   }
 
   error(message: string): void {
+    this.file('error', message);
     if (this.format === 'json') this.json('error', { msg: message });
     else this.write(this.err, this.colors.red(message));
   }
 
   /** A failure's details, after the summary (stdout, so it stays in order with the lines above). */
   failure(message: string): void {
+    this.file('error', message);
     if (this.format === 'json') return this.json('error', { msg: message });
     const stamp = this.stamp();
     this.write(this.out, `${stamp}  `);
@@ -100,6 +123,7 @@ export class Reporter {
 
   /** Raw output (for `show`, `ls`, `compile`): never decorated. */
   print(text: string): void {
+    this.file('info', text);
     if (this.format === 'json') this.json('info', { msg: text });
     else this.write(this.out, text);
   }
@@ -110,6 +134,7 @@ export class Reporter {
 
   /** `N of M START <description> ... [RUN]`. */
   start(index: number, total: number, description: string, uniqueId: string): void {
+    this.file('info', `${index} of ${total} START ${description} (${uniqueId})`);
     if (this.quiet) return;
     if (this.format === 'json') return this.json('info', { event: 'node_start', index, total, node: uniqueId, msg: description });
     this.write(this.out, `${this.stamp()}  ${dots(`${index} of ${total} START ${description}`, '[RUN]')}`);
@@ -117,6 +142,7 @@ export class Reporter {
 
   /** `N of M OK created <description> ... [OK in 0.12s]` and its error/skip variants. */
   finish(index: number, total: number, status: Status, description: string, seconds: number, uniqueId: string, message?: string): void {
+    this.file(status === 'error' || status === 'fail' || status === 'runtime error' ? 'error' : 'info', `${index} of ${total} ${status.toUpperCase()} ${description} (${uniqueId}) in ${seconds.toFixed(2)}s${message ? `: ${message}` : ''}`);
     if (this.quiet && status !== 'error' && status !== 'fail' && status !== 'runtime error') return;
     if (this.format === 'json') return this.json(status === 'error' || status === 'fail' ? 'error' : 'info', { event: 'node_finished', index, total, node: uniqueId, status, execution_time: seconds, msg: message ?? description });
     const c = this.colors;
@@ -174,13 +200,17 @@ export class Reporter {
     const warn = counts.warn ?? 0;
     const error = (counts.error ?? 0) + (counts.fail ?? 0) + (counts['runtime error'] ?? 0);
     const skip = counts.skipped ?? 0;
-    if (this.quiet) return;
-    if (this.format === 'json') return this.json(error ? 'error' : 'info', { event: 'summary', pass, warn, error, skip, total, elapsed: seconds });
+    const done = `Done. PASS=${pass} WARN=${warn} ERROR=${error} SKIP=${skip} TOTAL=${total}`;
+    if (this.quiet || this.format === 'json') {
+      this.file('info', `Finished running ${what} in ${seconds.toFixed(2)}s. ${done}`);
+      if (this.quiet) return;
+      return this.json(error ? 'error' : 'info', { event: 'summary', pass, warn, error, skip, total, elapsed: seconds });
+    }
     const c = this.colors;
     this.info('');
     this.info(`Finished running ${what} in ${formatDuration(seconds)} (${seconds.toFixed(2)}s).`);
     this.info(error ? c.red(`Completed with ${error} error${error === 1 ? '' : 's'}, ${warn} warning${warn === 1 ? '' : 's'} and ${skip} skip${skip === 1 ? '' : 's'}:`) : c.green('Completed successfully'));
-    this.info(`Done. PASS=${pass} WARN=${warn} ERROR=${error} SKIP=${skip} TOTAL=${total}`);
+    this.info(done);
   }
 }
 

@@ -11,6 +11,7 @@ import { ancestors } from '../graph/index.js';
 import { StrataError, formatError, isStrataError } from '../errors.js';
 import type { ManifestNode } from '../parse/manifest.js';
 import { STRATA_VERSION } from '../parse/manifest.js';
+import { nodeScope } from '../report/log-file.js';
 import type { ParsedProject } from '../parse/parser.js';
 import type { Reporter, Status } from '../report/reporter.js';
 import { Compiler, artifactPath } from './compile.js';
@@ -77,7 +78,9 @@ export async function openAdapter(parsed: ParsedProject, threads?: number): Prom
   const target = p.profile
     ? { type: p.profile.type, fields: p.profile.fields, threads: n * 2 }
     : { type: 'duckdb', fields: { path: p.defaultDuckdbPath }, threads: n * 2 };
-  return createAdapter(target, { projectDir: p.root.dir, projectName: p.root.name });
+  const adapter = await createAdapter(target, { projectDir: p.root.dir, projectName: p.root.name });
+  if (parsed.statementLog) adapter.onStatement = parsed.statementLog;
+  return adapter;
 }
 
 /** Things the runner builds, in the order dbt describes them. */
@@ -223,7 +226,7 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
           running.set(id, node.name);
           reporter.start(i, total, describeNode(node), id);
           reporter.progress(results.length, total, [...running.values()]);
-          buildNode(node).then((r) => {
+          nodeScope.run(id, () => buildNode(node)).then((r) => {
             active--;
             running.delete(id);
             status.set(id, r.status);
