@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { formatError, isStrataError, StrataError } from '../errors.js';
-import { Reporter, type LogFormat } from '../report/reporter.js';
+import { Reporter, type LogFormat, type ShownLevel } from '../report/reporter.js';
 import { LogFile, type FileLogLevel } from '../report/log-file.js';
 import type * as Api from '../api.js';
 import { STRATA_VERSION } from '../parse/manifest.js';
@@ -34,6 +34,8 @@ interface GlobalFlags {
   color?: boolean;
   partialParse?: boolean;
   quiet?: boolean;
+  debug?: boolean;
+  logLevel?: string;
   logPath?: string;
   logLevelFile?: string;
   logFormatFile?: string;
@@ -48,6 +50,8 @@ function common(cmd: Command, selection = true): Command {
     .addOption(new Option('--log-format <format>', 'text or json').choices(['text', 'json', 'default']).default('text'))
     .option('--no-color', 'no colour in the output')
     .option('-q, --quiet', 'print only errors and what the command is for (show\'s rows, ls\'s list, print() in Jinja), as dbt\'s --quiet (or DBT_QUIET)')
+    .option('-d, --debug', 'also show each SQL statement as it runs, with its time (or DBT_DEBUG)')
+    .addOption(new Option('--log-level <level>', 'the least severe lines shown (or DBT_LOG_LEVEL)').choices(['debug', 'info', 'warn', 'error', 'none']))
     .option('--no-partial-parse', 'ignore the parse cache')
     .option('--log-path <dir>', 'where dbt.log goes: every line shown plus each SQL statement with its node and time (default: logs/ in the project; or DBT_LOG_PATH)')
     .addOption(new Option('--log-level-file <level>', 'what dbt.log keeps (or DBT_LOG_LEVEL_FILE)').choices(['debug', 'info', 'warn', 'error', 'none']))
@@ -142,7 +146,9 @@ function logFileOf(f: GlobalFlags): LogFile | undefined {
 }
 
 function reporterOf(f: GlobalFlags): Reporter {
-  return new Reporter({ format: f.logFormat === 'json' ? 'json' : 'text', color: f.color !== false, quiet: f.quiet ?? envFlag('QUIET') ?? false, logFile: logFileOf(f), out: io.out, err: io.err });
+  const level = f.debug || (f.logLevel === undefined && envFlag('DEBUG')) ? 'debug' : (f.logLevel ?? envValue('LOG_LEVEL') ?? 'info');
+  if (!['debug', 'info', 'warn', 'error', 'none'].includes(level)) throw new StrataError('usage', `DBT_LOG_LEVEL='${level}' is not a level`, { hint: 'use debug, info, warn, error or none' });
+  return new Reporter({ format: f.logFormat === 'json' ? 'json' : 'text', color: f.color !== false, quiet: f.quiet ?? envFlag('QUIET') ?? false, level: level as ShownLevel, logFile: logFileOf(f), out: io.out, err: io.err });
 }
 
 /** The top-level commands. */
@@ -150,7 +156,7 @@ const COMMANDS = ['init', 'debug', 'parse', 'compile', 'ls', 'list', 'run', 'bui
 
 /** Run the CLI with `argv` (without `node` and the script). Resolves to the exit code. */
 /** Global flags that take a value, when written before the command. */
-const VALUE_FLAGS = new Set(['--log-format', '--warn-error-options', '--target-path', '--project-dir', '--profiles-dir', '--vars', '--target', '-t']);
+const VALUE_FLAGS = new Set(['--log-format', '--log-level', '--log-path', '--log-level-file', '--log-format-file', '--warn-error-options', '--target-path', '--project-dir', '--profiles-dir', '--vars', '--target', '-t']);
 
 /**
  * dbt takes its global flags before the command too (`dbt -q ls`, `dbt --log-format json run`):

@@ -23,9 +23,17 @@ export interface ReporterOptions {
    * lines, `print()` in Jinja); no progress, info, warnings or summary.
    */
   quiet?: boolean;
+  /**
+   * dbt's `--log-level`: the least severe lines shown (`debug` adds each SQL statement; `none`
+   * shows nothing but what a command prints). `quiet` is `error`.
+   */
+  level?: ShownLevel;
   /** The debug log (logs/dbt.log): everything above, whatever `quiet`, and `debug` lines. */
   logFile?: LogFile;
 }
+
+export type ShownLevel = 'debug' | 'info' | 'warn' | 'error' | 'none';
+const LEVEL_RANK: Record<ShownLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, none: 4 };
 
 export type Status = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'runtime error';
 
@@ -34,6 +42,7 @@ const WIDTH = 80;
 export class Reporter {
   readonly format: LogFormat;
   readonly quiet: boolean;
+  private readonly level: number;
   readonly logFile: LogFile | undefined;
   private readonly color: boolean;
   private readonly live: boolean;
@@ -45,7 +54,8 @@ export class Reporter {
 
   constructor(o: ReporterOptions = {}) {
     this.format = o.format ?? 'text';
-    this.quiet = o.quiet ?? false;
+    this.level = Math.max(LEVEL_RANK[o.level ?? 'info'], o.quiet ? LEVEL_RANK.error : 0);
+    this.quiet = this.level >= LEVEL_RANK.error;
     this.logFile = o.logFile;
     this.out = o.out ?? process.stdout;
     this.err = o.err ?? process.stderr;
@@ -77,14 +87,22 @@ export class Reporter {
     return new Date().toTimeString().slice(0, 8);
   }
 
-  /** A line for the log file only (`debug`: each statement, what the runner decides). */
+  /** Whether lines of `level` are shown on the terminal. */
+  private shows(level: Exclude<ShownLevel, 'none'>): boolean {
+    return LEVEL_RANK[level] >= this.level;
+  }
+
+  /** A line for the log file, and the terminal under `--debug` (each statement, what the runner decides). */
   debug(message: string): void {
     this.file('debug', message);
+    if (!this.shows('debug')) return;
+    if (this.format === 'json') this.json('debug', { msg: message });
+    else this.write(this.out, `${this.stamp()}  ${message}`);
   }
 
   /** Whether `debug` lines go anywhere (so callers can skip building them). */
   get logsDebug(): boolean {
-    return this.logFile?.wants('debug') ?? false;
+    return this.shows('debug') || (this.logFile?.wants('debug') ?? false);
   }
 
   private file(level: FileLogLevel, message: string): void {
@@ -94,20 +112,21 @@ export class Reporter {
   /** A plain informational line. */
   info(message: string, data: Record<string, unknown> = {}): void {
     this.file('info', message);
-    if (this.quiet) return;
+    if (!this.shows('info')) return;
     if (this.format === 'json') this.json('info', { msg: message, ...data });
     else this.write(this.out, `${this.stamp()}  ${message}`);
   }
 
   warn(message: string): void {
     this.file('warn', message);
-    if (this.quiet) return;
+    if (!this.shows('warn')) return;
     if (this.format === 'json') this.json('warn', { msg: message });
     else this.write(this.out, `${this.stamp()}  ${this.colors.yellow('[WARNING]')}: ${message}`);
   }
 
   error(message: string): void {
     this.file('error', message);
+    if (!this.shows('error')) return;
     if (this.format === 'json') this.json('error', { msg: message });
     else this.write(this.err, this.colors.red(message));
   }
@@ -115,6 +134,7 @@ export class Reporter {
   /** A failure's details, after the summary (stdout, so it stays in order with the lines above). */
   failure(message: string): void {
     this.file('error', message);
+    if (!this.shows('error')) return;
     if (this.format === 'json') return this.json('error', { msg: message });
     const stamp = this.stamp();
     this.write(this.out, `${stamp}  `);
@@ -135,7 +155,7 @@ export class Reporter {
   /** `N of M START <description> ... [RUN]`. */
   start(index: number, total: number, description: string, uniqueId: string): void {
     this.file('info', `${index} of ${total} START ${description} (${uniqueId})`);
-    if (this.quiet) return;
+    if (!this.shows('info')) return;
     if (this.format === 'json') return this.json('info', { event: 'node_start', index, total, node: uniqueId, msg: description });
     this.write(this.out, `${this.stamp()}  ${dots(`${index} of ${total} START ${description}`, '[RUN]')}`);
   }
@@ -143,7 +163,7 @@ export class Reporter {
   /** `N of M OK created <description> ... [OK in 0.12s]` and its error/skip variants. */
   finish(index: number, total: number, status: Status, description: string, seconds: number, uniqueId: string, message?: string): void {
     this.file(status === 'error' || status === 'fail' || status === 'runtime error' ? 'error' : 'info', `${index} of ${total} ${status.toUpperCase()} ${description} (${uniqueId}) in ${seconds.toFixed(2)}s${message ? `: ${message}` : ''}`);
-    if (this.quiet && status !== 'error' && status !== 'fail' && status !== 'runtime error') return;
+    if (!this.shows(status === 'error' || status === 'fail' || status === 'runtime error' ? 'error' : status === 'warn' ? 'warn' : 'info')) return;
     if (this.format === 'json') return this.json(status === 'error' || status === 'fail' ? 'error' : 'info', { event: 'node_finished', index, total, node: uniqueId, status, execution_time: seconds, msg: message ?? description });
     const c = this.colors;
     let head: string;
@@ -201,9 +221,9 @@ export class Reporter {
     const error = (counts.error ?? 0) + (counts.fail ?? 0) + (counts['runtime error'] ?? 0);
     const skip = counts.skipped ?? 0;
     const done = `Done. PASS=${pass} WARN=${warn} ERROR=${error} SKIP=${skip} TOTAL=${total}`;
-    if (this.quiet || this.format === 'json') {
+    if (!this.shows('info') || this.format === 'json') {
       this.file('info', `Finished running ${what} in ${seconds.toFixed(2)}s. ${done}`);
-      if (this.quiet) return;
+      if (!this.shows('info')) return;
       return this.json(error ? 'error' : 'info', { event: 'summary', pass, warn, error, skip, total, elapsed: seconds });
     }
     const c = this.colors;

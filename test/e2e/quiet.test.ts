@@ -1,5 +1,5 @@
 /**
- * dbt's `--quiet` (and DBT_QUIET), and `--output json` of `show` and `compile`: what scripts
+ * dbt's `--quiet` (and DBT_QUIET), `--debug`, `--log-level`, and `--output json` of `show` and `compile`: what scripts
  * that read Strata's output rely on. Quiet leaves errors and what the command is for (rows,
  * compiled SQL, `print()` in Jinja), and nothing else.
  */
@@ -15,6 +15,11 @@ test('--quiet prints only errors and what the command is for; --output json prin
     assert.equal(output(), '', 'a quiet run that succeeds prints nothing');
     assert.equal(await strata('-q', 'run', '-s', 'orders'), 0, output());
     assert.equal(output(), '', 'global flags may come before the command, as in dbt');
+    assert.equal(await strata('--debug', 'run', '-s', 'orders'), 0, output());
+    assert.match(output(), /\d\d:\d\d:\d\d {2}SQL ran in \d+\.\d ms:\n(?:.*\n)*?.*"orders"/, '--debug shows each statement');
+    assert.match(output(), /OK created/);
+    assert.equal(await strata('run', '-s', 'orders', '--log-level', 'warn'), 0, output());
+    assert.equal(output(), '', 'nothing at warn or above');
 
     // raw.prices does not exist: priced fails, and its error is all a quiet run prints
     assert.equal(await strata('run', '--quiet'), 1);
