@@ -1,19 +1,20 @@
 /** `strata docs generate` and `strata docs serve`. */
 import { Command, Option } from 'commander';
 import { relative } from 'node:path';
-import { Reporter, type LogFormat } from '../report/reporter.js';
+import { Reporter } from '../report/reporter.js';
+import type { CommonOptions } from '../api.js';
 import { StrataError } from '../errors.js';
 
 interface GenerateFlags {
-  projectDir?: string;
-  profilesDir?: string;
-  target?: string;
-  vars?: string;
-  logFormat?: string;
-  color?: boolean;
-  partialParse?: boolean;
   compile?: boolean;
   emptyCatalog?: boolean;
+}
+
+/** What the main program lends: its global flags, and how they become a reporter and options. */
+export interface CommandKit<F> {
+  common(cmd: Command): Command;
+  reporter(f: F): Reporter;
+  options(f: F, reporter: Reporter): CommonOptions;
 }
 
 interface ServeFlags {
@@ -30,38 +31,18 @@ function port(v: string): number {
 }
 
 /** Register `docs generate` and `docs serve` on the program. */
-export function docsCommand(program: Command): void {
+export function docsCommand<F extends object>(program: Command, kit: CommandKit<F>): void {
   const docs = program.command('docs').description('generate and serve the project documentation');
 
-  docs
-    .command('generate')
-    .description('write target/catalog.json and the documentation site in target/')
-    .option('--project-dir <dir>', 'the folder holding dbt_project.yml (default: the current folder)')
-    .option('--profiles-dir <dir>', 'the folder holding profiles.yml')
-    .option('-t, --target <name>', 'the profile target to use')
-    .option('--vars <yaml>', 'variables as YAML or JSON')
-    .addOption(new Option('--log-format <format>', 'text or json').choices(['text', 'json', 'default']).default('text'))
-    .option('--no-color', 'no colour in the output')
-    .option('--no-partial-parse', 'ignore the parse cache')
+  kit
+    .common(docs.command('generate').description('write target/catalog.json and the documentation site in target/'))
     .option('--no-compile', 'do not compile the nodes (the page shows raw SQL only)')
     .option('--empty-catalog', 'do not query the warehouse; write an empty catalog')
-    .action(async (f: GenerateFlags) => {
-      const format: LogFormat = f.logFormat === 'json' ? 'json' : 'text';
-      const reporter = new Reporter({ format, color: f.color !== false });
+    .action(async (f: F & GenerateFlags) => {
+      const reporter = kit.reporter(f);
       const { generateDocs } = await import('../docs/generate-docs.js');
       const t0 = performance.now();
-      const r = await generateDocs({
-        projectDir: f.projectDir,
-        profilesDir: f.profilesDir,
-        target: f.target,
-        vars: f.vars,
-        logFormat: format,
-        color: f.color,
-        reporter,
-        partialParse: f.partialParse,
-        compile: f.compile,
-        emptyCatalog: f.emptyCatalog,
-      });
+      const r = await generateDocs({ ...kit.options(f, reporter), compile: f.compile, emptyCatalog: f.emptyCatalog });
       const shown = (p: string) => relative(process.cwd(), p) || p;
       reporter.info(`Catalog written to ${shown(r.catalogPath)}`);
       reporter.info(`Documentation site written to ${shown(r.sitePath)} in ${((performance.now() - t0) / 1000).toFixed(2)}s`);

@@ -373,7 +373,7 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
     });
 
   if (wanted('generate')) generateCommand(program);
-  if (wanted('docs')) docsCommand(program);
+  if (wanted('docs')) docsCommand<GlobalFlags>(program, { common: (cmd) => common(cmd, false), reporter: reporterOf, options });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

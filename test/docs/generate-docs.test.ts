@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { docsCommand } from '../../src/cli/docs.js';
-import { Command } from 'commander';
+import { Writable } from 'node:stream';
+import { main } from '../../src/cli/main.js';
 import { generateDocs, type Catalog, type DocsData } from '../../src/docs/index.js';
 import { builtShop, readSiteData } from './helpers.js';
 
@@ -69,10 +69,8 @@ test('docs generate writes catalog.json from the DuckDB catalog, and the site', 
 
 test('docs generate --empty-catalog --no-compile through the CLI', async () => {
   const dir = await builtShop();
-  // The command as the lead wires it into main.ts: registered on a program by docsCommand.
-  const program = new Command('strata').exitOverride();
-  docsCommand(program);
-  await program.parseAsync(['docs', 'generate', '--empty-catalog', '--no-compile', '--project-dir', dir, '--profiles-dir', dir, '--no-color'], { from: 'user' });
+  const sink = new Writable({ write: (_c, _e, done) => done() });
+  assert.equal(await main(['docs', 'generate', '--empty-catalog', '--no-compile', '--project-dir', dir, '--profiles-dir', dir, '--no-color'], { out: sink, err: sink }), 0);
   const catalog = JSON.parse(readFileSync(join(dir, 'target', 'catalog.json'), 'utf8')) as Catalog;
   assert.deepEqual(catalog.nodes, {});
   const data = readSiteData<DocsData>(readFileSync(join(dir, 'target', 'strata-docs-data.js'), 'utf8'));

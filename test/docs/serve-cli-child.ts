@@ -1,8 +1,5 @@
-/** Child process for serve-cli.test.ts: `strata docs serve` as registered by docsCommand. */
-import { Command } from 'commander';
-import { docsCommand } from '../../src/cli/docs.js';
+/** Child process for serve-cli.test.ts: `strata docs serve` through the CLI's entry point. */
+import { main } from '../../src/cli/main.js';
 
-const program = new Command('strata').exitOverride();
-docsCommand(program);
-await program.parseAsync(['docs', 'serve', ...process.argv.slice(2)], { from: 'user' });
-process.stdout.write('stopped\n');
+const code = await main(['docs', 'serve', ...process.argv.slice(2)]);
+process.stdout.write(`stopped${code ? ` (exit ${code})` : ''}\n`);
