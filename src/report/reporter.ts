@@ -162,8 +162,9 @@ export class Reporter {
 
   /** `N of M OK created <description> ... [OK in 0.12s]` and its error/skip variants. */
   finish(index: number, total: number, status: Status, description: string, seconds: number, uniqueId: string, message?: string): void {
-    this.file(status === 'error' || status === 'fail' || status === 'runtime error' ? 'error' : 'info', `${index} of ${total} ${status.toUpperCase()} ${description} (${uniqueId}) in ${seconds.toFixed(2)}s${message ? `: ${message}` : ''}`);
-    if (!this.shows(status === 'error' || status === 'fail' || status === 'runtime error' ? 'error' : status === 'warn' ? 'warn' : 'info')) return;
+    const severity: FileLogLevel = status === 'error' || status === 'fail' || status === 'runtime error' ? 'error' : status === 'warn' ? 'warn' : 'info';
+    this.file(severity, `${index} of ${total} ${status.toUpperCase()} ${description} (${uniqueId}) in ${seconds.toFixed(2)}s${message ? `: ${message}` : ''}`);
+    if (!this.shows(severity)) return;
     if (this.format === 'json') return this.json(status === 'error' || status === 'fail' ? 'error' : 'info', { event: 'node_finished', index, total, node: uniqueId, status, execution_time: seconds, msg: message ?? description });
     const c = this.colors;
     let head: string;
