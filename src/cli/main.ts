@@ -16,6 +16,7 @@ import { docsCommand } from './docs.js';
 interface GlobalFlags {
   projectDir?: string;
   profilesDir?: string;
+  profile?: string;
   target?: string;
   vars?: string;
   select?: string[];
@@ -45,9 +46,10 @@ function common(cmd: Command, selection = true): Command {
   cmd
     .option('--project-dir <dir>', 'the folder holding dbt_project.yml (default: the current folder)')
     .option('--profiles-dir <dir>', 'the folder holding profiles.yml')
-    .option('-t, --target <name>', 'the profile target to use')
+    .option('--profile <name>', 'the profile to use, instead of dbt_project.yml\'s `profile` (or DBT_PROFILE)')
+    .option('-t, --target <name>', 'the profile target to use (or DBT_TARGET)')
     .option('--vars <yaml>', 'variables as YAML or JSON, e.g. \'{"key": "value"}\'')
-    .addOption(new Option('--log-format <format>', 'text or json').choices(['text', 'json', 'default']).default('text'))
+    .addOption(new Option('--log-format <format>', 'text or json (or DBT_LOG_FORMAT)').choices(['text', 'json', 'default']))
     .option('--no-color', 'no colour in the output')
     .option('-q, --quiet', 'print only errors and what the command is for (show\'s rows, ls\'s list, print() in Jinja), as dbt\'s --quiet (or DBT_QUIET)')
     .option('-d, --debug', 'also show each SQL statement as it runs, with its time (or DBT_DEBUG)')
@@ -82,11 +84,18 @@ function common(cmd: Command, selection = true): Command {
  */
 const loadApi = (): Promise<typeof Api> => import('../api.js');
 
+/** `--log-format`, else DBT_LOG_FORMAT, else text. */
+const logFormatOf = (f: GlobalFlags): LogFormat => ((f.logFormat ?? envValue('LOG_FORMAT')) === 'json' ? 'json' : 'text');
+
+/** The project folder: `--project-dir`, else DBT_PROJECT_DIR, else the current folder. */
+const projectDirOf = (f: GlobalFlags): string | undefined => f.projectDir ?? envValue('PROJECT_DIR');
+
 function options(f: GlobalFlags, reporter: Reporter): Api.CommonOptions {
   return {
-    projectDir: f.projectDir,
+    projectDir: projectDirOf(f),
     profilesDir: f.profilesDir,
-    target: f.target,
+    profile: f.profile ?? envValue('PROFILE'),
+    target: f.target ?? envValue('TARGET'),
     vars: f.vars,
     select: [...(f.select ?? []), ...(f.models ?? [])].length ? [...(f.select ?? []), ...(f.models ?? [])] : undefined,
     exclude: f.exclude,
@@ -98,12 +107,21 @@ function options(f: GlobalFlags, reporter: Reporter): Api.CommonOptions {
     warnError: f.warnError ?? envFlag('WARN_ERROR'),
     warnErrorOptions: f.warnErrorOptions ?? envValue('WARN_ERROR_OPTIONS'),
     targetPath: f.targetPath ?? envValue('TARGET_PATH'),
-    indirectSelection: f.indirectSelection,
-    logFormat: f.logFormat === 'json' ? 'json' : 'text',
-    color: f.color,
+    indirectSelection: f.indirectSelection ?? indirectSelectionOf(envValue('INDIRECT_SELECTION')),
+    logFormat: logFormatOf(f),
+    color: colorOf(f),
     reporter,
-    partialParse: f.partialParse,
+    partialParse: f.partialParse === false ? false : (envFlag('PARTIAL_PARSE') ?? true),
   };
+}
+
+/** `--no-color`, else DBT_USE_COLORS (NO_COLOR is honoured by the reporter). */
+const colorOf = (f: GlobalFlags): boolean => (f.color === false ? false : (envFlag('USE_COLORS') ?? true));
+
+function indirectSelectionOf(v: string | undefined): Api.CommonOptions['indirectSelection'] {
+  if (v === undefined) return undefined;
+  if (v === 'eager' || v === 'cautious' || v === 'buildable' || v === 'empty') return v;
+  throw new StrataError('usage', `DBT_INDIRECT_SELECTION='${v}' is not a mode`, { hint: 'use eager, cautious, buildable or empty' });
 }
 
 /** `STRATA_<name>`, else dbt's `DBT_<name>`. */
@@ -136,7 +154,7 @@ function logFileOf(f: GlobalFlags): LogFile | undefined {
   const level = f.logLevelFile ?? envValue('LOG_LEVEL_FILE') ?? 'debug';
   if (level === 'none') return undefined;
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new StrataError('usage', `DBT_LOG_LEVEL_FILE='${level}' is not a level`, { hint: 'use debug, info, warn, error or none' });
-  const dir = resolve(f.logPath ?? envValue('LOG_PATH') ?? join(f.projectDir ?? '.', 'logs'));
+  const dir = resolve(f.logPath ?? envValue('LOG_PATH') ?? join(projectDirOf(f) ?? '.', 'logs'));
   const format = (f.logFormatFile ?? envValue('LOG_FORMAT_FILE')) === 'json' ? 'json' : 'text';
   const file = new LogFile(join(dir, 'dbt.log'), level as FileLogLevel, format);
   file.begin(`strata ${STRATA_VERSION}`);
@@ -148,7 +166,7 @@ function logFileOf(f: GlobalFlags): LogFile | undefined {
 function reporterOf(f: GlobalFlags): Reporter {
   const level = f.debug || (f.logLevel === undefined && envFlag('DEBUG')) ? 'debug' : (f.logLevel ?? envValue('LOG_LEVEL') ?? 'info');
   if (!['debug', 'info', 'warn', 'error', 'none'].includes(level)) throw new StrataError('usage', `DBT_LOG_LEVEL='${level}' is not a level`, { hint: 'use debug, info, warn, error or none' });
-  return new Reporter({ format: f.logFormat === 'json' ? 'json' : 'text', color: f.color !== false, quiet: f.quiet ?? envFlag('QUIET') ?? false, level: level as ShownLevel, logFile: logFileOf(f), out: io.out, err: io.err });
+  return new Reporter({ format: logFormatOf(f), color: colorOf(f), quiet: f.quiet ?? envFlag('QUIET') ?? false, level: level as ShownLevel, logFile: logFileOf(f), out: io.out, err: io.err });
 }
 
 /** The top-level commands. */
@@ -236,7 +254,7 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
         for (const c of shown) r.print(f.output === 'json' ? JSON.stringify({ ...(f.inline === undefined ? { node: c.name } : {}), compiled: c.sql.trim() }, null, 2) : c.sql.trim());
       } else {
         const first = out[0]?.path;
-        const where = first ? relative(resolve(f.projectDir ?? '.'), first.slice(0, first.lastIndexOf(`${sep}compiled${sep}`) + 10)) : 'target/compiled';
+        const where = first ? relative(resolve(projectDirOf(f) ?? '.'), first.slice(0, first.lastIndexOf(`${sep}compiled${sep}`) + 10)) : 'target/compiled';
         r.info(`Compiled ${out.length} node${out.length === 1 ? '' : 's'} into ${where}/`);
       }
     });
@@ -446,20 +464,19 @@ async function runCommand(f: GlobalFlags & RunFlags, which: string, resourceType
   const res = await api.run({
     ...options(f, r),
     threads: f.threads,
-    fullRefresh: f.fullRefresh,
-    failFast: f.failFast,
-    eventTimeStart: time(f.eventTimeStart, '--event-time-start'),
-    eventTimeEnd: time(f.eventTimeEnd, '--event-time-end'),
+    fullRefresh: f.fullRefresh ?? envFlag('FULL_REFRESH'),
+    failFast: f.failFast ?? envFlag('FAIL_FAST'),
+    eventTimeStart: time(f.eventTimeStart ?? envValue('EVENT_TIME_START'), '--event-time-start'),
+    eventTimeEnd: time(f.eventTimeEnd ?? envValue('EVENT_TIME_END'), '--event-time-end'),
     which,
     resourceTypes,
-    storeFailures: f.storeFailures,
-    empty: f.empty,
+    storeFailures: f.storeFailures ?? envFlag('STORE_FAILURES'),
+    empty: f.empty ?? (which === 'run' || which === 'build' ? envFlag('EMPTY') : undefined),
     sample,
   });
   return res.results.some((x) => x.status === 'error' || x.status === 'fail') ? 1 : 0;
 }
 
-/** A plain text table for `show`. */
 /** A value of a result row as JSON: big integers as numbers where exact (else text), times as ISO text. */
 function jsonValue(v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
@@ -468,6 +485,7 @@ function jsonValue(v: unknown): unknown {
   return v;
 }
 
+/** A plain text table for `show`. */
 export function formatTable(columns: string[], rows: unknown[][]): string {
   const cell = (v: unknown) => (v === null || v === undefined ? 'null' : v instanceof Date ? v.toISOString().replace('T', ' ').replace('.000Z', '') : typeof v === 'object' ? JSON.stringify(v) : String(v));
   const cells = rows.map((r) => r.map(cell));

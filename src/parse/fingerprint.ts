@@ -35,6 +35,7 @@ export const BUILD_STAMP = (() => {
 export interface ParseKeyOptions {
   projectDir: string;
   profilesDir?: string;
+  profile?: string;
   target?: string;
   /** `--target-path`: where the fingerprint is, instead of dbt_project.yml's `target-path`. */
   targetPath?: string;
@@ -44,7 +45,7 @@ export interface ParseKeyOptions {
 
 /** Everything besides files and env vars that a parse depends on, as one digest. */
 export function fingerprintKey(o: ParseKeyOptions): string {
-  return sha256(JSON.stringify([STRATA_VERSION, BUILD_STAMP, resolve(o.projectDir), o.profilesDir ?? null, o.target ?? null, o.vars ?? {}, o.flags ?? {}]));
+  return sha256(JSON.stringify([STRATA_VERSION, BUILD_STAMP, resolve(o.projectDir), o.profilesDir ?? null, o.profile ?? null, o.target ?? null, o.vars ?? {}, o.flags ?? {}]));
 }
 
 /** Files changed less than this before a parse started are re-hashed at every check. */

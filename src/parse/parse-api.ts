@@ -19,6 +19,8 @@ export { reporterFor };
 export interface CommonOptions {
   projectDir?: string;
   profilesDir?: string;
+  /** `--profile`: the profile to use instead of dbt_project.yml's. */
+  profile?: string;
   target?: string;
   /** `--vars`: an object, or YAML/JSON text. */
   vars?: Record<string, unknown> | string;
@@ -96,6 +98,7 @@ export async function parse(o: CommonOptions & { flags?: Record<string, unknown>
   const parsed = await parseProject({
     projectDir: resolve(o.projectDir ?? '.'),
     profilesDir: o.profilesDir,
+    profile: o.profile,
     target: o.target,
     targetPath: o.targetPath,
     vars: parseVars(o.vars),

@@ -25,7 +25,7 @@ export type ParseCommandResult =
 export async function parseCommand(o: CommonOptions & { flags?: Record<string, unknown> } = {}): Promise<ParseCommandResult> {
   if (o.partialParse !== false) {
     const vars = typeof o.vars === 'string' ? (await import('./parse-api.js')).parseVars(o.vars) : (o.vars ?? {});
-    const check = checkParseCurrent({ projectDir: resolve(o.projectDir ?? '.'), profilesDir: o.profilesDir, target: o.target, targetPath: o.targetPath, vars, flags: o.flags }, process.env);
+    const check = checkParseCurrent({ projectDir: resolve(o.projectDir ?? '.'), profilesDir: o.profilesDir, profile: o.profile, target: o.target, targetPath: o.targetPath, vars, flags: o.flags }, process.env);
     if (check.current) {
       restampManifest(check.manifestFile, randomUUID(), new Date().toISOString());
       const reporter = reporterFor(o);
@@ -36,7 +36,7 @@ export async function parseCommand(o: CommonOptions & { flags?: Record<string, u
     if (check.changed) {
       const reporter = reporterFor(o);
       const { patchManifest } = await import('./patch.js');
-      const patched = await patchManifest({ projectDir: resolve(o.projectDir ?? '.'), profilesDir: o.profilesDir, target: o.target, targetPath: o.targetPath, vars, flags: o.flags }, check.changed);
+      const patched = await patchManifest({ projectDir: resolve(o.projectDir ?? '.'), profilesDir: o.profilesDir, profile: o.profile, target: o.target, targetPath: o.targetPath, vars, flags: o.flags }, check.changed);
       if (patched) {
         reporter.addSecrets(patched.secrets);
         for (const m of patched.logged) {

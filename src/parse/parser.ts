@@ -32,6 +32,8 @@ export const STRATA_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..'
 export interface ParseOptions {
   projectDir: string;
   profilesDir?: string;
+  /** `--profile`: the profile to use instead of dbt_project.yml's. */
+  profile?: string;
   target?: string;
   /** `--target-path`: where artifacts go, instead of dbt_project.yml's `target-path`. */
   targetPath?: string;
@@ -240,7 +242,7 @@ export async function setupParse(options: ParseOptions, env: NodeJS.ProcessEnv, 
   const jinja = new Environment({ blockTags: { ...BLOCK_TAGS }, filters: DBT_FILTERS });
   const cliVars = options.vars ?? {};
   const renderHook = yamlRenderHook(env, cliVars, flags, log, invocationId, runStartedAt);
-  const project = await loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, target: options.target, targetPath: options.targetPath, vars: cliVars, strataRoot: STRATA_ROOT, render: renderHook, env, macrosOnly });
+  const project = await loadProject({ projectDir: options.projectDir, profilesDir: options.profilesDir, profile: options.profile, target: options.target, targetPath: options.targetPath, vars: cliVars, strataRoot: STRATA_ROOT, render: renderHook, env, macrosOnly });
   const rootDir = project.root.dir;
   const adapterType = project.profile?.type ?? 'duckdb';
   const target = targetContext(project);

@@ -48,7 +48,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const notices: string[] = [];
 
   let profile: ResolvedTarget | null = null;
-  const profileName = root.config.profile;
+  const profileName = options.profile ?? root.config.profile;
   const targetPath = resolve(rootDir, root.config['target-path']);
   const defaultDuckdbPath = join(warehouseDir, `${root.name}.duckdb`);
   const fallback = `using embedded DuckDB at ${displayPath(rootDir, defaultDuckdbPath)}`;

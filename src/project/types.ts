@@ -37,6 +37,8 @@ export interface LoadProjectOptions {
   projectDir: string;
   /** `--profiles-dir`: wins over every other place profiles.yml is looked for. */
   profilesDir?: string;
+  /** `--profile`: wins over dbt_project.yml's `profile:`. */
+  profile?: string;
   /** `--target`: wins over the profile's `target:`. */
   target?: string;
   /** `--vars`, already parsed. */
