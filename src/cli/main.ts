@@ -35,6 +35,7 @@ interface GlobalFlags {
   color?: boolean;
   partialParse?: boolean;
   quiet?: boolean;
+  print?: boolean;
   debug?: boolean;
   logLevel?: string;
   logPath?: string;
@@ -52,6 +53,7 @@ function common(cmd: Command, selection = true): Command {
     .addOption(new Option('--log-format <format>', 'text or json (or DBT_LOG_FORMAT)').choices(['text', 'json', 'default']))
     .option('--no-color', 'no colour in the output')
     .option('-q, --quiet', 'print only errors and what the command is for (show\'s rows, ls\'s list, print() in Jinja), as dbt\'s --quiet (or DBT_QUIET)')
+    .option('--no-print', 'print() in Jinja writes to the log file only (or DBT_PRINT=false)')
     .option('-d, --debug', 'also show each SQL statement as it runs, with its time (or DBT_DEBUG)')
     .addOption(new Option('--log-level <level>', 'the least severe lines shown (or DBT_LOG_LEVEL)').choices(['debug', 'info', 'warn', 'error', 'none']))
     .option('--no-partial-parse', 'ignore the parse cache')
@@ -166,7 +168,7 @@ function logFileOf(f: GlobalFlags): LogFile | undefined {
 function reporterOf(f: GlobalFlags): Reporter {
   const level = f.debug || (f.logLevel === undefined && envFlag('DEBUG')) ? 'debug' : (f.logLevel ?? envValue('LOG_LEVEL') ?? 'info');
   if (!['debug', 'info', 'warn', 'error', 'none'].includes(level)) throw new StrataError('usage', `DBT_LOG_LEVEL='${level}' is not a level`, { hint: 'use debug, info, warn, error or none' });
-  return new Reporter({ format: logFormatOf(f), color: colorOf(f), quiet: f.quiet ?? envFlag('QUIET') ?? false, level: level as ShownLevel, logFile: logFileOf(f), out: io.out, err: io.err });
+  return new Reporter({ format: logFormatOf(f), color: colorOf(f), quiet: f.quiet ?? envFlag('QUIET') ?? false, jinjaPrint: f.print === false ? false : (envFlag('PRINT') ?? true), level: level as ShownLevel, logFile: logFileOf(f), out: io.out, err: io.err });
 }
 
 /** The top-level commands. */

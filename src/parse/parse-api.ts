@@ -106,7 +106,7 @@ export async function parse(o: CommonOptions & { flags?: Record<string, unknown>
     flags: o.flags,
     keepManifest: true,
     saveInBackground: true,
-    log: (msg, info, print) => (print ? reporter.print(msg) : info ? reporter.info(msg) : undefined),
+    log: (msg, info, print) => (print ? reporter.printed(msg) : info ? reporter.info(msg) : undefined),
   });
   const secrets = secretValues(parsed.project.profile, process.env);
   reporter.addSecrets(secrets);

@@ -40,7 +40,7 @@ export async function parseCommand(o: CommonOptions & { flags?: Record<string, u
       if (patched) {
         reporter.addSecrets(patched.secrets);
         for (const m of patched.logged) {
-          if (m.print) reporter.print(m.message);
+          if (m.print) reporter.printed(m.message);
           else reporter.info(m.message);
         }
         for (const n of patched.notices) reporter.info(n);

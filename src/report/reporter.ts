@@ -28,6 +28,8 @@ export interface ReporterOptions {
    * shows nothing but what a command prints). `quiet` is `error`.
    */
   level?: ShownLevel;
+  /** dbt's `--no-print`: `print()` in Jinja goes to the log file only. */
+  jinjaPrint?: boolean;
   /** The debug log (logs/dbt.log): everything above, whatever `quiet`, and `debug` lines. */
   logFile?: LogFile;
 }
@@ -44,6 +46,7 @@ export class Reporter {
   readonly quiet: boolean;
   private readonly level: number;
   readonly logFile: LogFile | undefined;
+  private readonly jinjaPrint: boolean;
   private readonly color: boolean;
   private readonly live: boolean;
   private readonly out: NodeJS.WritableStream;
@@ -57,6 +60,7 @@ export class Reporter {
     this.level = Math.max(LEVEL_RANK[o.level ?? 'info'], o.quiet ? LEVEL_RANK.error : 0);
     this.quiet = this.level >= LEVEL_RANK.error;
     this.logFile = o.logFile;
+    this.jinjaPrint = o.jinjaPrint ?? true;
     this.out = o.out ?? process.stdout;
     this.err = o.err ?? process.stderr;
     const tty = Boolean((this.out as NodeJS.WriteStream).isTTY);
@@ -139,6 +143,12 @@ export class Reporter {
     const stamp = this.stamp();
     this.write(this.out, `${stamp}  `);
     for (const line of message.split('\n')) this.write(this.out, `${stamp}  ${line.startsWith('  ') ? line : this.colors.red(line)}`);
+  }
+
+  /** What a template `print()`s: raw, shown whatever the level, unless `--no-print`. */
+  printed(text: string): void {
+    if (this.jinjaPrint) this.print(text);
+    else this.file('info', text);
   }
 
   /** Raw output (for `show`, `ls`, `compile`): never decorated. */

@@ -52,4 +52,6 @@ test('--quiet prints only errors and what the command is for; --output json prin
       delete process.env.DBT_QUIET;
     }
     assert.equal(output(), 'hello from print\n', 'DBT_QUIET keeps print() and drops log()');
+    assert.equal(await strata('run-operation', 'hello', '--no-print', '-q'), 0, output());
+    assert.equal(output(), '', '--no-print drops print()');
   }));
