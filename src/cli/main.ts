@@ -41,6 +41,7 @@ interface GlobalFlags {
   logPath?: string;
   logLevelFile?: string;
   logFormatFile?: string;
+  logFileMaxBytes?: number;
 }
 
 function common(cmd: Command, selection = true): Command {
@@ -59,6 +60,7 @@ function common(cmd: Command, selection = true): Command {
     .option('--no-partial-parse', 'ignore the parse cache')
     .option('--log-path <dir>', 'where dbt.log goes: every line shown plus each SQL statement with its node and time (default: logs/ in the project; or DBT_LOG_PATH)')
     .addOption(new Option('--log-level-file <level>', 'what dbt.log keeps (or DBT_LOG_LEVEL_FILE)').choices(['debug', 'info', 'warn', 'error', 'none']))
+    .option('--log-file-max-bytes <n>', 'rotate dbt.log at this size; 0: never (default 10 MB; or DBT_LOG_FILE_MAX_BYTES)', (v) => Number(v))
     .addOption(new Option('--log-format-file <format>', 'dbt.log as text or JSON lines (or DBT_LOG_FORMAT_FILE)').choices(['text', 'json', 'default', 'debug']))
     .option('--target-path <dir>', 'where artifacts go (manifest.json, run_results.json, compiled SQL), instead of dbt_project.yml\'s target-path (or DBT_TARGET_PATH)')
     .option('--warn-error', 'treat warnings as errors: a test that would warn fails (or DBT_WARN_ERROR)')
@@ -158,7 +160,9 @@ function logFileOf(f: GlobalFlags): LogFile | undefined {
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new StrataError('usage', `DBT_LOG_LEVEL_FILE='${level}' is not a level`, { hint: 'use debug, info, warn, error or none' });
   const dir = resolve(f.logPath ?? envValue('LOG_PATH') ?? join(projectDirOf(f) ?? '.', 'logs'));
   const format = (f.logFormatFile ?? envValue('LOG_FORMAT_FILE')) === 'json' ? 'json' : 'text';
-  const file = new LogFile(join(dir, 'dbt.log'), level as FileLogLevel, format);
+  const maxBytes = f.logFileMaxBytes ?? Number(envValue('LOG_FILE_MAX_BYTES') ?? 10 * 1024 * 1024);
+  if (!Number.isInteger(maxBytes) || maxBytes < 0) throw new StrataError('usage', `--log-file-max-bytes must be a whole number of bytes (0: never rotate)`);
+  const file = new LogFile(join(dir, 'dbt.log'), level as FileLogLevel, format, maxBytes || Infinity);
   file.begin(`strata ${STRATA_VERSION}`);
   file.write('debug', `strata ${invocation.argv.join(' ')} (in ${process.cwd()})`);
   invocation.logFile = file;
@@ -176,7 +180,7 @@ const COMMANDS = ['init', 'debug', 'parse', 'compile', 'ls', 'list', 'run', 'bui
 
 /** Run the CLI with `argv` (without `node` and the script). Resolves to the exit code. */
 /** Global flags that take a value, when written before the command. */
-const VALUE_FLAGS = new Set(['--log-format', '--log-level', '--log-path', '--log-level-file', '--log-format-file', '--warn-error-options', '--target-path', '--project-dir', '--profiles-dir', '--vars', '--target', '-t']);
+const VALUE_FLAGS = new Set(['--log-format', '--log-level', '--log-path', '--log-level-file', '--log-format-file', '--log-file-max-bytes', '--warn-error-options', '--target-path', '--project-dir', '--profiles-dir', '--vars', '--target', '-t']);
 
 /**
  * dbt takes its global flags before the command too (`dbt -q ls`, `dbt --log-format json run`):

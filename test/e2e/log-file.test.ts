@@ -1,7 +1,7 @@
 /**
  * logs/dbt.log, as dbt keeps it: what the terminal shows, whatever --quiet, plus each SQL
  * statement under the node that ran it, with its time or the engine's error; --log-path,
- * --log-level-file and --log-format-file; rotated at its size limit.
+ * --log-level-file, --log-format-file and --log-file-max-bytes; rotated at its size limit.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,6 +44,10 @@ test('dbt.log keeps every statement with its node, the failures, and what --quie
     const info = readFileSync(join(quietDir, 'dbt.log'), 'utf8');
     assert.match(info, /START sql/);
     assert.doesNotMatch(info, /\[debug\]/);
+
+    const small = join(dir, 'small');
+    assert.equal(await strata('run', '-s', 'orders', '--log-path', small, '--log-file-max-bytes', '2000'), 0, output());
+    assert.ok(existsSync(join(small, 'dbt.log.1')), 'rotated at the size given');
   }));
 
 test('dbt.log rotates at its size limit, keeping five older files', () => {
