@@ -5,7 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { formatError, isStrataError, StrataError } from '../errors.js';
+import { formatError, StrataError } from '../errors.js';
 import { Reporter, type LogFormat, type ShownLevel } from '../report/reporter.js';
 import { LogFile, type FileLogLevel } from '../report/log-file.js';
 import type * as Api from '../api.js';
@@ -178,7 +178,6 @@ function reporterOf(f: GlobalFlags): Reporter {
 /** The top-level commands. */
 const COMMANDS = ['init', 'debug', 'parse', 'compile', 'ls', 'list', 'run', 'build', 'seed', 'snapshot', 'test', 'retry', 'clone', 'source', 'show', 'run-operation', 'clean', 'deps', 'demo', 'generate', 'docs'];
 
-/** Run the CLI with `argv` (without `node` and the script). Resolves to the exit code. */
 /** Global flags that take a value, when written before the command. */
 const VALUE_FLAGS = new Set(['--log-format', '--log-level', '--log-path', '--log-level-file', '--log-format-file', '--log-file-max-bytes', '--warn-error-options', '--target-path', '--project-dir', '--profiles-dir', '--vars', '--target', '-t']);
 
@@ -194,6 +193,7 @@ function hoistGlobalFlags(argv: string[]): string[] {
   return [...argv.slice(i, at), ...argv.slice(0, i), ...argv.slice(at)];
 }
 
+/** Run the CLI with `argv` (without `node` and the script). Resolves to the exit code. */
 export async function main(argv: string[], streams?: Partial<CliIO>): Promise<number> {
   io = { out: streams?.out ?? process.stdout, err: streams?.err ?? process.stderr };
   argv = hoistGlobalFlags(argv);
