@@ -1,4 +1,5 @@
 /** `strata debug`: check the project, the profile, the target and the connection, one line each. */
+import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { formatError } from '../errors.js';
 import { redactTarget } from '../project/index.js';
@@ -10,6 +11,14 @@ export async function debugProject(o: CommonOptions, stream: NodeJS.WritableStre
   const out = (s: string) => void stream.write(s + '\n');
   out(`strata version: ${STRATA_VERSION}`);
   out(`node version: ${process.version}`);
+  // as dbt debug: git matters only to `strata deps` for git packages, so it is reported, not required
+  let git: string;
+  try {
+    git = `OK (${execFileSync('git', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()})`;
+  } catch {
+    git = 'not found (only `strata deps` of git packages needs it)';
+  }
+  out(`git: ${git}`);
   out(`project folder: ${resolve(o.projectDir ?? '.')}`);
   let ok = true;
   try {
