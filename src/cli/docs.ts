@@ -1,6 +1,6 @@
 /** `strata docs generate` and `strata docs serve`. */
 import { Command, Option } from 'commander';
-import { relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { Reporter } from '../report/reporter.js';
 import type { CommonOptions } from '../api.js';
 import { StrataError } from '../errors.js';
@@ -8,6 +8,7 @@ import { StrataError } from '../errors.js';
 interface GenerateFlags {
   compile?: boolean;
   emptyCatalog?: boolean;
+  static?: boolean;
 }
 
 /** What the main program lends: its global flags, and how they become a reporter and options. */
@@ -38,14 +39,16 @@ export function docsCommand<F extends object>(program: Command, kit: CommandKit<
     .common(docs.command('generate').description('write target/catalog.json and the documentation site in target/'))
     .option('--no-compile', 'do not compile the nodes (the page shows raw SQL only)')
     .option('--empty-catalog', 'do not query the warehouse; write an empty catalog')
+    .option('--static', 'also write static_index.html: the site as one file, to send or publish alone')
     .action(async (f: F & GenerateFlags) => {
       const reporter = kit.reporter(f);
       const { generateDocs } = await import('../docs/generate-docs.js');
       const t0 = performance.now();
-      const r = await generateDocs({ ...kit.options(f, reporter), compile: f.compile, emptyCatalog: f.emptyCatalog });
+      const r = await generateDocs({ ...kit.options(f, reporter), compile: f.compile, emptyCatalog: f.emptyCatalog, static: f.static });
       const shown = (p: string) => relative(process.cwd(), p) || p;
       reporter.info(`Catalog written to ${shown(r.catalogPath)}`);
       reporter.info(`Documentation site written to ${shown(r.sitePath)} in ${((performance.now() - t0) / 1000).toFixed(2)}s`);
+      if (f.static) reporter.info(`The site as one file: ${shown(join(dirname(r.sitePath), 'static_index.html'))}`);
     });
 
   docs

@@ -20,6 +20,8 @@ export interface GenerateDocsOptions extends CommonOptions {
   compile?: boolean;
   /** Do not query the warehouse: write a catalog with no relations (default false). */
   emptyCatalog?: boolean;
+  /** Also write `static_index.html`, the site as one self-contained file. */
+  static?: boolean;
 }
 
 /** What {@link generateDocs} wrote. */
@@ -75,7 +77,7 @@ export async function generateDocs(options: GenerateDocsOptions = {}): Promise<G
     compiled,
     onMissingDoc: (where, m) => warnings.push(`${where}: doc('${m.package ? `${m.package}', '` : ''}${m.name}') names no docs block`),
   });
-  const sitePath = await writeSite(target, data);
+  const sitePath = await writeSite(target, data, { static: options.static });
   for (const w of warnings) reporter.warn(w);
   return { catalogPath, sitePath, warnings };
 }

@@ -1,7 +1,8 @@
 /**
  * Write the static site into a folder: `index.html`, `strata-docs.js`, `strata-docs.css`
  * and `strata-docs-data.js` (the data as a script, so the page works opened as a file,
- * offline, with no fetch).
+ * offline, with no fetch); and with `static`, also `static_index.html`, the same page as
+ * one self-contained file to send or publish alone (dbt's `docs generate --static`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,8 +42,19 @@ export function dataScript(data: DocsData): string {
   return `window.__STRATA_DOCS__ = ${JSON.stringify(data).replace(/</g, '\\u003c')};\n`;
 }
 
+/** Text placed inside a `<script>` or `<style>` element: nothing in it may close the element. */
+const inline = (text: string, tag: 'script' | 'style'): string => text.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1');
+
+/** The page as one file: its style, data and script inlined. */
+export function staticHtml(project: string, css: string, js: string, data: DocsData): string {
+  return indexHtml(project)
+    .replace('<link rel="stylesheet" href="strata-docs.css">', () => `<style>\n${inline(css, 'style')}</style>`)
+    .replace('<script src="strata-docs-data.js"></script>', () => `<script>\n${dataScript(data)}</script>`)
+    .replace('<script src="strata-docs.js"></script>', () => `<script>\n${inline(js, 'script')}</script>`);
+}
+
 /** Write the site into `dir`; returns the path of its `index.html`. */
-export async function writeSite(dir: string, data: DocsData): Promise<string> {
+export async function writeSite(dir: string, data: DocsData, options: { static?: boolean } = {}): Promise<string> {
   const assets = await siteAssets();
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'strata-docs.js'), assets.js);
@@ -50,5 +62,6 @@ export async function writeSite(dir: string, data: DocsData): Promise<string> {
   writeFileSync(join(dir, 'strata-docs-data.js'), dataScript(data));
   const index = join(dir, 'index.html');
   writeFileSync(index, indexHtml(data.project));
+  if (options.static) writeFileSync(join(dir, 'static_index.html'), staticHtml(data.project, assets.css, assets.js, data));
   return index;
 }

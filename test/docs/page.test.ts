@@ -6,7 +6,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -22,7 +23,7 @@ let dir: string;
 before(async () => {
   if (skip) return;
   dir = await builtShop();
-  await generateDocs({ projectDir: dir, profilesDir: dir, color: false });
+  await generateDocs({ projectDir: dir, profilesDir: dir, color: false, static: true });
   server = await serveDocs({ projectDir: dir, port: 0 });
   browser = await launch();
 });
@@ -99,6 +100,28 @@ test('search a model, open it, check columns and lineage', { skip }, async () =>
   assert.deepEqual(errors, []);
   for (const f of ['docs-overview.png', 'docs-search.png', 'docs-model.png']) assert.ok(statSync(join(dir, 'target', f)).size > 5000, f);
   await page.close();
+});
+
+test('static_index.html works alone: copied to an empty folder and opened as a file, offline', { skip }, async () => {
+  const alone = mkdtempSync(join(tmpdir(), 'strata-static-'));
+  try {
+    copyFileSync(join(dir, 'target', 'static_index.html'), join(alone, 'docs.html'));
+    const context = await browser.newContext({ offline: true });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(pathToFileURL(join(alone, 'docs.html')).href);
+    await page.waitForSelector('html[data-ready="true"]');
+    assert.equal(await page.title(), 'shop · Strata docs');
+    await page.fill('#search', 'kind_c');
+    await page.waitForSelector('#search-results li.result');
+    await page.press('#search', 'Enter');
+    await page.waitForSelector('article.node-page[data-id="model.shop.kind_counts"] table.columns');
+    await page.waitForSelector('#lineage svg g.node.focus');
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    rmSync(alone, { recursive: true, force: true });
+  }
 });
 
 test('the site works opened as a file, offline', { skip }, async () => {
