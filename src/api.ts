@@ -19,7 +19,7 @@ import type { DepsResult } from './project/deps/install.js';
 import { toGraphNode, type ParsedProject } from './parse/parser.js';
 import { Compiler, contextFlags } from './runner/compile.js';
 import { databaseServices, lazyDatabaseServices } from './runner/database.js';
-import { prepareDeferral, readDeferral, readStateManifest } from './runner/defer.js';
+import { prepareDeferral, readDeferral, readStateManifest, recordDeferRelations } from './runner/defer.js';
 import type { TimeWindow } from './runner/sample.js';
 import { incrementalBuild } from './runner/is-incremental.js';
 import { nodeResult, openAdapter, runNodes, writeRunResults, type NodeResult, type RunResults } from './runner/run.js';
@@ -69,6 +69,7 @@ export async function compile(o: CommonOptions & { inline?: string; fullRefresh?
   const parsed = await parse({ ...o, flags });
   const selected = o.inline === undefined ? [...selectIds(parsed, o, ['model', 'analysis', 'snapshot', 'test'])] : [];
   const deferral = readDeferral(o, parsed.manifest.nodes);
+  if (deferral) await recordDeferRelations(deferral, parsed.manifest, parsed.project.targetPath);
   const compiler = new Compiler(parsed, flags, selected, { deferral });
   // The database is opened when a template first asks it something (run_query, get_relation…,
   // in the node's code or in any macro it calls), so a project that asks nothing compiles offline;
@@ -181,6 +182,7 @@ export async function run(o: CommonOptions & RunCommandOptions = {}): Promise<Ru
   }
   // clone reads its state manifest whether or not --defer is given
   const deferral = which === 'clone' ? readDeferral({ ...o, defer: true }, parsed.manifest.nodes, 'clone') : readDeferral(o, parsed.manifest.nodes);
+  if (deferral) await recordDeferRelations(deferral, parsed.manifest, parsed.project.targetPath);
   // the invocation as run_results.json records it (dbt's names), which `retry` repeats
   const args: Record<string, unknown> = {
     which,

@@ -67,6 +67,23 @@ export interface ManifestNode {
   file_key_name?: string;
   /** Seeds only. */
   root_path?: string;
+  /** Under `--defer`: where the node's counterpart lives in the other environment (see runner/defer.ts). */
+  defer_relation?: DeferRelation | null;
+}
+
+/** dbt's record, in manifest.json, of the relation a node defers to. */
+export interface DeferRelation {
+  database: string | null;
+  schema: string;
+  alias: string;
+  relation_name: string | null;
+  resource_type: string;
+  name: string;
+  description: string;
+  compiled_code: string | null;
+  meta: Record<string, unknown>;
+  tags: string[];
+  config: Record<string, unknown>;
 }
 
 export interface SourceEntry {

@@ -12,7 +12,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Adapter } from '../adapters/index.js';
 import { StrataError } from '../errors.js';
-import type { ManifestNode } from '../parse/manifest.js';
+import { serializeManifest, writeManifest, type Manifest, type ManifestNode } from '../parse/manifest.js';
 
 /** What `--defer` needs for the length of a command. */
 export interface Deferral {
@@ -87,4 +87,30 @@ export async function prepareDeferral(deferral: Deferral, current: Record<string
     }
   });
   deferral.exists = (n) => adapter.cache.has(...where(n)) ?? existed.has(n.unique_id);
+}
+
+/**
+ * Record in manifest.json, as dbt does under `--defer`, each node's `defer_relation`: the
+ * relation its counterpart has in the other environment (tools that read the manifest, such
+ * as editors and CI reports, show where a deferred ref resolves).
+ */
+export async function recordDeferRelations(deferral: Deferral, manifest: Manifest, targetPath: string): Promise<void> {
+  for (const [id, other] of deferral.nodes) {
+    const node = manifest.nodes[id];
+    if (!node) continue;
+    node.defer_relation = {
+      database: other.database ?? null,
+      schema: other.schema,
+      alias: other.alias,
+      relation_name: other.relation_name ?? null,
+      resource_type: other.resource_type,
+      name: other.name,
+      description: other.description ?? '',
+      compiled_code: other.resource_type === 'seed' ? '' : ((other as { compiled_code?: string }).compiled_code ?? null),
+      meta: other.meta ?? {},
+      tags: other.tags ?? [],
+      config: other.config ?? {},
+    };
+  }
+  await writeManifest(targetPath, serializeManifest(manifest));
 }

@@ -23,8 +23,18 @@ test('--defer: refs to nodes missing from the target read the state manifest\'s 
 
     assert.equal(await strata('compile', '--target', 'dev', '-s', 'by_country', '--defer', '--state', state), 0, output());
     assert.match(compiled(), /from "[^"]+"\."prod"\."enriched"/);
+    // manifest.json records where each node defers to, as dbt's does
+    const manifest = () => JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { schema: string; defer_relation?: { schema: string; alias: string; relation_name: string; resource_type: string } | null }> };
+    const enriched = manifest().nodes['model.defer.enriched']!;
+    assert.equal(enriched.schema, 'dev');
+    assert.deepEqual(
+      { schema: enriched.defer_relation?.schema, alias: enriched.defer_relation?.alias, resource_type: enriched.defer_relation?.resource_type },
+      { schema: 'prod', alias: 'enriched', resource_type: 'model' },
+    );
+    assert.match(enriched.defer_relation!.relation_name, /"prod"\."enriched"$/);
     assert.equal(await strata('compile', '--target', 'dev', '-s', 'by_country'), 0, output());
     assert.match(compiled(), /from "[^"]+"\."dev"\."enriched"/);
+    assert.equal(manifest().nodes['model.defer.enriched']!.defer_relation, undefined, 'not without --defer');
 
     // dbt's environment variables, and --no-defer over them
     process.env.DBT_DEFER = 'true';
