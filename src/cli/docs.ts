@@ -4,6 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { Reporter } from '../report/reporter.js';
 import type { CommonOptions } from '../api.js';
 import { StrataError } from '../errors.js';
+import { envValue } from './env.js';
 
 interface GenerateFlags {
   compile?: boolean;
@@ -64,7 +65,7 @@ export function docsCommand<F extends object>(program: Command, kit: CommandKit<
     .action(async (f: ServeFlags) => {
       const reporter = new Reporter({ format: 'text', color: f.color !== false });
       const { serveDocs } = await import('../docs/serve-docs.js');
-      const server = await serveDocs({ projectDir: f.projectDir ?? (process.env['STRATA_PROJECT_DIR'] || process.env['DBT_PROJECT_DIR'] || undefined), port: f.port, host: f.host });
+      const server = await serveDocs({ projectDir: f.projectDir ?? envValue('PROJECT_DIR'), port: f.port, host: f.host });
       reporter.info(`Serving the documentation at ${server.url} (Ctrl-C to stop)`);
       if (f.host !== '127.0.0.1' && f.host !== 'localhost' && f.host !== '::1') reporter.warn(`Listening on ${f.host}: other machines may read the documentation.`);
       await new Promise<void>((done) => {

@@ -12,6 +12,7 @@ import type * as Api from '../api.js';
 import { STRATA_VERSION } from '../parse/manifest.js';
 import { generateCommand } from './generate.js';
 import { docsCommand } from './docs.js';
+import { envFlag, envValue } from './env.js';
 
 interface GlobalFlags {
   projectDir?: string;
@@ -126,20 +127,6 @@ function indirectSelectionOf(v: string | undefined): Api.CommonOptions['indirect
   if (v === undefined) return undefined;
   if (v === 'eager' || v === 'cautious' || v === 'buildable' || v === 'empty') return v;
   throw new StrataError('usage', `DBT_INDIRECT_SELECTION='${v}' is not a mode`, { hint: 'use eager, cautious, buildable or empty' });
-}
-
-/** `STRATA_<name>`, else dbt's `DBT_<name>`. */
-function envValue(name: string): string | undefined {
-  return process.env[`STRATA_${name}`] || process.env[`DBT_${name}`] || undefined;
-}
-
-/** A boolean setting from the environment, read as dbt reads it (1/true/yes/on, 0/false/no/off). */
-function envFlag(name: string): boolean | undefined {
-  const v = envValue(name)?.trim().toLowerCase();
-  if (v === undefined) return undefined;
-  if (['1', 'true', 't', 'yes', 'y', 'on'].includes(v)) return true;
-  if (['0', 'false', 'f', 'no', 'n', 'off'].includes(v)) return false;
-  throw new StrataError('usage', `${process.env[`STRATA_${name}`] ? 'STRATA' : 'DBT'}_${name}='${v}' is not a boolean`, { hint: 'use true or false' });
 }
 
 /** Where the CLI writes: the process's streams, or others given to {@link main} (tests). */
