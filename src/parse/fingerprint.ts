@@ -10,10 +10,11 @@
  * compared), and a file changed within the file system's timestamp granularity of being
  * read is always re-hashed, so an edit can never hide behind an equal time stamp.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256, type InputLog } from '../project/input-log.js';
+import { writeAtomically } from '../project/write-atomically.js';
 import { envDigest } from './cache.js';
 import { STRATA_VERSION } from './manifest.js';
 
@@ -235,16 +236,6 @@ export function fileStamp(path: string, size: number, mtimeMs: number, hash: str
 /** A modification time as a fingerprint keeps it: -1 when it is too close to `startedAt` to tell a later change from it. */
 function trustedTime(mtimeMs: number, startedAt: number): number {
   return mtimeMs >= startedAt - TIMESTAMP_GRANULARITY_MS ? -1 : mtimeMs;
-}
-
-function writeAtomically(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
 }
 
 /**

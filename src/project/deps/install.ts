@@ -4,7 +4,7 @@
  * `packages-install-path`. The install is built aside and swapped in whole: a failed
  * download leaves the packages that were installed before.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { readDbtProject } from '../dbt-project-file.js';
 import { displayPath } from '../display-path.js';
 import type { Position, RenderHook } from '../types.js';
 import { gitCheckout, HubClient, httpGet, type HubVersion } from './fetch.js';
+import { writeAtomically } from '../write-atomically.js';
 import { writeLockFile } from './lock-file.js';
 import { packageKind, packagesHash, readPackageEntries, readRootPackages, type PackageSpec } from './package-spec.js';
 import { extractTarGz } from './tarball.js';
@@ -397,7 +398,7 @@ async function addPackage(rootDir: string, file: string, spec: string, source: N
     list.flow = false;
     list.add(doc.createNode(entry));
   }
-  writeFileSync(abs, doc.toString());
+  writeAtomically(abs, doc.toString());
   return `Added ${name}${version ? ` ${version}` : ''} to ${file}`;
 }
 

@@ -3,7 +3,7 @@
  * indented under their key, strings quoted only where YAML would read them as something
  * else), so the file does not change when a team moves between dbt and Strata.
  */
-import { writeFileSync } from 'node:fs';
+import { writeAtomically } from '../write-atomically.js';
 
 const YAML11_NOT_STRING = [
   /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
@@ -77,5 +77,5 @@ export function dumpYaml(doc: Record<string, unknown>, indent = ''): string {
 
 /** Write package-lock.yml: the pinned packages (each with its project name) and the hash of the packages file. */
 export function writeLockFile(path: string, packages: Record<string, unknown>[], sha1Hash: string): void {
-  writeFileSync(path, dumpYaml({ packages, sha1_hash: sha1Hash }));
+  writeAtomically(path, dumpYaml({ packages, sha1_hash: sha1Hash }));
 }
