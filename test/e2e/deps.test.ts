@@ -191,6 +191,14 @@ test('deps changes nothing installed when a download fails, and names the packag
     assert.equal(await strata('deps'), 2, out());
     assert.match(out(), /Package acme\/nothing is not on the package hub/);
     assert.deepEqual(tree(join(project, 'dbt_packages')), before);
+
+    // an install folder that cannot be made is an error naming it, not a stack trace
+    writeFileSync(packages, 'packages:\n  - local: ../local_pkg\n');
+    writeFileSync(join(project, 'blocker'), 'a file where a folder goes\n');
+    writeFileSync(join(project, 'dbt_project.yml'), readFileSync(join(project, 'dbt_project.yml'), 'utf8') + 'packages-install-path: blocker/pkgs\n');
+    assert.equal(await strata('deps'), 2, out());
+    assert.match(out(), /Could not install packages into blocker\/pkgs\/: ENOTDIR/);
+    assert.doesNotMatch(out(), /\n\s+at /, 'no stack trace');
   }));
 
 test('deps --add-package adds to packages.yml keeping its comments; --lock writes only the lock; packages may depend on each other', { timeout: 60_000 }, () =>

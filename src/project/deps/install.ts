@@ -15,7 +15,7 @@ import type { Position, RenderHook } from '../types.js';
 import { gitCheckout, HubClient, httpGet, type HubVersion } from './fetch.js';
 import { writeAtomically } from '../write-atomically.js';
 import { writeLockFile } from './lock-file.js';
-import { packageKind, packagesHash, readPackageEntries, readRootPackages, type PackageSpec } from './package-spec.js';
+import { packageKind, packagesFileName, packagesHash, readPackageEntries, readProjectPackages, type PackageSpec } from './package-spec.js';
 import { extractTarGz } from './tarball.js';
 import { describeConstraints, parseConstraint, parseVersion, pickVersion, satisfies, compareVersions, type VersionConstraint } from './version-spec.js';
 
@@ -149,9 +149,8 @@ class DepsRun {
   private async readFolder(dir: string, spec: PackageSpec, what: string): Promise<{ name: string; dependencies: PackageSpec[] }> {
     if (!existsSync(join(dir, 'dbt_project.yml'))) throw this.error(spec, 'package-not-found', `${what} has no dbt_project.yml`, 'A package is a dbt project: its dbt_project.yml must be at its top (or in the git `subdirectory:` you give).');
     const project = await readDbtProject(dir, this.rootDir, this.o.render);
-    const names = ['packages.yml', 'dependencies.yml'].filter((n) => existsSync(join(dir, n)));
-    const file = names[0] ? await readPackageEntries(join(dir, names[0]), `${what}: ${names[0]}`, this.o.render) : undefined;
-    return { name: project.config.name, dependencies: file?.packages ?? [] };
+    const { packages } = await readProjectPackages(dir, this.o.render, (name) => `${what}: ${name}`);
+    return { name: project.config.name, dependencies: packages };
   }
 
   /** Pin a package (once per version, revision or path). */
@@ -402,6 +401,15 @@ async function addPackage(rootDir: string, file: string, spec: string, source: N
   return `Added ${name}${version ? ` ${version}` : ''} to ${file}`;
 }
 
+/** Remove a folder left by a failed install, if it can be: the failure is what the user needs to hear of. */
+function discard(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // nothing was there to remove, or it cannot be removed for the same reason the install failed
+  }
+}
+
 /** Resolve, lock and install the project's packages. */
 export async function installPackages(o: DepsOptions): Promise<DepsResult> {
   const rootDir = resolve(o.projectDir ?? '.');
@@ -409,8 +417,8 @@ export async function installPackages(o: DepsOptions): Promise<DepsResult> {
   const project = await readDbtProject(rootDir, rootDir, o.render);
   const installDir = resolve(rootDir, project.config['packages-install-path']);
   const shownInstall = `${displayPath(rootDir, installDir) || '.'}/`;
-  if (o.addPackage) log(await addPackage(rootDir, (await readRootPackages(rootDir, undefined)).file, o.addPackage, o.source ?? 'hub'));
-  const declared = await readRootPackages(rootDir, o.render);
+  if (o.addPackage) log(await addPackage(rootDir, packagesFileName(rootDir), o.addPackage, o.source ?? 'hub'));
+  const declared = await readProjectPackages(rootDir, o.render);
   const specs = declared.packages;
   const lockPath = join(rootDir, 'package-lock.yml');
   const run = new DepsRun(rootDir, o);
@@ -434,34 +442,45 @@ export async function installPackages(o: DepsOptions): Promise<DepsResult> {
     } else if (o.lock) log(`package-lock.yml is up to date with ${declared.file}`);
     if (o.lock) return { installed: [], locked, installDir };
 
-    const lockFile = (await readPackageEntries(lockPath, 'package-lock.yml', o.render))!;
+    const lockFile = locked ? (await readPackageEntries(lockPath, 'package-lock.yml', o.render))! : lockRead!;
     const listing = new Listing();
     const fromLock = lockFile.packages.filter((s) => s.kind !== 'strata').map((s) => listing.add(s));
     const staging = join(dirname(installDir), `.${basename(installDir)}.strata-new`);
     const old = join(dirname(installDir), `.${basename(installDir)}.strata-old`);
-    // a `deps` killed between the two renames below left the old install aside: put it back first
-    if (!existsSync(installDir) && existsSync(old)) renameSync(old, installDir);
-    rmSync(staging, { recursive: true, force: true });
-    rmSync(old, { recursive: true, force: true });
-    mkdirSync(staging, { recursive: true });
     const installed: DepsResult['installed'] = [];
+    // a file system error (permissions, a full disk) is the user's to fix: say where, not a stack
+    const fsError = (e: unknown, what: string, position?: Position): StrataError =>
+      e instanceof StrataError ? e : new StrataError('package-install', `${what}: ${(e as Error).message}`, { position, hint: `Check that ${shownInstall} and its folder can be written.` });
     try {
+      // a `deps` killed between the two renames below left the old install aside: put it back first
+      if (!existsSync(installDir) && existsSync(old)) renameSync(old, installDir);
+      rmSync(staging, { recursive: true, force: true });
+      rmSync(old, { recursive: true, force: true });
+      mkdirSync(staging, { recursive: true });
       for (const u of fromLock) {
         const p = await run.pin(u);
         const name = typeof u.specs[0]!.fields['name'] === 'string' ? String(u.specs[0]!.fields['name']) : p.name;
         log(`Installing ${p.label}`);
-        await p.install(join(staging, name));
+        await p.install(join(staging, name)).catch((e: unknown) => Promise.reject(fsError(e, `Could not install ${p.label}`, u.specs[0]!.position)));
         log(`  Installed from ${p.version}`);
         if (p.latest !== undefined) log(p.latest !== p.lockEntry['version'] ? `  Updated version available: ${p.latest}` : '  Up to date!');
         installed.push({ name, kind: p.kind, version: String(p.lockEntry['version'] ?? p.lockEntry['revision'] ?? p.lockEntry['local'] ?? p.lockEntry['tarball']) });
       }
     } catch (e) {
-      rmSync(staging, { recursive: true, force: true });
-      throw e;
+      discard(staging);
+      throw fsError(e, `Could not install packages into ${shownInstall}`);
     }
-    if (existsSync(installDir)) renameSync(installDir, old);
-    mkdirSync(dirname(installDir), { recursive: true });
-    renameSync(staging, installDir);
+    const hadInstall = existsSync(installDir);
+    try {
+      if (hadInstall) renameSync(installDir, old);
+      mkdirSync(dirname(installDir), { recursive: true });
+      renameSync(staging, installDir);
+    } catch (e) {
+      // the packages installed before stay where they were
+      if (hadInstall && !existsSync(installDir) && existsSync(old)) renameSync(old, installDir);
+      discard(staging);
+      throw fsError(e, `Could not put the new packages in place at ${shownInstall}`);
+    }
     rmSync(old, { recursive: true, force: true });
     log(`Installed ${installed.length} package${installed.length === 1 ? '' : 's'} into ${shownInstall}`);
     return { installed, locked, installDir };

@@ -107,17 +107,25 @@ export async function readPackageEntries(abs: string, file: string, render: Rend
   return { path: abs, file, packages, sha1Hash };
 }
 
-/** The root project's packages file (packages.yml, else dependencies.yml); an empty list when it has neither. */
-export async function readRootPackages(rootDir: string, render: RenderHook | undefined): Promise<PackagesFile> {
-  const names = ['packages.yml', 'dependencies.yml'].filter((n) => existsSync(join(rootDir, n)));
+/**
+ * Which file of the project in `dir` declares its packages: packages.yml, else
+ * dependencies.yml (packages.yml when it has neither); both is an error.
+ */
+export function packagesFileName(dir: string, show: (name: string) => string = (n) => n): string {
+  const names = ['packages.yml', 'dependencies.yml'].filter((n) => existsSync(join(dir, n)));
   if (names.length === 2) {
     throw new StrataError('packages-invalid', 'Both packages.yml and dependencies.yml exist', {
-      position: { file: 'dependencies.yml', line: 1, column: 1 },
+      position: { file: show('dependencies.yml'), line: 1, column: 1 },
       hint: 'Keep your packages in one of the two files.',
     });
   }
-  const name = names[0] ?? 'packages.yml';
-  return (await readPackageEntries(join(rootDir, name), name, render)) ?? { file: name, packages: [] };
+  return names[0] ?? 'packages.yml';
+}
+
+/** The packages the project in `dir` declares (its file shown as `show(name)`); an empty list when it has no packages file. */
+export async function readProjectPackages(dir: string, render: RenderHook | undefined, show: (name: string) => string = (n) => n): Promise<PackagesFile> {
+  const name = packagesFileName(dir, show);
+  return (await readPackageEntries(join(dir, name), show(name), render)) ?? { file: show(name), packages: [] };
 }
 
 /** The entry as dbt's package contract serialises it (the shape its lock hash is made of). */
