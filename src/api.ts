@@ -110,8 +110,7 @@ export async function compile(o: CommonOptions & { inline?: string; fullRefresh?
         results.push(nodeResult(node, 'error', (performance.now() - t0) / 1000, formatError(err), null, {}, startedAt));
       }
     }
-    const args = { which: 'compile', target: parsed.target.name, vars: parseVars(o.vars), full_refresh: Boolean(o.fullRefresh), select: o.select ?? [], exclude: o.exclude ?? [], selector: o.selector ?? null };
-    writeRunResults(parsed, results, (performance.now() - started) / 1000, args);
+    writeRunResults(parsed, results, (performance.now() - started) / 1000, invocationArgs('compile', parsed, o));
     if (errors.length) {
       const reporter = reporterFor(o);
       for (const e of errors.slice(1)) reporter.failure(formatError(e));
@@ -183,19 +182,27 @@ export async function run(o: CommonOptions & RunCommandOptions = {}): Promise<Ru
   // clone reads its state manifest whether or not --defer is given
   const deferral = which === 'clone' ? readDeferral({ ...o, defer: true }, parsed.manifest.nodes, 'clone') : readDeferral(o, parsed.manifest.nodes);
   if (deferral) await recordDeferRelations(deferral, parsed.manifest, parsed.project.targetPath);
-  // the invocation as run_results.json records it (dbt's names), which `retry` repeats
   const args: Record<string, unknown> = {
-    which,
-    target: parsed.target.name,
-    vars: parseVars(o.vars),
+    ...invocationArgs(which, parsed, o),
     threads,
-    full_refresh: Boolean(o.fullRefresh),
     fail_fast: Boolean(o.failFast),
     store_failures: Boolean(o.storeFailures),
     empty: Boolean(o.empty),
     sample: o.sample ? { start: o.sample.start.toISOString(), end: o.sample.end.toISOString() } : null,
     event_time_start: o.eventTimeStart?.toISOString() ?? null,
     event_time_end: o.eventTimeEnd?.toISOString() ?? null,
+  };
+  const warnError = warnIsError(o, 'LogTestResult');
+  return runNodes({ parsed, selected, deferral, sample: o.sample, reporter, threads, fullRefresh: o.fullRefresh, failFast: o.failFast, eventTimeStart: o.eventTimeStart, eventTimeEnd: o.eventTimeEnd, which, flags, resourceTypes: kinds, storeFailures: o.storeFailures, warnError, args });
+}
+
+/** The invocation as run_results.json records it (dbt's names), which `retry` repeats: what every command that writes results takes. */
+function invocationArgs(which: string, parsed: ParsedProject, o: CommonOptions & { fullRefresh?: boolean }): Record<string, unknown> {
+  return {
+    which,
+    target: parsed.target.name,
+    vars: parseVars(o.vars),
+    full_refresh: Boolean(o.fullRefresh),
     defer: Boolean(o.defer),
     favor_state: Boolean(o.favorState),
     state: o.state ? resolve(o.state) : null,
@@ -204,8 +211,6 @@ export async function run(o: CommonOptions & RunCommandOptions = {}): Promise<Ru
     exclude: o.exclude ?? [],
     selector: o.selector ?? null,
   };
-  const warnError = warnIsError(o, 'LogTestResult');
-  return runNodes({ parsed, selected, deferral, sample: o.sample, reporter, threads, fullRefresh: o.fullRefresh, failFast: o.failFast, eventTimeStart: o.eventTimeStart, eventTimeEnd: o.eventTimeEnd, which, flags, resourceTypes: kinds, storeFailures: o.storeFailures, warnError, args });
 }
 
 /** The commands `retry` repeats, with the resource types each builds. */
