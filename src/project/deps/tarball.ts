@@ -4,7 +4,7 @@
  * write. Regular files, folders and symbolic links inside the package are written; an entry
  * that would land outside the destination (absolute, `..`, or a link pointing out) is an error.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { StrataError } from '../../errors.js';
@@ -125,15 +125,18 @@ export function extractTarGz(gz: Buffer, dest: string, what: string): string[] {
     const rel = relative(dest, target);
     if (rel === '') continue;
     tops.add(rel.split(sep)[0]!);
-    if (e.type === 'directory') {
-      mkdirSync(target, { recursive: true });
-    } else if (e.type === 'symlink') {
-      inside(dest, isAbsolute(e.linkTarget) ? e.linkTarget : join(dirname(rel), e.linkTarget), what);
-      mkdirSync(dirname(target), { recursive: true });
-      symlinkSync(e.linkTarget, target);
-    } else {
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, e.data, { mode: e.mode & 0o777 ? e.mode & 0o777 : 0o644 });
+    if (e.type === 'symlink') inside(dest, isAbsolute(e.linkTarget) ? e.linkTarget : join(dirname(rel), e.linkTarget), what);
+    try {
+      if (e.type === 'directory') {
+        mkdirSync(target, { recursive: true });
+      } else {
+        mkdirSync(dirname(target), { recursive: true });
+        rmSync(target, { force: true }); // a later entry of the same name replaces an earlier one, as tar does
+        if (e.type === 'symlink') symlinkSync(e.linkTarget, target);
+        else writeFileSync(target, e.data, { mode: e.mode & 0o777 ? e.mode & 0o777 : 0o644 });
+      }
+    } catch (err) {
+      throw new StrataError('package-archive', `Could not unpack "${e.path}" of ${what}: ${(err as Error).message}`);
     }
   }
   return [...tops].sort();
