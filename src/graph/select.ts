@@ -169,8 +169,9 @@ function indirectOf(expr: SelectorExpr): IndirectSelection | undefined {
   return undefined;
 }
 
+/** Tests and unit tests: selected with the nodes they test (dbt's indirect selection). */
 function isTest(n: GraphNode): boolean {
-  return n.resourceType === 'test';
+  return n.resourceType === 'test' || n.resourceType === 'unit_test';
 }
 
 /** `selected` plus the tests that follow it under `mode`. */

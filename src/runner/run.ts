@@ -89,7 +89,8 @@ function describe(node: ManifestNode): string {
   const where = `${node.schema}.${node.alias}`;
   if (node.resource_type === 'model') return `sql ${m} model ${where}`;
   if (node.resource_type === 'test') return `test ${node.name}`;
-  if (node.resource_type === ('unit_test' as ManifestNode['resource_type'])) return `unit_test ${node.name}`;
+  // as dbt: `<model>::<test>`, with `_v<version>` for a version of a versioned model (the id's last two parts)
+  if (node.resource_type === ('unit_test' as ManifestNode['resource_type'])) return `unit_test ${node.unique_id.split('.').slice(2).join('::')}`;
   if (node.resource_type === 'seed') return `seed file ${where}`;
   if (node.resource_type === 'snapshot') return `snapshot ${where}`;
   return `${node.resource_type} ${where}`;
