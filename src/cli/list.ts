@@ -20,11 +20,18 @@ export async function listNodes(o: ListOptions): Promise<string[]> {
   const m = parsed.manifest;
   const lines: string[] = [];
   for (const id of ids.sort()) {
-    const node = (m.nodes[id] ?? m.sources[id]) as unknown as (Record<string, unknown> & { name: string; resource_type: string; original_file_path: string; fqn: string[]; unique_id: string; package_name: string }) | undefined;
+    const ut = m.unit_tests[id];
+    const node = (m.nodes[id] ?? m.sources[id] ?? ut) as unknown as (Record<string, unknown> & { name: string; resource_type: string; original_file_path: string; fqn: string[]; unique_id: string; package_name: string }) | undefined;
     if (!node) continue;
+    if (ut && (o.output === undefined || o.output === 'selector')) {
+      // as dbt: a unit test by its package and name, `_v<version>` for a version it tests
+      lines.push(`unit_test:${ut.package_name}.${ut.name}${ut.version != null ? `_v${String(ut.version)}` : ''}`);
+      continue;
+    }
     switch (o.output) {
       case 'name':
-        lines.push(node.name);
+        // as dbt: the name a ref or selector finds it by (`model.v2` for a version, `source.table` for a source)
+        lines.push(node.resource_type === 'source' ? `${String(node.source_name)}.${node.name}` : !ut && node.version != null ? `${node.name}.v${String(node.version)}` : node.name);
         break;
       case 'path':
         lines.push(node.original_file_path);

@@ -29,6 +29,15 @@ export interface GraphNode {
   attachedNode?: string;
   /** For generic tests: the test macro (`unique`, or `dbt_utils.expression_is_true` with its namespace). */
   testMetadata?: { name: string; namespace?: string };
-  /** For versioned models. */
+  /** For a version of a versioned model: its version and the model's latest. */
   version?: string | number;
+  latestVersion?: string | number;
+}
+
+/** dbt's order of model versions: as numbers when both read as numbers, else as text. */
+export function compareVersions(a: string | number, b: string | number): number {
+  const x = Number(a);
+  const y = Number(b);
+  if (String(a).trim() !== '' && String(b).trim() !== '' && !Number.isNaN(x) && !Number.isNaN(y)) return x - y;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }

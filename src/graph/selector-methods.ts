@@ -4,7 +4,7 @@
  */
 import { StrataError } from '../errors.js';
 import type { Graph } from './build-graph.js';
-import type { GraphNode } from './graph-node.js';
+import { compareVersions, type GraphNode } from './graph-node.js';
 import { suggest } from './suggest.js';
 
 /** What a method may need besides the graph. */
@@ -54,6 +54,8 @@ export function fnmatch(text: string, pattern: string): boolean {
 function fqnMatch(node: GraphNode, value: string): boolean {
   if (fnmatch(node.name, value) && !value.includes('.')) return true;
   if (node.fqn[node.fqn.length - 1] === value) return true;
+  // a model version is also `model.v2` or `model_v2`
+  if (node.version !== undefined && node.fqn.slice(-2).join('_') === value.split('.').slice(-2).join('_')) return true;
   const flat = node.fqn.flatMap((s) => s.split('.'));
   const parts = value.split('.');
   if (flat.length < parts.length) return false;
@@ -63,6 +65,18 @@ function fqnMatch(node: GraphNode, value: string): boolean {
     if (!fnmatch(flat[i]!, p)) return false;
   }
   return true;
+}
+
+/** `version:latest|prerelease|old|none`, as dbt: a model version against its model's latest. */
+function versionMatch(node: GraphNode, value: string): boolean {
+  if (!['latest', 'prerelease', 'old', 'none'].includes(value)) {
+    throw new StrataError('selector-syntax', `'${value}' is not a version selector`, { hint: 'use version:latest, version:prerelease, version:old or version:none' });
+  }
+  if (node.resourceType !== 'model') return false;
+  if (value === 'none') return node.version === undefined;
+  if (node.version === undefined || node.latestVersion === undefined) return false;
+  const order = compareVersions(node.version, node.latestVersion);
+  return value === 'latest' ? String(node.version) === String(node.latestVersion) : value === 'prerelease' ? order > 0 : order < 0;
 }
 
 function pathMatch(node: GraphNode, value: string): boolean {
@@ -198,7 +212,7 @@ const METHODS: Record<string, Matcher> = {
   test_type: (n, v) => testType(n, v),
   group: (n, v) => valueEquals(n.config['group'], v),
   access: (n, v) => valueEquals(n.config['access'] ?? (n.resourceType === 'model' ? 'protected' : undefined), v),
-  version: (n, v) => n.version !== undefined && String(n.version) === v,
+  version: versionMatch,
   state: stateMatch,
 };
 

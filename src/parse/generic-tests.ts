@@ -9,6 +9,7 @@ import { configFor, mergeConfig } from '../project/index.js';
 import type { NodeProperties, PackageProject, Project, SourceProperties, SourceTableProperties, TestDefinition } from '../project/types.js';
 import type { Manifest, ManifestNode } from './manifest.js';
 import type { NodeSource } from './parser.js';
+import { packageVersions } from './model-versions.js';
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
@@ -31,6 +32,8 @@ export function testName(test: string, namespace: string | null, target: string,
 interface Target {
   kind: 'model' | 'seed' | 'snapshot' | 'source';
   name: string;
+  /** For a version of a versioned model. */
+  version?: string | number;
   /** For sources: [source, table]. */
   source?: [string, string];
 }
@@ -43,9 +46,13 @@ export function addGenericTests(project: Project, manifest: Manifest, sources: M
       const add = (target: Target, td: TestDefinition, column?: string) => addTest(project, manifest, sources, pkg, pf.path, pf.absPath, dirs, target, td, column, displayPath);
       for (const [kind, list] of [['model', pf.models], ['seed', pf.seeds], ['snapshot', pf.snapshots]] as const) {
         for (const p of list as NodeProperties[]) {
-          const target: Target = { kind, name: p.name };
-          for (const td of p.tests) add(target, td);
-          for (const c of p.columns) for (const td of c.tests) add(target, td, c.name);
+          // a versioned model's tests are those of each version (its own, or the model's)
+          const versions = kind === 'model' && p.versions.length ? [...packageVersions(pkg).byStem.values()].filter((v) => v.model === p.name && v.props.position === p.position) : undefined;
+          for (const { props, version } of versions?.map((v) => ({ props: v.props, version: v.v })) ?? [{ props: p, version: undefined }]) {
+            const target: Target = { kind, name: p.name, version };
+            for (const td of props.tests) add(target, td);
+            for (const c of props.columns) for (const td of c.tests) add(target, td, c.name);
+          }
         }
       }
       for (const src of pf.sources as SourceProperties[]) {
@@ -75,7 +82,7 @@ function addTest(
   const [namespace, test] = td.name.includes('.') ? (td.name.split('.', 2) as [string, string]) : [null, td.name];
   const kwargs: Record<string, unknown> = { ...td.arguments };
   if (column !== undefined && kwargs.column_name === undefined) kwargs.column_name = column;
-  const targetName = target.kind === 'source' ? `source_${target.name}` : target.name;
+  const targetName = target.kind === 'source' ? `source_${target.name}` : target.version !== undefined ? `${target.name}_v${String(target.version)}` : target.name;
   const name = td.customName ?? testName(test, namespace, targetName, kwargs);
   const fqn = [pkg.name, ...dirs.slice(1), name];
   const config = mergeConfig(mergeConfig({ severity: 'ERROR', materialized: 'test' }, configFor(project, 'tests', fqn)), td.config);
@@ -86,11 +93,11 @@ function addTest(
   const refs: ManifestNode['refs'] = [];
   const srcs: [string, string][] = [];
   if (target.source) srcs.push(target.source);
-  else refs.push({ name: target.name, package: null, version: null });
+  else refs.push({ name: target.name, package: null, version: target.version ?? null });
   for (const v of Object.values(kwargs)) {
     if (typeof v !== 'string') continue;
-    const r = /^\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*$/.exec(v);
-    if (r) refs.push(r[2] ? { name: r[2], package: r[1]!, version: null } : { name: r[1]!, package: null, version: null });
+    const r = /^\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?(?:,\s*(?:v|version)\s*=\s*['"]?([^'",)\s]+)['"]?\s*)?\)\s*$/.exec(v);
+    if (r) refs.push({ name: r[2] ?? r[1]!, package: r[2] ? r[1]! : null, version: r[3] ?? null });
     const s = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(v);
     if (s) srcs.push([s[1]!, s[2]!]);
   }

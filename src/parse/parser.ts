@@ -11,7 +11,7 @@ import type { StatementListener } from '../adapters/index.js';
 import { Environment, type Template } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
 import { loadProject, configFor, mergeConfig, resolveVar, InputLog, recordInputs, readInput, noteFolder, folderTime } from '../project/index.js';
-import type { LoadProjectOptions, PackageProject, Project, ProjectFile, NodeProperties, ColumnProperties } from '../project/types.js';
+import type { LoadProjectOptions, PackageProject, Project, ProjectFile, NodeProperties, ColumnProperties, UnitTestProperties } from '../project/types.js';
 import { buildGraph, suggest, type Graph, type GraphNode } from '../graph/index.js';
 import { bindArgs } from '../context/args.js';
 import { asBool, asNumber, createBaseContext } from '../context/base.js';
@@ -25,6 +25,7 @@ import { BUILD_STAMP, fingerprintKey, recordingEnv, type ParseInputs } from './f
 import { emptyManifest, serializeManifest, STRATA_VERSION, type ColumnEntry, type Manifest, type ManifestNode, type SerializedManifest, type SourceEntry } from './manifest.js';
 import type { PatchEntry } from './patch.js';
 import { readConstraints } from './constraints.js';
+import { nodeUniqueId, packageVersions, refFindsVersion, searchName } from './model-versions.js';
 
 /** The folder that holds Strata's `packages/` (two levels above this file, in src/ or dist/). */
 export const STRATA_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -336,6 +337,9 @@ export interface NodeSpec {
   cacheId: string;
   configTree: Parameters<typeof configFor>[1];
   props?: NodeProperties;
+  /** For a version of a versioned model: its version and the model's latest. */
+  version?: string | number;
+  latestVersion?: string | number;
 }
 
 /**
@@ -343,7 +347,7 @@ export interface NodeSpec {
  * return what it asked for: refs, sources, config calls, macros and env vars read.
  */
 export async function renderForParse(setup: ParseSetup, pkg: PackageProject, file: ProjectFile, spec: NodeSpec, config: Record<string, unknown>, codeHash: string): Promise<CachedParse> {
-  const uniqueId = `${spec.resourceType}.${pkg.name}.${spec.name}`;
+  const uniqueId = nodeUniqueId(spec.resourceType, pkg.name, spec.name, spec.version);
   const record: ParseRecord = { refs: [], sources: [], configCalls: [], macrosUsed: new Set() };
   const self = relation({ database: setup.target.database as string | null, schema: String(setup.target.schema), identifier: spec.name }, doubleQuote);
   const workingConfig = { ...config };
@@ -378,6 +382,23 @@ export function sqlFileSpec(pkg: PackageProject, file: ProjectFile, yamlProps: M
   const name = basename(rel).replace(/\.sql$/, '');
   const dirs = rel.split('/').slice(0, -1);
   const resourceType = file.kind === 'model' ? 'model' : file.kind === 'analysis' ? 'analysis' : 'test';
+  const version = file.kind === 'model' ? packageVersions(pkg).byStem.get(name) : undefined;
+  if (version) {
+    return {
+      resourceType,
+      name: version.model,
+      fqn: [pkg.name, ...dirs, version.model, `v${String(version.v)}`],
+      path: rel,
+      code: file.contents,
+      lineOffset: 0,
+      columnOffset: 0,
+      cacheId: file.absPath,
+      configTree: 'models',
+      props: version.props,
+      version: version.v,
+      latestVersion: version.latest,
+    };
+  }
   return {
     resourceType,
     name,
@@ -442,7 +463,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
   /** The spec and config before rendering of each whole-file node added in this parse (for `patchEntries`). */
   const prepared = new Map<string, { spec: NodeSpec; config: Record<string, unknown> }>();
   const addNode = async (pkg: PackageProject, file: ProjectFile, spec: NodeSpec) => {
-    const uniqueId = `${spec.resourceType}.${pkg.name}.${spec.name}`;
+    const uniqueId = nodeUniqueId(spec.resourceType, pkg.name, spec.name, spec.version);
     const templateName = displayPath(rootDir, file.absPath);
     let config = configBeforeRender(project, spec);
     if (spec.cacheId === file.absPath) prepared.set(file.absPath, { spec, config });
@@ -674,6 +695,11 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     attachTests(manifest);
   }
   applyProperties(manifest, yamlProps, warnings);
+  for (const pkg of project.packages) {
+    for (const { model, version, file } of packageVersions(pkg).missing) {
+      warnings.push(`${version.position.file}:${version.position.line}: version ${String(version.v)} of model '${model.name}' has no file ${file}`);
+    }
+  }
   if (mode === 'full') addUnitTests(project, manifest);
   const graphNodes: GraphNode[] = [
     ...Object.values(manifest.nodes).map(toGraphNode),
@@ -762,13 +788,13 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
           if (file.kind !== 'model' && file.kind !== 'analysis' && file.kind !== 'singular_test') continue;
           const known = prepared.get(file.absPath);
           const spec = known?.spec ?? sqlFileSpec(pkg, file, yamlProps);
-          const id = `${spec.resourceType}.${pkg.name}.${spec.name}`;
+          const id = nodeUniqueId(spec.resourceType, pkg.name, spec.name, spec.version);
           const node = manifest.nodes[id];
           const rec = cache.entry(spec.cacheId);
           if (!node || node.original_file_path !== file.path || node.package_name !== pkg.name || !rec || rec.hash !== file.hash) continue;
           const cfg = known?.config ?? configBeforeRender(project, spec);
           if (!isJsonSafe(cfg)) continue;
-          out.push({ f: file.absPath, id, pkg: pkg.name, kind: file.kind, path: file.path, spec: { resourceType: spec.resourceType, name: spec.name, fqn: spec.fqn, path: spec.path, configTree: spec.configTree }, cfg, rec });
+          out.push({ f: file.absPath, id, pkg: pkg.name, kind: file.kind, path: file.path, spec: { resourceType: spec.resourceType, name: spec.name, fqn: spec.fqn, path: spec.path, configTree: spec.configTree, version: spec.version, latestVersion: spec.latestVersion }, cfg, rec });
         }
       }
       return out;
@@ -836,7 +862,9 @@ function addUnitTests(project: Project, manifest: Manifest): void {
   for (const pkg of project.packages) {
     for (const pf of pkg.properties) {
       for (const ut of pf.unit_tests) {
-        const model = manifest.nodes[`model.${pkg.name}.${ut.model}`] ?? Object.values(manifest.nodes).find((n) => n.resource_type === 'model' && n.name === ut.model);
+        const [modelName, modelVersion] = ut.model.trim().split(/\s+/) as [string, string | undefined];
+        const named = Object.values(manifest.nodes).filter((n) => n.resource_type === 'model' && n.name === modelName);
+        const model = named.find((n) => n.package_name === pkg.name && refFindsVersion(n, modelVersion)) ?? named.find((n) => refFindsVersion(n, modelVersion));
         if (!model) {
           const guess = suggest(ut.model, Object.values(manifest.nodes).filter((n) => n.resource_type === 'model').map((n) => n.name));
           throw new StrataError('unit-test-invalid', `unit test '${ut.name}' tests model '${ut.model}', which does not exist`, {
@@ -846,31 +874,53 @@ function addUnitTests(project: Project, manifest: Manifest): void {
           });
         }
         const dirs = dirname(pf.path).split('/').slice(1).filter(Boolean);
-        const id = `unit_test.${pkg.name}.${model.name}.${ut.name}`;
         const config = { enabled: true, tags: [], meta: {}, ...ut.config };
         if (config.enabled === false) continue;
-        manifest.unit_tests[id] = {
-          unique_id: id,
-          name: ut.name,
-          resource_type: 'unit_test',
-          package_name: pkg.name,
-          path: pf.path,
-          original_file_path: pf.path,
-          fqn: [pkg.name, ...dirs, model.name, ut.name],
-          model: model.name,
-          given: ut.given as UnitTestEntry['given'],
-          expect: (ut.expect ?? {}) as UnitTestEntry['expect'],
-          overrides: (ut.overrides ?? null) as UnitTestEntry['overrides'],
-          description: ut.description ?? '',
-          config,
-          depends_on: { macros: [], nodes: [model.unique_id] },
-          checksum: { name: 'sha256', checksum: sha256(JSON.stringify(ut.raw)) },
-          created_at: Date.now() / 1000,
-          line: ut.position.line,
-        };
+        for (const [id, tested] of unitTestTargets(ut, model, modelVersion, named.filter((n) => n.package_name === model.package_name), pf.contents)) {
+          manifest.unit_tests[id] = {
+            unique_id: id,
+            name: ut.name,
+            resource_type: 'unit_test',
+            package_name: pkg.name,
+            path: pf.path,
+            original_file_path: pf.path,
+            fqn: [pkg.name, ...dirs, model.name, ut.name],
+            model: tested.name,
+            ...(tested.version != null ? { version: tested.version } : {}),
+            given: ut.given as UnitTestEntry['given'],
+            expect: (ut.expect ?? {}) as UnitTestEntry['expect'],
+            overrides: (ut.overrides ?? null) as UnitTestEntry['overrides'],
+            description: ut.description ?? '',
+            config,
+            depends_on: { macros: [], nodes: [tested.unique_id] },
+            checksum: { name: 'sha256', checksum: sha256(JSON.stringify(ut.raw)) },
+            created_at: Date.now() / 1000,
+            line: ut.position.line,
+          };
+        }
       }
     }
   }
+}
+
+/**
+ * The nodes a unit test tests, by the unit test's id: the model, or each version of a
+ * versioned model (those its `versions: {include | exclude}` keep), as `<test>_v<version>`.
+ */
+function unitTestTargets(ut: UnitTestProperties, model: ManifestNode, pinned: string | undefined, sameName: ManifestNode[], contents: string): [string, ManifestNode][] {
+  const base = `unit_test.${model.package_name}.${model.name}.${ut.name}`;
+  const versions = ut.raw.versions as { include?: unknown; exclude?: unknown } | undefined;
+  const listed = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
+  const include = listed(versions?.include);
+  const exclude = listed(versions?.exclude);
+  if (model.version == null) {
+    if (include || exclude) throw new StrataError('unit-test-invalid', `unit test '${ut.name}' lists versions, but model '${model.name}' has none`, { position: ut.position, source: contents });
+    return [[base, model]];
+  }
+  if (include && exclude) throw new StrataError('unit-test-invalid', `unit test '${ut.name}' can either include or exclude versions, not both`, { position: ut.position, source: contents });
+  const tested = sameName.filter((n) => n.version != null && (pinned !== undefined ? n === model : include ? include.includes(String(n.version)) : !exclude?.includes(String(n.version))));
+  if (!tested.length) throw new StrataError('unit-test-invalid', `unit test '${ut.name}' names a version of '${model.name}' that does not exist`, { position: ut.position, source: contents });
+  return tested.map((n) => [`${base}_v${String(n.version)}`, n]);
 }
 
 /** Give a dependency-cycle error the position of the first ref() that closes the loop. */
@@ -915,7 +965,7 @@ function makeNode(
   uniqueId: string,
   pkg: PackageProject,
   file: ProjectFile,
-  spec: { resourceType: ManifestNode['resource_type']; name: string; fqn: string[]; path: string; code: string; props?: NodeProperties },
+  spec: { resourceType: ManifestNode['resource_type']; name: string; fqn: string[]; path: string; code: string; props?: NodeProperties; version?: string | number; latestVersion?: string | number },
   config: Record<string, unknown>,
   rec: { refs: ManifestNode['refs'] | { name: string; package?: string; version?: string | number }[]; sources: [string, string][]; macros: string[] },
   checksum: string,
@@ -961,8 +1011,18 @@ function makeNode(
     depends_on: { macros: rec.macros, nodes: [] },
     compiled_path: null,
     contract: { enforced: (fullConfig.contract as { enforced?: unknown } | undefined)?.enforced === true, alias_types: true, checksum: null },
-    ...(spec.resourceType === 'model' ? { access: 'protected', constraints: constraints!.constraints, version: null, latest_version: null, deprecation_date: null } : {}),
+    ...(spec.resourceType === 'model'
+      ? { access: 'protected', constraints: constraints!.constraints, version: spec.version ?? null, latest_version: spec.latestVersion ?? null, deprecation_date: deprecationDate(spec.props) }
+      : {}),
   };
+}
+
+/** A model's `deprecation_date` (YAML gives a date, a date-time or a string), as an ISO string. */
+function deprecationDate(props: NodeProperties | undefined): string | null {
+  const d = props?.raw.deprecation_date;
+  if (d === undefined || d === null || d === '') return null;
+  const t = d instanceof Date ? d : new Date(String(d));
+  return Number.isNaN(t.getTime()) ? String(d) : t.toISOString();
 }
 
 /** The text of one macro (from its line to its end tag), as dbt's manifest holds it, not its whole file. */
@@ -1038,27 +1098,37 @@ function applyProperties(manifest: Manifest, props: Map<string, NodeProperties>,
 /** Resolve refs and sources to unique ids; unknown names are errors with a suggestion. */
 function resolveDependencies(project: Project, manifest: Manifest, sources: Map<string, NodeSource>): void {
   const byName = new Map<string, ManifestNode[]>();
+  const add = (key: string, n: ManifestNode) => {
+    let l = byName.get(key);
+    if (!l) byName.set(key, (l = []));
+    l.push(n);
+  };
   for (const n of Object.values(manifest.nodes)) {
     if (n.resource_type === 'test' || n.resource_type === 'analysis') continue;
-    let l = byName.get(n.name);
-    if (!l) byName.set(n.name, (l = []));
-    l.push(n);
+    if (n.version == null) add(n.name, n);
+    else {
+      // a version is found by `name.v<version>`; the latest also by the model's name
+      add(searchName(n.name, n.version), n);
+      if (String(n.version) === String(n.latest_version)) add(n.name, n);
+    }
   }
   const rootName = project.root.name;
   const sourceIds = new Map(Object.values(manifest.sources).map((e) => [`${e.source_name}.${e.name}`, e.unique_id]));
   for (const node of Object.values(manifest.nodes)) {
     const deps = new Set<string>();
     for (const r of node.refs) {
-      const target = findRefTarget(byName, node.package_name, rootName, r.name, r.package ?? undefined);
+      const target = findRefTarget(byName, node.package_name, rootName, searchName(r.name, r.version), r.package ?? undefined);
       if (!target) {
         const src = sources.get(node.unique_id);
-        const where = locateCall(src, new RegExp(`ref\\s*\\(\\s*(?:['"][^'"]*['"]\\s*,\\s*)?['"]${escapeRe(r.name)}['"]`));
+        const version = r.version == null ? '' : `\\s*,\\s*(?:v|version)\\s*=\\s*['"]?${escapeRe(String(r.version))}\\b`;
+        const where = locateCall(src, new RegExp(`ref\\s*\\(\\s*(?:['"][^'"]*['"]\\s*,\\s*)?['"]${escapeRe(r.name)}['"]${version}`));
         const disabled = Object.keys(manifest.disabled).some((id) => id.endsWith(`.${r.name}`));
         const guess = suggest(r.name, [...byName.keys()]);
-        throw new StrataError('ref-not-found', `${node.resource_type} '${node.name}' depends on '${r.package ? r.package + '.' : ''}${r.name}', which ${disabled ? 'is disabled' : 'was not found'}`, {
+        const versions = r.version == null ? [] : Object.values(manifest.nodes).filter((n) => n.name === r.name && n.version != null && (!r.package || n.package_name === r.package)).map((n) => String(n.version));
+        throw new StrataError('ref-not-found', `${node.resource_type} '${node.name}' depends on '${r.package ? r.package + '.' : ''}${r.name}'${r.version == null ? '' : ` version ${String(r.version)}`}, which ${disabled ? 'is disabled' : 'was not found'}`, {
           position: where,
           source: src?.code !== undefined && where ? readFileSync(src.absPath, 'utf8') : undefined,
-          hint: guess ? `did you mean ref('${guess}')?` : 'check the model name, or the package it is in',
+          hint: versions.length ? `its versions are ${versions.join(', ')}` : guess ? `did you mean ref('${guess}')?` : 'check the model name, or the package it is in',
         });
       }
       deps.add(target.unique_id);
@@ -1119,6 +1189,7 @@ export function toGraphNode(n: ManifestNode): GraphNode {
     checksum: n.checksum.checksum,
     attachedNode: n.attached_node ?? undefined,
     testMetadata: n.test_metadata ? { name: n.test_metadata.name, namespace: n.test_metadata.namespace ?? undefined } : undefined,
+    ...(n.version != null ? { version: n.version, latestVersion: n.latest_version ?? undefined } : {}),
   };
 }
 

@@ -35,7 +35,7 @@ export interface PatchEntry {
   kind: ProjectFile['kind'];
   /** The file's path in its package. */
   path: string;
-  spec: Pick<NodeSpec, 'resourceType' | 'name' | 'fqn' | 'path' | 'configTree'>;
+  spec: Pick<NodeSpec, 'resourceType' | 'name' | 'fqn' | 'path' | 'configTree' | 'version' | 'latestVersion'>;
   /** Its config before its code runs (project config tree, then YAML). */
   cfg: Record<string, unknown>;
   /** What its last render asked for. */

@@ -15,6 +15,7 @@ import type {
   SourceTableProperties,
   TestDefinition,
   UnitTestProperties,
+  VersionProperties,
 } from './types.js';
 import { isRecord, YamlFile } from './yaml-file.js';
 
@@ -174,7 +175,11 @@ class PropertyReader {
   }
 
   columns(e: Record<string, unknown>): ColumnProperties[] {
-    return this.list(e, 'columns').map(([c, position]) => ({
+    return this.list(e, 'columns').map(([c, position]) => this.column(c, position));
+  }
+
+  column(c: Record<string, unknown>, position: Position): ColumnProperties {
+    return {
       name: this.name(c, position, 'column'),
       description: this.str(c, 'description'),
       data_type: this.str(c, 'data_type'),
@@ -186,23 +191,76 @@ class PropertyReader {
       tests: this.tests(c),
       raw: c,
       position,
-    }));
+    };
   }
 
   node(e: Record<string, unknown>, position: Position, what: string): NodeProperties {
-    const versions = this.list(e, 'versions').map(([v, p]) => {
-      if (v['v'] === undefined) throw this.yaml.error('property-invalid', 'Each model version needs `v`', p);
-      return v;
-    });
+    const name = this.name(e, position, what);
+    const versions = this.list(e, 'versions').map(([v, p]) => this.version(v, p, name));
+    const seen = new Map<string, VersionProperties>();
+    for (const v of versions) {
+      const prior = seen.get(String(v.v));
+      if (prior) throw this.yaml.error('property-invalid', `Model '${name}' lists version ${String(v.v)} twice`, v.position, `the other is at line ${prior.position.line}`);
+      seen.set(String(v.v), v);
+    }
     const lv = e['latest_version'];
+    if (lv !== undefined && lv !== null) {
+      if (typeof lv !== 'string' && typeof lv !== 'number') throw this.yaml.error('property-invalid', '`latest_version` must be a version number or name', this.yaml.posOf(e, 'latest_version'));
+      if (!versions.some((v) => v.v === lv)) {
+        throw this.yaml.error('property-invalid', `latest_version ${String(lv)} of model '${name}' is not one of its versions (${versions.map((v) => String(v.v)).join(', ') || 'it lists none'})`, this.yaml.posOf(e, 'latest_version'));
+      }
+    }
     return {
-      name: this.name(e, position, what),
+      name,
       description: this.str(e, 'description'),
       config: this.map(e, 'config'),
       columns: this.columns(e),
       tests: this.tests(e),
       versions,
       latest_version: typeof lv === 'string' || typeof lv === 'number' ? lv : undefined,
+      raw: e,
+      position,
+    };
+  }
+
+  /** One entry of `versions:`: its columns are the model's columns it includes, then its own. */
+  version(e: Record<string, unknown>, position: Position, model: string): VersionProperties {
+    const v = e['v'];
+    if (typeof v !== 'string' && typeof v !== 'number') throw this.yaml.error('property-invalid', `Each version of model '${model}' needs \`v\`, a number or a name`, position);
+    let include: '*' | string[] = '*';
+    let exclude: string[] = [];
+    let sawIncludeExclude = false;
+    const own: ColumnProperties[] = [];
+    const cols = e['columns'];
+    if (cols !== undefined && cols !== null && !Array.isArray(cols)) throw this.yaml.error('property-invalid', '`columns` must be a list', this.yaml.posOf(e, 'columns'));
+    for (const [i, c] of ((cols as unknown[] | undefined) ?? []).entries()) {
+      const at = this.yaml.posOf(cols as unknown[], i);
+      if (!isRecord(c)) throw this.yaml.error('property-invalid', 'Each column must be a mapping with a `name`', at);
+      if (!('include' in c || 'exclude' in c)) {
+        own.push(this.column(c, at));
+        continue;
+      }
+      if (sawIncludeExclude) throw this.yaml.error('property-invalid', `Version ${String(v)} of model '${model}' has more than one include/exclude entry in its columns`, at);
+      sawIncludeExclude = true;
+      const inc = c['include'] ?? '*';
+      if (inc === 'all' || inc === '*') include = '*';
+      else if (Array.isArray(inc) && inc.every((x) => typeof x === 'string')) include = inc as string[];
+      else throw this.yaml.error('property-invalid', '`include` must be `all`, `*` or a list of column names', at);
+      const exc = c['exclude'] ?? [];
+      if (!Array.isArray(exc) || !exc.every((x) => typeof x === 'string')) throw this.yaml.error('property-invalid', '`exclude` must be a list of column names', at);
+      if (exc.length && include !== '*') throw this.yaml.error('property-invalid', '`exclude` can be given only when `include` is `all` or `*`', at);
+      exclude = exc as string[];
+    }
+    const hasTests = (e['tests'] ?? e['data_tests']) !== undefined && (e['tests'] ?? e['data_tests']) !== null;
+    return {
+      v,
+      defined_in: this.str(e, 'defined_in'),
+      description: this.str(e, 'description'),
+      config: this.map(e, 'config'),
+      include,
+      exclude,
+      columns: own,
+      tests: hasTests ? this.tests(e) : undefined,
       raw: e,
       position,
     };

@@ -184,9 +184,27 @@ export interface NodeProperties {
   config: Record<string, unknown>;
   columns: ColumnProperties[];
   tests: TestDefinition[];
-  /** Versions of a versioned model (`versions:`), raw. */
-  versions: Record<string, unknown>[];
+  /** Versions of a versioned model (`versions:`). */
+  versions: VersionProperties[];
   latest_version?: string | number;
+  raw: Record<string, unknown>;
+  position: Position;
+}
+
+/** One entry of a model's `versions:`. */
+export interface VersionProperties {
+  v: string | number;
+  /** The stem of the file that defines this version (default `<model>_v<v>`). */
+  defined_in?: string;
+  description?: string;
+  config: Record<string, unknown>;
+  /** Which of the model's columns this version has (`- include: all`, `exclude: [...]`; default all). */
+  include: '*' | string[];
+  exclude: string[];
+  /** The version's own columns, added to (or replacing) the model's. */
+  columns: ColumnProperties[];
+  /** The version's tests, replacing the model's; undefined when it has none of its own. */
+  tests?: TestDefinition[];
   raw: Record<string, unknown>;
   position: Position;
 }

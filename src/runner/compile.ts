@@ -16,6 +16,7 @@ import type { Deferral } from './defer.js';
 import { parseConstraintTo } from '../parse/constraints.js';
 import { intersectWindows, type TimeWindow } from './sample.js';
 import { externalSourceLocation } from './external.js';
+import { refFindsVersion } from '../parse/model-versions.js';
 
 /**
  * A subquery standing for a relation, named `_dbt_<kind>_subq_<table>` where the engine needs
@@ -137,7 +138,7 @@ export class Compiler {
     const t = parseConstraintTo(to);
     const m = this.parsed.manifest;
     if (t && 'ref' in t) {
-      const hit = (n: ManifestNode | undefined) => n && n.name === t.ref.name && (!t.ref.package || n.package_name === t.ref.package);
+      const hit = (n: ManifestNode | undefined) => refFinds(n, t.ref.name, t.ref.package, undefined);
       const target = from.depends_on.nodes.map((id) => m.nodes[id]).find(hit) ?? this.nodesByName.get(t.ref.name)?.find(hit);
       if (target) return this.relationOf(target);
     } else if (t) {
@@ -179,16 +180,14 @@ export class Compiler {
       selectedResources: this.selected,
       db,
       graph: () => this.graphValue,
-      resolveRef: (from, name, pkg) => {
+      resolveRef: (from, name, pkg, version) => {
         const given = overrides?.refOverrides?.get(`ref:${name}`);
         if (given) return relation({ identifier: given, type: 'cte' });
         const node = m.nodes[from.uniqueId];
-        const id = node?.depends_on.nodes.find((d) => {
-          const t = m.nodes[d];
-          return t && t.name === name && (!pkg || t.package_name === pkg);
-        });
-        const target = id ? m.nodes[id] : this.nodesByName.get(name)?.find((t) => !pkg || t.package_name === pkg);
-        if (!target) throw new StrataError('ref-not-found', `${from.name} refers to '${name}', which was not found`);
+        const matches = (t: ManifestNode | undefined): t is ManifestNode => refFinds(t, name, pkg, version);
+        const id = node?.depends_on.nodes.find((d) => matches(m.nodes[d]));
+        const target = id ? m.nodes[id] : this.nodesByName.get(name)?.find(matches);
+        if (!target) throw new StrataError('ref-not-found', `${from.name} refers to '${name}'${version == null || version === '' ? '' : ` version ${String(version)}`}, which was not found`);
         if (target.config.materialized === 'ephemeral') {
           ephemerals.add(target.unique_id);
           return this.relationOf(target);
@@ -239,7 +238,7 @@ export class Compiler {
       node: { uniqueId: node.unique_id, name: node.name, packageName: node.package_name, resourceType: node.resource_type, originalFilePath: node.original_file_path },
       self: this.relationOf(node),
       config: node.config,
-      model: node as unknown as Record<string, unknown>,
+      model: modelContext(node),
       isIncremental: opts.isIncremental,
       extra: opts.extra,
     });
@@ -345,4 +344,23 @@ export function injectCtes(sql: string, ctes: string[]): string {
   const m = /^with(\s+recursive)?\s/i.exec(rest);
   if (m) return `${head}${rest.slice(0, m[0].length)}${ctes.join(',\n')},\n${rest.slice(m[0].length)}`;
   return `${head}with ${ctes.join(',\n')}\n${rest}`;
+}
+
+/**
+ * Whether `ref(name)` (with a package and a version, if given) finds node `t`: a model
+ * version when its version is the one asked for, or, asked for none, when it is the latest.
+ */
+function refFinds(t: ManifestNode | undefined, name: string, pkg: string | undefined, version: unknown): t is ManifestNode {
+  return t !== undefined && t.name === name && (!pkg || t.package_name === pkg) && refFindsVersion(t, version);
+}
+
+/**
+ * The node as templates see it (`model`): as dbt's `to_dict(omit_none=True)`, its fields that
+ * are null are left out, so that `{{ model.version }}` of an unversioned model is undefined
+ * (it renders as nothing), not None. A fresh copy each render: the runner fills fields in as it goes.
+ */
+function modelContext(node: ManifestNode): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) if (v !== null) out[k] = v;
+  return out;
 }

@@ -21,6 +21,8 @@ export interface UnitTestEntry {
   original_file_path: string;
   fqn: string[];
   model: string;
+  /** The version of the model it tests, for a versioned model. */
+  version?: string | number;
   given: { input: string; rows?: unknown; format?: string }[];
   expect: { rows?: unknown; format?: string };
   overrides: { macros?: Record<string, unknown>; vars?: Record<string, unknown>; env_vars?: Record<string, unknown> } | null;

@@ -221,6 +221,15 @@ const CASES: Case[] = [
     ],
   },
   {
+    // model versions: a relation per version, refs to the latest and to given versions, and each
+    // version's tests and unit tests
+    name: 'versions',
+    dir: join(FIXTURES, 'run', 'versions'),
+    dbVar: 'VERSIONS_DB',
+    raw: readFileSync(join(FIXTURES, 'run', 'versions', 'raw.sql'), 'utf8'),
+    commands: [['build'], ['run', '-s', 'version:old']],
+  },
+  {
     name: 'jaffle',
     dir: join(FIXTURES, 'projects', 'jaffle'),
     commands: [['deps'], ['seed'], ['build']],
