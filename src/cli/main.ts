@@ -261,7 +261,7 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
       .action(async (f: GlobalFlags & { output: string; resourceType?: string[]; excludeResourceType?: string[]; outputKeys?: string[] }) => {
         const r = reporterOf(f);
         const { listNodes } = await import('./list.js');
-        const lines = await listNodes({ ...options(f, new Reporter({ format: 'text', out: io.err, err: io.err, color: false })), output: f.output as 'name', resourceTypes: f.resourceType ?? envValue('RESOURCE_TYPES')?.split(/[\s,]+/), excludeResourceTypes: f.excludeResourceType ?? envValue('EXCLUDE_RESOURCE_TYPES')?.split(/[\s,]+/), outputKeys: f.outputKeys });
+        const lines = await listNodes({ ...options(f, new Reporter({ format: 'text', out: io.err, err: io.err, color: false, quiet: r.quiet })), output: f.output as 'name', resourceTypes: f.resourceType ?? envValue('RESOURCE_TYPES')?.split(/[\s,]+/), excludeResourceTypes: f.excludeResourceType ?? envValue('EXCLUDE_RESOURCE_TYPES')?.split(/[\s,]+/), outputKeys: f.outputKeys });
         for (const l of lines) r.print(l);
       });
   }

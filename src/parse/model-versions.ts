@@ -85,7 +85,8 @@ export function versionProperties(model: NodeProperties, version: VersionPropert
     columns: [...included.filter((c) => !own.has(c.name)), ...version.columns],
     tests: version.tests ?? model.tests,
     versions: [],
-    raw: { ...model.raw, constraints, ...(version.raw.deprecation_date !== undefined ? { deprecation_date: version.raw.deprecation_date } : {}) },
+    // a version is deprecated by its own deprecation_date only, as in dbt
+    raw: { ...model.raw, constraints, deprecation_date: version.raw.deprecation_date },
   };
 }
 
@@ -97,6 +98,33 @@ export function packageVersions(pkg: PackageProject): ReturnType<typeof versions
   if (!out) {
     const stems = new Set(pkg.files.filter((f) => f.kind === 'model').map((f) => f.path.split('/').pop()!.replace(/\.sql$/, '')));
     byPackage.set(pkg, (out = versionsByFile(pkg.properties.flatMap((pf) => pf.models), stems)));
+  }
+  return out;
+}
+
+/**
+ * dbt's warnings about deprecated models: a model past its `deprecation_date`, and each model
+ * that refers to a deprecated one (deprecated already, or to be).
+ */
+export function deprecationWarnings(nodes: Iterable<{ unique_id: string; name: string; resource_type: string; package_name: string; version?: string | number | null; latest_version?: string | number | null; deprecation_date?: string | null; depends_on: { nodes: string[] } }>, now = new Date()): string[] {
+  const all = [...nodes];
+  const deprecated = new Map(all.filter((n) => n.resource_type === 'model' && n.deprecation_date).map((n) => [n.unique_id, n]));
+  if (!deprecated.size) return [];
+  const out: string[] = [];
+  const label = (n: { name: string; version?: string | number | null }) => (n.version == null ? n.name : `${n.name}.v${String(n.version)}`);
+  const day = (d: string) => d.slice(0, 10);
+  for (const n of deprecated.values()) {
+    if (new Date(n.deprecation_date!) < now) out.push(`Model ${label(n)} has passed its deprecation date of ${day(n.deprecation_date!)}; it should be disabled or removed`);
+  }
+  for (const child of all) {
+    if (child.resource_type !== 'model') continue;
+    for (const id of child.depends_on.nodes) {
+      const d = deprecated.get(id);
+      if (!d) continue;
+      const past = new Date(d.deprecation_date!) < now;
+      const newer = d.latest_version != null && String(d.latest_version) !== String(d.version) ? `; try the latest version: {{ ref('${d.package_name}', '${d.name}', v='${String(d.latest_version)}') }}` : '';
+      out.push(`Model ${child.name} refers to ${label(d)}, which ${past ? 'was deprecated on' : 'will be deprecated on'} ${day(d.deprecation_date!)}${newer}`);
+    }
   }
   return out;
 }

@@ -25,7 +25,7 @@ import { BUILD_STAMP, fingerprintKey, recordingEnv, type ParseInputs } from './f
 import { emptyManifest, serializeManifest, STRATA_VERSION, type ColumnEntry, type Manifest, type ManifestNode, type SerializedManifest, type SourceEntry } from './manifest.js';
 import type { PatchEntry } from './patch.js';
 import { readConstraints } from './constraints.js';
-import { nodeUniqueId, packageVersions, refFindsVersion, searchName } from './model-versions.js';
+import { deprecationWarnings, nodeUniqueId, packageVersions, refFindsVersion, searchName } from './model-versions.js';
 
 /** The folder that holds Strata's `packages/` (two levels above this file, in src/ or dist/). */
 export const STRATA_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -695,6 +695,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     attachTests(manifest);
   }
   applyProperties(manifest, yamlProps, warnings);
+  warnings.push(...deprecationWarnings(Object.values(manifest.nodes)));
   for (const pkg of project.packages) {
     for (const { model, version, file } of packageVersions(pkg).missing) {
       warnings.push(`${version.position.file}:${version.position.line}: version ${String(version.v)} of model '${model.name}' has no file ${file}`);

@@ -34,6 +34,8 @@ test('each version of a model is its own node and relation; ref() finds the late
     assert.equal(await strata('build'), 0, output());
     assert.match(output(), /PASS=20 WARN=1 ERROR=0/, 'the models, their tests per version and the unit test of versions 2 and 3');
     assert.match(output(), /unit_test dim_customers::full_name_is_the_name_v2/);
+    assert.match(output(), /Model orders\.v1 has passed its deprecation date of 2024-06-30/);
+    assert.match(output(), /Model legacy_orders_count refers to orders\.v1, which was deprecated on 2024-06-30; try the latest version: \{\{ ref\('versions', 'orders', v='2'\) \}\}/);
 
     const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, Node>; unit_tests: Record<string, { depends_on: { nodes: string[] } }> };
     const models = Object.values(manifest.nodes).filter((n) => n.unique_id.startsWith('model.'));
