@@ -13,15 +13,17 @@ export async function listNodes(o: ListOptions): Promise<string[]> {
   const parsed = await parse(o);
   const types = o.resourceTypes?.flatMap((t) => t.split(/[ ,]+/)).filter(Boolean);
   const excluded = new Set(o.excludeResourceTypes?.flatMap((t) => t.split(/[ ,]+/)).filter(Boolean));
+  // as dbt: every kind but analyses unless `all` is asked for (`default` is the same set)
+  const wanted = (rt: string) => (!types || types.length === 0 ? rt !== 'analysis' : types.includes('all') || (types.includes('default') && rt !== 'analysis') || types.includes(rt));
   const ids = [...selectIds(parsed, o)].filter((id) => {
     const rt = parsed.graph.nodes.get(id)?.resourceType ?? '';
-    return (!types || types.length === 0 || types.includes('all') || types.includes('default') || types.includes(rt)) && !excluded.has(rt);
+    return wanted(rt) && !excluded.has(rt);
   });
   const m = parsed.manifest;
   const lines: string[] = [];
   for (const id of ids.sort()) {
     const ut = m.unit_tests[id];
-    const node = (m.nodes[id] ?? m.sources[id] ?? ut) as unknown as (Record<string, unknown> & { name: string; resource_type: string; original_file_path: string; fqn: string[]; unique_id: string; package_name: string }) | undefined;
+    const node = (m.nodes[id] ?? m.sources[id] ?? m.exposures[id] ?? ut) as unknown as (Record<string, unknown> & { name: string; resource_type: string; original_file_path: string; fqn: string[]; unique_id: string; package_name: string }) | undefined;
     if (!node) continue;
     if (ut && (o.output === undefined || o.output === 'selector')) {
       // as dbt: a unit test by its package and name, `_v<version>` for a version it tests
@@ -43,7 +45,7 @@ export async function listNodes(o: ListOptions): Promise<string[]> {
         break;
       }
       default:
-        lines.push(node.resource_type === 'source' ? `source:${node.fqn.join('.')}` : node.fqn.join('.'));
+        lines.push(node.resource_type === 'source' ? `source:${node.package_name}.${String(node.source_name)}.${node.name}` : node.resource_type === 'exposure' ? `exposure:${node.package_name}.${node.name}` : node.fqn.join('.'));
     }
   }
   return lines;

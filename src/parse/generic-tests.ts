@@ -13,8 +13,12 @@ import { packageVersions } from './model-versions.js';
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
-/** dbt's synthesized test name: `<test>_<target>_<flattened args>`, hashed past 63 characters. */
-export function testName(test: string, namespace: string | null, target: string, args: Record<string, unknown>): string {
+/**
+ * dbt's synthesized test names: the full name `<test>_<target>_<flattened args>` (the node's name,
+ * in its unique id and fqn) and the short one, the same when under 64 characters, else its first
+ * 30 identifying characters and a hash (the alias and the compiled file's name).
+ */
+export function testName(test: string, namespace: string | null, target: string, args: Record<string, unknown>): { full: string; short: string } {
   const flat: string[] = [];
   for (const key of Object.keys(args).sort()) {
     if (key === 'model') continue;
@@ -25,8 +29,7 @@ export function testName(test: string, namespace: string | null, target: string,
   const unique = flat.map((a) => a.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
   const identifier = `${namespace ? namespace + '_' : ''}${test}_${target}`;
   const full = unique ? `${identifier}_${unique}` : identifier;
-  if (full.length >= 64) return `${identifier.slice(0, 30)}_${md5(full)}`;
-  return full;
+  return { full, short: full.length >= 64 ? `${identifier.slice(0, 30)}_${md5(full)}` : full };
 }
 
 interface Target {
@@ -82,8 +85,10 @@ function addTest(
   const [namespace, test] = td.name.includes('.') ? (td.name.split('.', 2) as [string, string]) : [null, td.name];
   const kwargs: Record<string, unknown> = { ...td.arguments };
   if (column !== undefined && kwargs.column_name === undefined) kwargs.column_name = column;
-  const targetName = target.kind === 'source' ? `source_${target.name}` : target.version !== undefined ? `${target.name}_v${String(target.version)}` : target.name;
-  const name = td.customName ?? testName(test, namespace, targetName, kwargs);
+  // as dbt: a source's tests are `source_<test>_<source>_<table>…`, a model version's `<test>_<model>_v<v>…`
+  const targetName = target.version !== undefined ? `${target.name}_v${String(target.version)}` : target.name;
+  const names = td.customName !== undefined ? { full: td.customName, short: td.customName } : testName(target.kind === 'source' ? `source_${test}` : test, namespace, targetName, kwargs);
+  const name = names.full;
   const fqn = [pkg.name, ...dirs.slice(1), name];
   const config = mergeConfig(mergeConfig({ severity: 'ERROR', materialized: 'test' }, configFor(project, 'tests', fqn)), td.config);
   if (typeof config.severity === 'string') config.severity = config.severity.toUpperCase();
@@ -106,10 +111,10 @@ function addTest(
     name,
     resource_type: 'test',
     package_name: pkg.name,
-    path: `${name}.sql`,
+    path: `${names.short}.sql`,
     original_file_path: ymlPath,
     fqn,
-    alias: name.slice(0, 63),
+    alias: names.short.slice(0, 63),
     database: null,
     schema: '',
     checksum: { name: 'sha256', checksum: md5(JSON.stringify(td.raw)) },

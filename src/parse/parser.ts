@@ -25,6 +25,7 @@ import { BUILD_STAMP, fingerprintKey, recordingEnv, type ParseInputs } from './f
 import { emptyManifest, serializeManifest, STRATA_VERSION, type ColumnEntry, type Manifest, type ManifestNode, type SerializedManifest, type SourceEntry } from './manifest.js';
 import type { PatchEntry } from './patch.js';
 import { readConstraints } from './constraints.js';
+import { exposureEntry } from './exposures.js';
 import { deprecationWarnings, nodeUniqueId, packageVersions, refFindsVersion, searchName } from './model-versions.js';
 
 /** The folder that holds Strata's `packages/` (two levels above this file, in src/ or dist/). */
@@ -630,6 +631,13 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
             manifest.sources[uniqueId] = entry;
           }
         }
+        for (const e of pf.exposures) {
+          const entry = exposureEntry(project, pkg, pf, e);
+          if (!entry) continue;
+          if (manifest.exposures[entry.unique_id]) throw new StrataError('duplicate-exposure', `exposure '${e.name}' is defined twice in package '${pkg.name}'`, { position: e.position, source: pf.contents });
+          manifest.exposures[entry.unique_id] = entry;
+          sources.set(entry.unique_id, { absPath: pf.absPath, templateName: displayPath(rootDir, pf.absPath), code: '', lineOffset: e.position.line - 1, columnOffset: 0 });
+        }
       }
       for (const d of pkg.docs) {
         manifest.docs[`doc.${pkg.name}.${d.name}`] = { unique_id: `doc.${pkg.name}.${d.name}`, name: d.name, resource_type: 'doc', package_name: pkg.name, path: d.path, original_file_path: d.path, block_contents: d.contents };
@@ -718,6 +726,19 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
       checksum: '',
       sourceName: s.source_name,
     })),
+    ...Object.values(manifest.exposures).map((e) => ({
+      uniqueId: e.unique_id,
+      name: e.name,
+      resourceType: 'exposure',
+      packageName: e.package_name,
+      fqn: e.fqn,
+      originalFilePath: e.original_file_path,
+      path: e.path,
+      tags: e.tags,
+      config: e.config,
+      dependsOn: e.depends_on.nodes,
+      checksum: '',
+    })),
     ...Object.values(manifest.unit_tests).map((u) => ({
       uniqueId: u.unique_id,
       name: u.name,
@@ -745,7 +766,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
   if (mode !== 'reuse') {
     manifest.parent_map = {};
     manifest.child_map = {};
-    for (const id of [...Object.keys(manifest.nodes), ...Object.keys(manifest.sources)]) {
+    for (const id of [...Object.keys(manifest.nodes), ...Object.keys(manifest.sources), ...Object.keys(manifest.exposures)]) {
       manifest.parent_map[id] = [...(graph.parents.get(id) ?? [])].sort();
       manifest.child_map[id] = [...(graph.children.get(id) ?? [])].sort();
     }
@@ -1115,7 +1136,7 @@ function resolveDependencies(project: Project, manifest: Manifest, sources: Map<
   }
   const rootName = project.root.name;
   const sourceIds = new Map(Object.values(manifest.sources).map((e) => [`${e.source_name}.${e.name}`, e.unique_id]));
-  for (const node of Object.values(manifest.nodes)) {
+  for (const node of [...Object.values(manifest.nodes), ...Object.values(manifest.exposures)]) {
     const deps = new Set<string>();
     for (const r of node.refs) {
       const target = findRefTarget(byName, node.package_name, rootName, searchName(r.name, r.version), r.package ?? undefined);

@@ -1,0 +1,62 @@
+/**
+ * Exposures (`exposures:` in property files): the dashboards, notebooks and applications that
+ * use the project's models. They are nodes of the graph, downstream of what their `depends_on`
+ * names, so that `build -s +exposure:weekly_kpis` builds everything a dashboard reads; nothing
+ * is built for them.
+ */
+import { dirname } from 'node:path';
+import { StrataError } from '../errors.js';
+import { configFor, mergeConfig } from '../project/index.js';
+import type { ExposureProperties, PackageProject, Project, PropertyFile } from '../project/types.js';
+import type { ExposureEntry } from './manifest.js';
+
+const QUOTED = String.raw`\s*['"]([^'"]+)['"]\s*`;
+const REF = new RegExp(String.raw`^\s*ref\(${QUOTED}(?:,${QUOTED})?(?:,\s*(?:v|version)\s*=\s*['"]?([^'",)\s]+)['"]?\s*)?\)\s*$`);
+const SOURCE = new RegExp(String.raw`^\s*source\(${QUOTED},${QUOTED}\)\s*$`);
+const METRIC = new RegExp(String.raw`^\s*metric\(${QUOTED}(?:,${QUOTED})?\)\s*$`);
+
+/** The manifest entry of an exposure (undefined when it is disabled). */
+export function exposureEntry(project: Project, pkg: PackageProject, pf: PropertyFile, e: ExposureProperties): ExposureEntry | undefined {
+  const fqn = [pkg.name, ...dirname(pf.path).split('/').slice(1).filter(Boolean), e.name];
+  const config = mergeConfig(mergeConfig({ enabled: true, tags: [], meta: {} }, configFor(project, 'exposures', fqn)), e.config);
+  if (config.enabled === false) return undefined;
+  const tags = [...new Set([...e.tags, ...(Array.isArray(config.tags) ? (config.tags as string[]) : config.tags ? [String(config.tags)] : [])])];
+  const refs: ExposureEntry['refs'] = [];
+  const sources: ExposureEntry['sources'] = [];
+  const metrics: ExposureEntry['metrics'] = [];
+  for (const d of e.depends_on) {
+    const r = REF.exec(d);
+    const s = SOURCE.exec(d);
+    const m = METRIC.exec(d);
+    if (r) refs.push({ name: r[2] ?? r[1]!, package: r[2] ? r[1]! : null, version: r[3] ?? null });
+    else if (s) sources.push([s[1]!, s[2]!]);
+    else if (m) metrics.push(m[2] ? [m[1]!, m[2]] : [m[1]!]);
+    else {
+      throw new StrataError('property-invalid', `exposure '${e.name}' depends on ${JSON.stringify(d)}, which is not ref('…'), source('…', '…') or metric('…')`, { position: e.position, source: pf.contents });
+    }
+  }
+  return {
+    unique_id: `exposure.${pkg.name}.${e.name}`,
+    name: e.name,
+    resource_type: 'exposure',
+    package_name: pkg.name,
+    path: pf.path,
+    original_file_path: pf.path,
+    fqn,
+    type: e.type ?? '',
+    owner: e.owner,
+    description: e.description ?? '',
+    label: e.label ?? null,
+    maturity: e.maturity ?? null,
+    url: e.url ?? null,
+    meta: { ...e.meta, ...((config.meta as Record<string, unknown> | undefined) ?? {}) },
+    tags,
+    config: { ...config, tags },
+    depends_on: { macros: [], nodes: [] },
+    refs,
+    sources,
+    metrics,
+    unrendered_config: {},
+    created_at: Date.now() / 1000,
+  };
+}
