@@ -21,6 +21,7 @@ import { isRecord, YamlFile } from './yaml-file.js';
 
 const NO_RENDER_KEYS = new Set(['description', 'tests', 'data_tests', 'pre_hook', 'post_hook', 'pre-hook', 'post-hook', '+pre-hook', '+post-hook']);
 const FLAT_TEST_CONFIG = new Set<string>([...TEST_CONFIG_KEYS, 'tags', 'meta', 'enabled', 'alias', 'database', 'schema']);
+const EXPOSURE_TYPES = ['dashboard', 'notebook', 'analysis', 'ml', 'application'];
 const KNOWN_TOP = new Set(['version', 'models', 'seeds', 'snapshots', 'analyses', 'sources', 'exposures', 'macros', 'unit_tests']);
 
 /** Whether a value of a property file at `path` is rendered when the file is read. */
@@ -307,14 +308,28 @@ class PropertyReader {
     if (deps !== undefined && deps !== null && !(Array.isArray(deps) && deps.every((d) => typeof d === 'string'))) {
       throw this.yaml.error('property-invalid', "`depends_on` of an exposure must be a list such as `- ref('orders')`", this.yaml.posOf(e, 'depends_on'));
     }
+    // as dbt: a type it knows, an owner with a name or an email, a maturity it knows
+    const name = this.name(e, position, 'exposure');
+    const type = this.str(e, 'type');
+    if (!type || !EXPOSURE_TYPES.includes(type)) {
+      throw this.yaml.error('property-invalid', `exposure '${name}' needs a type: ${EXPOSURE_TYPES.join(', ')}${type ? ` (not '${type}')` : ''}`, type ? this.yaml.posOf(e, 'type') : position);
+    }
+    const owner = this.map(e, 'owner');
+    if (owner['name'] == null && owner['email'] == null) {
+      throw this.yaml.error('property-invalid', `exposure '${name}' needs an owner with a name or an email`, e['owner'] === undefined ? position : this.yaml.posOf(e, 'owner'), 'e.g. owner: {name: Finance team, email: finance@example.com}');
+    }
+    const maturity = this.str(e, 'maturity');
+    if (maturity !== undefined && !['low', 'medium', 'high'].includes(maturity)) {
+      throw this.yaml.error('property-invalid', `the maturity of exposure '${name}' is low, medium or high (not '${maturity}')`, this.yaml.posOf(e, 'maturity'));
+    }
     return {
-      name: this.name(e, position, 'exposure'),
-      type: this.str(e, 'type'),
+      name,
+      type,
       label: this.str(e, 'label'),
       description: this.str(e, 'description'),
       url: this.str(e, 'url'),
-      maturity: this.str(e, 'maturity'),
-      owner: this.map(e, 'owner'),
+      maturity,
+      owner,
       depends_on: (deps as string[] | undefined | null) ?? [],
       meta: this.map(e, 'meta'),
       tags: this.tags(e),
