@@ -6,6 +6,7 @@
  */
 import { StrataError } from '../errors.js';
 import type { NodeProperties, Position } from '../project/types.js';
+import { readRefCall } from './ref-call.js';
 
 export const CONSTRAINT_TYPES = ['check', 'not_null', 'unique', 'primary_key', 'foreign_key', 'custom'] as const;
 
@@ -28,18 +29,6 @@ export interface ConstraintsRead {
   sources: [string, string][];
 }
 
-const REF = /^\s*ref\s*\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]+)\3\s*)?\)\s*$/;
-const SOURCE = /^\s*source\s*\(\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3\s*\)\s*$/;
-
-/** The node a foreign key's `to` names: `{ ref }` (with its package, if given) or `{ source }`. */
-export function parseConstraintTo(to: string): { ref: { name: string; package?: string } } | { source: [string, string] } | undefined {
-  const r = REF.exec(to);
-  if (r) return { ref: r[4] !== undefined ? { name: r[4], package: r[2]! } : { name: r[2]! } };
-  const s = SOURCE.exec(to);
-  if (s) return { source: [s[2]!, s[4]!] };
-  return undefined;
-}
-
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
 /** Read and check the constraints of model `model` from its properties (undefined: it has none). */
@@ -57,7 +46,7 @@ export function readConstraints(model: string, props: NodeProperties | undefined
     }
     const to = (c as Record<string, unknown>).to;
     if (type === 'foreign_key' && to !== undefined && to !== null) {
-      const target = typeof to === 'string' ? parseConstraintTo(to) : undefined;
+      const target = typeof to === 'string' ? readRefCall(to) : undefined;
       if (!target) fail(`Invalid 'ref' or 'source' syntax on foreign key constraint 'to' on model ${model}: ${String(to)}`, position, "Write to: ref('model') or to: source('source', 'table'), with to_columns: [...].");
       if ('ref' in target!) out.refs.push(target.ref);
       else out.sources.push(target!.source);

@@ -9,11 +9,9 @@ import { StrataError } from '../errors.js';
 import { configFor, mergeConfig } from '../project/index.js';
 import type { ExposureProperties, PackageProject, Project, PropertyFile } from '../project/types.js';
 import type { ExposureEntry } from './manifest.js';
+import { readRefCall } from './ref-call.js';
 
-const QUOTED = String.raw`\s*['"]([^'"]+)['"]\s*`;
-const REF = new RegExp(String.raw`^\s*ref\(${QUOTED}(?:,${QUOTED})?(?:,\s*(?:v|version)\s*=\s*['"]?([^'",)\s]+)['"]?\s*)?\)\s*$`);
-const SOURCE = new RegExp(String.raw`^\s*source\(${QUOTED},${QUOTED}\)\s*$`);
-const METRIC = new RegExp(String.raw`^\s*metric\(${QUOTED}(?:,${QUOTED})?\)\s*$`);
+const METRIC = /^\s*metric\s*\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]+)\3\s*)?\)\s*$/;
 
 /** The manifest entry of an exposure (undefined when it is disabled). */
 export function exposureEntry(project: Project, pkg: PackageProject, pf: PropertyFile, e: ExposureProperties): ExposureEntry | undefined {
@@ -25,12 +23,11 @@ export function exposureEntry(project: Project, pkg: PackageProject, pf: Propert
   const sources: ExposureEntry['sources'] = [];
   const metrics: ExposureEntry['metrics'] = [];
   for (const d of e.depends_on) {
-    const r = REF.exec(d);
-    const s = SOURCE.exec(d);
+    const call = readRefCall(d);
     const m = METRIC.exec(d);
-    if (r) refs.push({ name: r[2] ?? r[1]!, package: r[2] ? r[1]! : null, version: r[3] ?? null });
-    else if (s) sources.push([s[1]!, s[2]!]);
-    else if (m) metrics.push(m[2] ? [m[1]!, m[2]] : [m[1]!]);
+    if (call && 'ref' in call) refs.push({ name: call.ref.name, package: call.ref.package ?? null, version: call.ref.version ?? null });
+    else if (call) sources.push(call.source);
+    else if (m) metrics.push(m[4] !== undefined ? [m[2]!, m[4]] : [m[2]!]);
     else {
       throw new StrataError('property-invalid', `exposure '${e.name}' depends on ${JSON.stringify(d)}, which is not ref('…'), source('…', '…') or metric('…')`, { position: e.position, source: pf.contents });
     }

@@ -10,6 +10,7 @@ import type { NodeProperties, PackageProject, Project, SourceProperties, SourceT
 import type { Manifest, ManifestNode } from './manifest.js';
 import type { NodeSource } from './parser.js';
 import { packageVersions } from './model-versions.js';
+import { readRefCall } from './ref-call.js';
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
@@ -100,11 +101,9 @@ function addTest(
   if (target.source) srcs.push(target.source);
   else refs.push({ name: target.name, package: null, version: target.version ?? null });
   for (const v of Object.values(kwargs)) {
-    if (typeof v !== 'string') continue;
-    const r = /^\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?(?:,\s*(?:v|version)\s*=\s*['"]?([^'",)\s]+)['"]?\s*)?\)\s*$/.exec(v);
-    if (r) refs.push({ name: r[2] ?? r[1]!, package: r[2] ? r[1]! : null, version: r[3] ?? null });
-    const s = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(v);
-    if (s) srcs.push([s[1]!, s[2]!]);
+    const call = typeof v === 'string' ? readRefCall(v) : undefined;
+    if (call && 'ref' in call) refs.push({ name: call.ref.name, package: call.ref.package ?? null, version: call.ref.version ?? null });
+    else if (call) srcs.push(call.source);
   }
   const node: ManifestNode = {
     unique_id: uniqueId,

@@ -13,7 +13,7 @@ import { Relation, doubleQuote, relation } from '../context/relation.js';
 import type { ManifestNode, SourceEntry } from '../parse/manifest.js';
 import { translateType, type ParsedProject } from '../parse/parser.js';
 import type { Deferral } from './defer.js';
-import { parseConstraintTo } from '../parse/constraints.js';
+import { readRefCall } from '../parse/ref-call.js';
 import { intersectWindows, type TimeWindow } from './sample.js';
 import { externalSourceLocation } from './external.js';
 import { refFindsVersion } from '../parse/model-versions.js';
@@ -135,10 +135,10 @@ export class Compiler {
    * renders it in the constraint: the node's own relation, never a deferred one.
    */
   constraintTarget(from: ManifestNode, to: string): Relation {
-    const t = parseConstraintTo(to);
+    const t = readRefCall(to);
     const m = this.parsed.manifest;
     if (t && 'ref' in t) {
-      const hit = (n: ManifestNode | undefined) => refFinds(n, t.ref.name, t.ref.package, undefined);
+      const hit = (n: ManifestNode | undefined) => refFinds(n, t.ref.name, t.ref.package, t.ref.version);
       const target = from.depends_on.nodes.map((id) => m.nodes[id]).find(hit) ?? this.nodesByName.get(t.ref.name)?.find(hit);
       if (target) return this.relationOf(target);
     } else if (t) {
