@@ -51,7 +51,7 @@ export function addGenericTests(project: Project, manifest: Manifest, sources: M
       for (const [kind, list] of [['model', pf.models], ['seed', pf.seeds], ['snapshot', pf.snapshots]] as const) {
         for (const p of list as NodeProperties[]) {
           // a versioned model's tests are those of each version (its own, or the model's)
-          const versions = kind === 'model' && p.versions.length ? [...packageVersions(pkg).byStem.values()].filter((v) => v.model === p.name && v.props.position === p.position) : undefined;
+          const versions = kind === 'model' && p.versions.length ? [...packageVersions(pkg).byStem.values()].filter((v) => v.model === p.name) : undefined;
           for (const { props, version } of versions?.map((v) => ({ props: v.props, version: v.v })) ?? [{ props: p, version: undefined }]) {
             const target: Target = { kind, name: p.name, version };
             for (const td of props.tests) add(target, td);

@@ -252,7 +252,7 @@ class PropertyReader {
       if (exc.length && include !== '*') throw this.yaml.error('property-invalid', '`exclude` can be given only when `include` is `all` or `*`', at);
       exclude = exc as string[];
     }
-    const hasTests = (e['tests'] ?? e['data_tests']) !== undefined && (e['tests'] ?? e['data_tests']) !== null;
+    const hasTests = (e['tests'] ?? e['data_tests']) != null;
     return {
       v,
       defined_in: this.str(e, 'defined_in'),
