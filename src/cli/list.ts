@@ -1,5 +1,6 @@
 /** `strata ls`: the selected resources, as names, paths, selectors or JSON. */
 import { parse, selectIds, type CommonOptions } from '../api.js';
+import { searchName } from '../parse/model-versions.js';
 
 export interface ListOptions extends CommonOptions {
   output?: 'name' | 'path' | 'json' | 'selector';
@@ -33,7 +34,7 @@ export async function listNodes(o: ListOptions): Promise<string[]> {
     switch (o.output) {
       case 'name':
         // as dbt: the name a ref or selector finds it by (`model.v2` for a version, `source.table` for a source)
-        lines.push(node.resource_type === 'source' ? `${String(node.source_name)}.${node.name}` : !ut && node.version != null ? `${node.name}.v${String(node.version)}` : node.name);
+        lines.push(node.resource_type === 'source' ? `${String(node.source_name)}.${node.name}` : ut ? node.name : searchName(node.name, node.version as string | number | null | undefined));
         break;
       case 'path':
         lines.push(node.original_file_path);

@@ -111,7 +111,7 @@ export function deprecationWarnings(nodes: Iterable<{ unique_id: string; name: s
   const deprecated = new Map(all.filter((n) => n.resource_type === 'model' && n.deprecation_date).map((n) => [n.unique_id, n]));
   if (!deprecated.size) return [];
   const out: string[] = [];
-  const label = (n: { name: string; version?: string | number | null }) => (n.version == null ? n.name : `${n.name}.v${String(n.version)}`);
+  const label = (n: { name: string; version?: string | number | null }) => searchName(n.name, n.version);
   const day = (d: string) => d.slice(0, 10);
   for (const n of deprecated.values()) {
     if (new Date(n.deprecation_date!) < now) out.push(`Model ${label(n)} has passed its deprecation date of ${day(n.deprecation_date!)}; it should be disabled or removed`);

@@ -881,14 +881,16 @@ function validateNodes(manifest: Manifest, registry: MacroRegistry, sources: Map
 
 /** Unit tests of the property files, each pointing at its model. */
 function addUnitTests(project: Project, manifest: Manifest): void {
+  const modelsByName = new Map<string, ManifestNode[]>();
+  for (const n of Object.values(manifest.nodes)) if (n.resource_type === 'model') modelsByName.set(n.name, [...(modelsByName.get(n.name) ?? []), n]);
   for (const pkg of project.packages) {
     for (const pf of pkg.properties) {
       for (const ut of pf.unit_tests) {
         const [modelName, modelVersion] = ut.model.trim().split(/\s+/) as [string, string | undefined];
-        const named = Object.values(manifest.nodes).filter((n) => n.resource_type === 'model' && n.name === modelName);
+        const named = modelsByName.get(modelName) ?? [];
         const model = named.find((n) => n.package_name === pkg.name && refFindsVersion(n, modelVersion)) ?? named.find((n) => refFindsVersion(n, modelVersion));
         if (!model) {
-          const guess = suggest(ut.model, Object.values(manifest.nodes).filter((n) => n.resource_type === 'model').map((n) => n.name));
+          const guess = suggest(ut.model, [...modelsByName.keys()]);
           throw new StrataError('unit-test-invalid', `unit test '${ut.name}' tests model '${ut.model}', which does not exist`, {
             position: ut.position,
             source: pf.contents,
