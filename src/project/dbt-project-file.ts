@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { StrataError } from '../errors.js';
 import { displayPath } from './display-path.js';
+import { isConfigKey } from './config-keys.js';
+import { normalizeConfigKey } from './merge-config.js';
 import type { DbtProjectConfig, DispatchConfig, HookEntry, HookSource, RenderHook } from './types.js';
 import { readInput } from './input-log.js';
 import { isRecord, YamlFile } from './yaml-file.js';
@@ -119,8 +121,12 @@ export async function readDbtProject(dir: string, rootDir: string, render?: Rend
     'on-run-start': hookList(yaml, doc, 'on-run-start', file),
     'on-run-end': hookList(yaml, doc, 'on-run-end', file),
     flags: tree('flags'),
+    groupAndAccessAt: [],
     raw: doc,
   };
+  for (const key of ['models', 'seeds', 'snapshots', 'tests', 'data_tests', 'data-tests', 'analyses']) {
+    if (isRecord(doc[key])) findGroupAndAccess(yaml, doc[key], key === 'models', config.groupAndAccessAt);
+  }
   return {
     config,
     file,
@@ -128,6 +134,24 @@ export async function readDbtProject(dir: string, rootDir: string, render?: Rend
     onRunStart: hookSources(yaml, doc, 'on-run-start', name),
     onRunEnd: hookSources(yaml, doc, 'on-run-end', name),
   };
+}
+
+/**
+ * Each `group`/`access` (`+group: finance`) of a config tree, with its position; a model's
+ * access must be one dbt knows and a group is a name.
+ */
+function findGroupAndAccess(yaml: YamlFile, level: Record<string, unknown>, models: boolean, out: DbtProjectConfig['groupAndAccessAt']): void {
+  for (const [rawKey, value] of Object.entries(level)) {
+    const key = normalizeConfigKey(rawKey);
+    if (key === 'group' || key === 'access') {
+      const position = yaml.posOf(level, rawKey);
+      if (key === 'group' && value != null && typeof value !== 'string') throw yaml.error('project-invalid', `\`${rawKey}\` must be a group's name`, position);
+      if (key === 'access' && models && value != null && !(typeof value === 'string' && ['private', 'protected', 'public'].includes(value))) {
+        throw yaml.error('project-invalid', `${JSON.stringify(value)} is not a valid access: it is private, protected or public`, position);
+      }
+      out.push({ key, value, position });
+    } else if (isRecord(value) && !isConfigKey(rawKey)) findGroupAndAccess(yaml, value, models, out);
+  }
 }
 
 function readDispatch(yaml: YamlFile, doc: Record<string, unknown>, file: string): DispatchConfig[] {

@@ -199,6 +199,7 @@ async function loadPackage(stub: PackageStub, rootDir: string, render: RenderHoo
   checkDuplicateNames(stub, files, rootDir);
   checkDuplicateDocs(docs, config.name);
   checkDuplicateProperties(properties, files, rootDir, warnings);
+  checkDuplicateGroups(properties, config.name);
   return {
     name: config.name,
     version: config.version,
@@ -239,6 +240,24 @@ function checkDuplicateDocs(docs: DocBlock[], packageName: string): void {
       });
     }
     seen.set(d.name, d);
+  }
+}
+
+/** A group is defined once in a package (dbt: "found two groups with the name …"). */
+function checkDuplicateGroups(properties: PropertyFile[], packageName: string): void {
+  const seen = new Map<string, Position>();
+  for (const pf of properties) {
+    for (const g of pf.groups) {
+      const prev = seen.get(g.name);
+      if (prev) {
+        throw new StrataError('duplicate-group', `group '${g.name}' is defined twice in package '${packageName}': ${prev.file}:${prev.line} and ${g.position.file}:${g.position.line}`, {
+          position: g.position,
+          source: pf.contents,
+          hint: 'Rename one of them, or merge them into one entry.',
+        });
+      }
+      seen.set(g.name, g.position);
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import { TEST_CONFIG_KEYS } from './config-keys.js';
 import type {
   ColumnProperties,
   ExposureProperties,
+  GroupProperties,
   MacroProperties,
   NodeProperties,
   Position,
@@ -22,7 +23,10 @@ import { isRecord, YamlFile } from './yaml-file.js';
 const NO_RENDER_KEYS = new Set(['description', 'tests', 'data_tests', 'pre_hook', 'post_hook', 'pre-hook', 'post-hook', '+pre-hook', '+post-hook']);
 const FLAT_TEST_CONFIG = new Set<string>([...TEST_CONFIG_KEYS, 'tags', 'meta', 'enabled', 'alias', 'database', 'schema']);
 const EXPOSURE_TYPES = ['dashboard', 'notebook', 'analysis', 'ml', 'application'];
-const KNOWN_TOP = new Set(['version', 'models', 'seeds', 'snapshots', 'analyses', 'sources', 'exposures', 'macros', 'unit_tests']);
+const KNOWN_TOP = new Set(['version', 'models', 'seeds', 'snapshots', 'analyses', 'sources', 'exposures', 'groups', 'macros', 'unit_tests']);
+/** A model's `access`, as dbt knows it. */
+export const ACCESS_TYPES = ['private', 'protected', 'public'];
+const GROUP_KEYS = ['name', 'owner', 'description', 'config'];
 
 /** Whether a value of a property file at `path` is rendered when the file is read. */
 export function rendersInPropertyFile(path: readonly (string | number)[]): boolean {
@@ -46,6 +50,7 @@ export function readPropertyFile(yaml: YamlFile, meta: { path: string; absPath: 
     analyses: [],
     sources: [],
     exposures: [],
+    groups: [],
     macros: [],
     unit_tests: [],
     other: {},
@@ -65,6 +70,7 @@ export function readPropertyFile(yaml: YamlFile, meta: { path: string; absPath: 
   out.analyses = r.list(doc, 'analyses').map(([e, p]) => r.node(e, p, 'analysis'));
   out.sources = r.list(doc, 'sources').map(([e, p]) => r.source(e, p));
   out.exposures = r.list(doc, 'exposures').map(([e, p]) => r.exposure(e, p));
+  out.groups = r.list(doc, 'groups').map(([e, p]) => r.group(e, p));
   out.macros = r.list(doc, 'macros').map(([e, p]) => r.macro(e, p));
   out.unit_tests = r.list(doc, 'unit_tests').map(([e, p]) => r.unitTest(e, p));
   for (const [k, v] of Object.entries(doc)) if (!KNOWN_TOP.has(k)) out.other[k] = v;
@@ -211,10 +217,12 @@ class PropertyReader {
         throw this.yaml.error('property-invalid', `latest_version ${String(lv)} of model '${name}' is not one of its versions (${versions.map((v) => String(v.v)).join(', ') || 'it lists none'})`, this.yaml.posOf(e, 'latest_version'));
       }
     }
+    const { config, configAt } = this.groupAndAccess(e, name, what);
     return {
       name,
       description: this.str(e, 'description'),
-      config: this.map(e, 'config'),
+      config,
+      configAt,
       columns: this.columns(e),
       tests: this.tests(e),
       versions,
@@ -253,11 +261,18 @@ class PropertyReader {
       exclude = exc as string[];
     }
     const hasTests = (e['tests'] ?? e['data_tests']) != null;
+    // a version's own `access:` is checked but, as in dbt 1.10, loses to the config's (see model-versions.ts)
+    if (e['access'] != null) this.checkAccess(e['access'], `version ${String(v)} of model '${model}'`, this.yaml.posOf(e, 'access'));
+    const config = this.map(e, 'config');
+    const configAt: VersionProperties['configAt'] = {};
+    for (const key of ['group', 'access'] as const) if (key in config) configAt[key] = this.yaml.posOf(config, key);
+    this.checkGroupAndAccess(config, configAt, 'model', `version ${String(v)} of model '${model}'`);
     return {
       v,
       defined_in: this.str(e, 'defined_in'),
       description: this.str(e, 'description'),
-      config: this.map(e, 'config'),
+      config,
+      configAt,
       include,
       exclude,
       columns: own,
@@ -265,6 +280,53 @@ class PropertyReader {
       raw: e,
       position,
     };
+  }
+
+  /**
+   * A node's config, with `group` and `access` written as top-level keys moved under it as
+   * dbt moves them (one written in both places is an error), and where each was written.
+   */
+  groupAndAccess(e: Record<string, unknown>, name: string, what: string): { config: Record<string, unknown>; configAt: NonNullable<NodeProperties['configAt']> } {
+    const written = this.map(e, 'config');
+    const config = { ...written };
+    const configAt: NonNullable<NodeProperties['configAt']> = {};
+    for (const key of ['group', 'access'] as const) {
+      if (key in e) {
+        if (key in written) {
+          throw this.yaml.error('property-invalid', `${what} '${name}' has \`${key}\` both as a top-level key and under \`config:\``, this.yaml.posOf(e, key), `keep it under config only: config: {${key}: …}`);
+        }
+        config[key] = e[key];
+        configAt[key] = this.yaml.posOf(e, key);
+      } else if (key in written) configAt[key] = this.yaml.posOf(written, key);
+    }
+    this.checkGroupAndAccess(config, configAt, what, `${what} '${name}'`);
+    return { config, configAt };
+  }
+
+  /** A group is a name; a model's access is one dbt knows (other nodes have none: dbt keeps theirs as an unused config). */
+  checkGroupAndAccess(config: Record<string, unknown>, at: NonNullable<NodeProperties['configAt']>, what: string, label: string): void {
+    const group = config['group'];
+    if (group != null && typeof group !== 'string') throw this.yaml.error('property-invalid', `the group of ${label} must be a group's name`, at.group!);
+    if (what === 'model' && config['access'] != null) this.checkAccess(config['access'], label, at.access!);
+  }
+
+  checkAccess(value: unknown, label: string, at: Position): void {
+    if (typeof value === 'string' && ACCESS_TYPES.includes(value)) return;
+    throw this.yaml.error('property-invalid', `${label} has an invalid value ${JSON.stringify(value)} for access: it is private, protected or public`, at);
+  }
+
+  /** A group: a name and an owner with a name or an email (dbt allows no other keys). */
+  group(e: Record<string, unknown>, position: Position): GroupProperties {
+    const name = this.name(e, position, 'group');
+    for (const key of Object.keys(e)) {
+      if (GROUP_KEYS.includes(key)) continue;
+      throw this.yaml.error('property-invalid', `group '${name}' has an unknown key \`${key}\` (a group has ${GROUP_KEYS.join(', ')})`, this.yaml.posOf(e, key), key === 'meta' ? 'put it under config: config: {meta: {…}}' : undefined);
+    }
+    const owner = this.map(e, 'owner');
+    if (owner['name'] == null && owner['email'] == null) {
+      throw this.yaml.error('property-invalid', `group '${name}' needs an owner with a name or an email`, e['owner'] == null ? position : this.yaml.posOf(e, 'owner'), 'e.g. owner: {name: Finance team, email: finance@example.com}');
+    }
+    return { name, owner, description: this.str(e, 'description'), config: this.map(e, 'config'), raw: e, position };
   }
 
   source(e: Record<string, unknown>, position: Position): SourceProperties {

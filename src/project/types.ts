@@ -118,6 +118,8 @@ export interface DbtProjectConfig {
   'on-run-start': HookEntry[];
   'on-run-end': HookEntry[];
   flags: Record<string, unknown>;
+  /** Where the config trees set `group` and `access` (`+group: finance`), for errors about their values. */
+  groupAndAccessAt: { key: 'group' | 'access'; value: unknown; position: Position }[];
   /** The whole rendered document, for keys Strata does not type. */
   raw: Record<string, unknown>;
 }
@@ -189,6 +191,11 @@ export interface NodeProperties {
   latest_version?: string | number;
   raw: Record<string, unknown>;
   position: Position;
+  /**
+   * Where `group` and `access` were written (as top-level keys or under `config:`), for
+   * errors about their values; a version's own over the model's.
+   */
+  configAt?: Partial<Record<'group' | 'access', Position>>;
 }
 
 /** One entry of a model's `versions:`. */
@@ -207,6 +214,8 @@ export interface VersionProperties {
   tests?: TestDefinition[];
   raw: Record<string, unknown>;
   position: Position;
+  /** Where the version's `config:` sets `group` and `access`. */
+  configAt?: Partial<Record<'group' | 'access', Position>>;
 }
 
 /** One table of a source. */
@@ -264,6 +273,20 @@ export interface ExposureProperties {
   position: Position;
 }
 
+/**
+ * A group (`groups:` in a property file): an owner for the nodes that name it in their
+ * `group` config; a private model can be referred to only from inside its group.
+ */
+export interface GroupProperties {
+  name: string;
+  /** `name` and/or `email` (a string or a list), and any other keys as written. */
+  owner: Record<string, unknown>;
+  description?: string;
+  config: Record<string, unknown>;
+  raw: Record<string, unknown>;
+  position: Position;
+}
+
 /** A macro's documented properties. */
 export interface MacroProperties {
   name: string;
@@ -301,9 +324,10 @@ export interface PropertyFile {
   analyses: NodeProperties[];
   sources: SourceProperties[];
   exposures: ExposureProperties[];
+  groups: GroupProperties[];
   macros: MacroProperties[];
   unit_tests: UnitTestProperties[];
-  /** Other top-level keys (metrics, semantic_models, groups …) kept raw. */
+  /** Other top-level keys (metrics, semantic_models …) kept raw. */
   other: Record<string, unknown>;
 }
 
