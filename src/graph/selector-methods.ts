@@ -210,8 +210,9 @@ const METHODS: Record<string, Matcher> = {
   unit_test: (n, v) => n.resourceType === 'unit_test' && (fnmatch(n.name, v) || fqnMatch(n, v)),
   test_name: (n, v) => testName(n, v),
   test_type: (n, v) => testType(n, v),
-  group: (n, v) => valueEquals(n.config['group'], v),
-  access: (n, v) => valueEquals(n.config['access'] ?? (n.resourceType === 'model' ? 'protected' : undefined), v),
+  // as dbt: a node whose config names a group matching the pattern; a model whose access is the value
+  group: (n, v) => typeof n.config['group'] === 'string' && n.config['group'] !== '' && fnmatch(n.config['group'], v),
+  access: (n, v) => n.resourceType === 'model' && (n.config['access'] ?? 'protected') === v,
   version: versionMatch,
   state: stateMatch,
 };

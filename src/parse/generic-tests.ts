@@ -118,12 +118,13 @@ function addTest(
     schema: '',
     checksum: { name: 'sha256', checksum: md5(JSON.stringify(td.raw)) },
     // dbt's default for a test's schema: where stored failures go (`<target schema>_dbt_test__audit`)
-    config: { enabled: true, tags: [], meta: {}, ...config, schema: config.schema ?? 'dbt_test__audit' },
+    config: { enabled: true, tags: [], meta: {}, group: null, ...config, schema: config.schema ?? 'dbt_test__audit' },
     tags: Array.isArray(config.tags) ? (config.tags as string[]) : config.tags ? [String(config.tags)] : [],
     description: '',
     columns: {},
     meta: {},
-    group: null,
+    // the group of the node it tests, once it is attached (groups.ts); until then its config's
+    group: typeof config.group === 'string' && config.group !== '' ? config.group : null,
     docs: { show: true, node_color: null },
     patch_path: null,
     build_path: null,

@@ -55,6 +55,7 @@ export interface ManifestNode {
   depends_on: { macros: string[]; nodes: string[] };
   compiled_path: string | null;
   contract: { enforced: boolean; alias_types: boolean; checksum: string | null };
+  /** Models only: `private`, `protected` (the default) or `public`. */
   access?: string;
   constraints?: unknown[];
   version?: string | number | null;
@@ -169,6 +170,21 @@ export interface ExposureEntry {
   created_at: number;
 }
 
+/** A group (`groups:` in a property file), as dbt's manifest lists it. */
+export interface GroupEntry {
+  name: string;
+  resource_type: 'group';
+  package_name: string;
+  /** The property file, relative to the resource folder it is in (models/ …). */
+  path: string;
+  original_file_path: string;
+  unique_id: string;
+  /** `email` and `name` (null when not given), then any other keys as written. */
+  owner: Record<string, unknown>;
+  description: string | null;
+  config: { meta: Record<string, unknown> } & Record<string, unknown>;
+}
+
 export interface Manifest {
   metadata: {
     dbt_schema_version: string;
@@ -188,12 +204,13 @@ export interface Manifest {
   docs: Record<string, DocEntry>;
   exposures: Record<string, ExposureEntry>;
   metrics: Record<string, never>;
-  groups: Record<string, never>;
+  groups: Record<string, GroupEntry>;
   selectors: Record<string, unknown>;
   disabled: Record<string, ManifestNode[]>;
   parent_map: Record<string, string[]>;
   child_map: Record<string, string[]>;
-  group_map: Record<string, never>;
+  /** Each group's name, with the nodes in it. */
+  group_map: Record<string, string[]>;
   saved_queries: Record<string, never>;
   semantic_models: Record<string, never>;
   unit_tests: Record<string, UnitTestEntry>;

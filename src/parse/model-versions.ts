@@ -82,6 +82,7 @@ export function versionProperties(model: NodeProperties, version: VersionPropert
     ...model,
     description: version.description || model.description,
     config: mergeConfig(model.config, version.config),
+    configAt: { ...model.configAt, ...version.configAt },
     columns: [...included.filter((c) => !own.has(c.name)), ...version.columns],
     tests: version.tests ?? model.tests,
     versions: [],
@@ -98,6 +99,24 @@ export function packageVersions(pkg: PackageProject): ReturnType<typeof versions
   if (!out) {
     const stems = new Set(pkg.files.filter((f) => f.kind === 'model').map((f) => f.path.split('/').pop()!.replace(/\.sql$/, '')));
     byPackage.set(pkg, (out = versionsByFile(pkg.properties.flatMap((pf) => pf.models), stems)));
+  }
+  return out;
+}
+
+/**
+ * A version's own `access:` (beside `v:`) has no effect in dbt 1.10: the model's config,
+ * whose access defaults to protected, is applied over it. The version's access is set with
+ * `config: {access: …}`; this warns where it is written otherwise.
+ */
+export function ignoredVersionAccess(pkg: PackageProject): string[] {
+  const out: string[] = [];
+  for (const pf of pkg.properties) {
+    for (const model of pf.models) {
+      for (const v of model.versions) {
+        if (v.raw.access == null) continue;
+        out.push(`${v.position.file}:${v.position.line}: the access of version ${String(v.v)} of model '${model.name}' is set with config: {access: ${String(v.raw.access)}}; a version's own \`access:\` has no effect (as in dbt)`);
+      }
+    }
   }
   return out;
 }

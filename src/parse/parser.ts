@@ -26,7 +26,8 @@ import { emptyManifest, serializeManifest, STRATA_VERSION, type ColumnEntry, typ
 import type { PatchEntry } from './patch.js';
 import { readConstraints } from './constraints.js';
 import { exposureEntry } from './exposures.js';
-import { deprecationWarnings, nodeUniqueId, packageVersions, refFindsVersion, searchName } from './model-versions.js';
+import { deprecationWarnings, ignoredVersionAccess, nodeUniqueId, packageVersions, refFindsVersion, searchName } from './model-versions.js';
+import { checkGroupsAndAccess, checkRefAccess, groupEntries, groupMap, inheritTestGroups, type ResolvedRef } from './groups.js';
 
 /** The folder that holds Strata's `packages/` (two levels above this file, in src/ or dist/). */
 export const STRATA_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -583,8 +584,9 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     }
   }
 
-  /** Sources, docs and macros of the manifest. */
+  /** Sources, exposures, groups, docs and macros of the manifest. */
   function addManifestEntries(): void {
+    manifest.groups = groupEntries(project);
     for (const pkg of project.packages) {
       for (const pf of pkg.properties) {
         for (const src of pf.sources) {
@@ -699,12 +701,18 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     for (const node of Object.values(manifest.nodes)) if (node.resource_type === 'test' && node.schema === '') await nameNode(node);
   }
   if (mode !== 'reuse') {
-    resolveDependencies(project, manifest, sources);
+    const resolved = resolveDependencies(project, manifest, sources);
     attachTests(manifest);
+    inheritTestGroups(manifest);
+    const origins = { project, sources, propsOf: (n: ManifestNode) => propertiesOf(n, yamlProps, project) };
+    checkGroupsAndAccess(manifest, origins);
+    checkRefAccess(resolved, origins);
+    manifest.group_map = groupMap(manifest);
   }
   applyProperties(manifest, yamlProps, warnings);
   warnings.push(...deprecationWarnings(Object.values(manifest.nodes)));
   for (const pkg of project.packages) {
+    warnings.push(...ignoredVersionAccess(pkg));
     for (const { model, version, file } of packageVersions(pkg).missing) {
       warnings.push(`${version.position.file}:${version.position.line}: version ${String(version.v)} of model '${model.name}' has no file ${file}`);
     }
@@ -995,8 +1003,10 @@ function makeNode(
   checksum: string,
 ): ManifestNode {
   const materialized = config.materialized ?? (spec.resourceType === 'model' ? 'view' : spec.resourceType === 'seed' ? 'seed' : spec.resourceType === 'snapshot' ? 'snapshot' : spec.resourceType === 'test' ? 'test' : undefined);
-  const fullConfig: Record<string, unknown> = { enabled: true, tags: [], meta: {}, pre_hook: [], post_hook: [], ...config };
+  const fullConfig: Record<string, unknown> = { enabled: true, tags: [], meta: {}, group: null, pre_hook: [], post_hook: [], ...config };
   if (materialized !== undefined) fullConfig.materialized = materialized;
+  // as dbt: every node's config has a group, a model's an access (protected unless set)
+  if (spec.resourceType === 'model') fullConfig.access ??= 'protected';
   // dbt's default for a test's schema: where stored failures go (`<target schema>_dbt_test__audit`)
   if (spec.resourceType === 'test') fullConfig.schema ??= 'dbt_test__audit';
   const tags = Array.isArray(fullConfig.tags) ? (fullConfig.tags as string[]) : [String(fullConfig.tags)];
@@ -1020,7 +1030,7 @@ function makeNode(
     description: spec.props?.description ?? '',
     columns: columnsOf(spec.props?.columns),
     meta: (fullConfig.meta as Record<string, unknown>) ?? {},
-    group: null,
+    group: typeof fullConfig.group === 'string' && fullConfig.group !== '' ? fullConfig.group : null,
     docs: { show: true, node_color: null },
     patch_path: spec.props ? `${pkg.name}://${spec.props.position.file}` : null,
     build_path: null,
@@ -1036,7 +1046,7 @@ function makeNode(
     compiled_path: null,
     contract: { enforced: (fullConfig.contract as { enforced?: unknown } | undefined)?.enforced === true, alias_types: true, checksum: null },
     ...(spec.resourceType === 'model'
-      ? { access: 'protected', constraints: constraints!.constraints, version: spec.version ?? null, latest_version: spec.latestVersion ?? null, deprecation_date: deprecationDate(spec.props) }
+      ? { access: String(fullConfig.access), constraints: constraints!.constraints, version: spec.version ?? null, latest_version: spec.latestVersion ?? null, deprecation_date: deprecationDate(spec.props) }
       : {}),
   };
 }
@@ -1119,8 +1129,9 @@ function applyProperties(manifest: Manifest, props: Map<string, NodeProperties>,
   }
 }
 
-/** Resolve refs and sources to unique ids; unknown names are errors with a suggestion. */
-function resolveDependencies(project: Project, manifest: Manifest, sources: Map<string, NodeSource>): void {
+/** Resolve refs and sources to unique ids; unknown names are errors with a suggestion. Returns each ref with the node it found. */
+function resolveDependencies(project: Project, manifest: Manifest, sources: Map<string, NodeSource>): ResolvedRef[] {
+  const resolved: ResolvedRef[] = [];
   const byName = new Map<string, ManifestNode[]>();
   const add = (key: string, n: ManifestNode) => {
     let l = byName.get(key);
@@ -1156,6 +1167,7 @@ function resolveDependencies(project: Project, manifest: Manifest, sources: Map<
         });
       }
       deps.add(target.unique_id);
+      resolved.push({ node, ref: r, target });
     }
     for (const [s, t] of node.sources) {
       const id = sourceIds.get(`${s}.${t}`);
@@ -1174,6 +1186,18 @@ function resolveDependencies(project: Project, manifest: Manifest, sources: Map<
     }
     node.depends_on.nodes = [...deps];
   }
+  return resolved;
+}
+
+/** A node's YAML properties (a model version's merged with its version's), for pointing at what they set. */
+function propertiesOf(node: ManifestNode, yamlProps: Map<string, NodeProperties>, project: Project): NodeProperties | undefined {
+  const kind = node.resource_type === 'model' ? 'models' : node.resource_type === 'seed' ? 'seeds' : node.resource_type === 'snapshot' ? 'snapshots' : node.resource_type === 'analysis' ? 'analyses' : undefined;
+  if (!kind) return undefined;
+  if (node.version != null) {
+    const pkg = project.packages.find((p) => p.name === node.package_name);
+    return pkg && [...packageVersions(pkg).byStem.values()].find((v) => v.model === node.name && String(v.v) === String(node.version))?.props;
+  }
+  return yamlProps.get(`${node.package_name}:${kind}:${node.name}`);
 }
 
 function findRefTarget(byName: Map<string, ManifestNode[]>, fromPkg: string, rootPkg: string, name: string, pkg?: string): ManifestNode | undefined {
