@@ -513,6 +513,18 @@ for v in ['n', 'f', 'neg', 'zero', 'empty', 's', 'items', 'strs', 'd', 'nothing'
     add('{{ ' + v + '|tojson }}', group='values')
     add('{% if ' + v + ' %}T{% else %}F{% endif %}|{{ ' + v + ' is none }}|{{ ' + v + ' is string }}|{{ ' + v + ' is number }}|{{ ' + v + ' is mapping }}', group='values')
 
+# ---------------------------------------------------------------- loop filters are tested as the loop reaches each item
+many('loopfilter', [
+    '{% set ns = namespace(n=1) %}{% for _ in range(100) if 2 ** ns.n < 5 %}{% set ns.n = ns.n + 1 %}{% endfor %}{{ ns.n }}',
+    '{% set ns = namespace(k=0) %}{% for x in range(6) if x >= ns.k %}{{ x }}{% set ns.k = x + 2 %}{% endfor %}',
+    '{% set ns = namespace(k=0) %}{% for x in range(6) if x >= ns.k %}{{ x }}{{ loop.last }}{% set ns.k = x + 2 %}{% endfor %}',
+    '{% set ns = namespace(k=0) %}{% for x in range(6) if x >= ns.k %}{{ x }}/{{ loop.length }}{% set ns.k = x + 2 %}{% endfor %}',
+    '{% set ns = namespace(k=0) %}{% for x in range(6) if x >= ns.k %}{{ x }}>{{ loop.nextitem }}{% set ns.k = x + 2 %} {% endfor %}',
+    '{% for x in items if x > 5 %}{{ x }}{% else %}none{% endfor %}',
+    '{% for x in range(10) if x is odd %}{% if x > 5 %}{% break %}{% endif %}{{ x }}{{ loop.revindex }}{% endfor %}',
+    '{% for x in range(4) if x is even %}{{ loop.index }}{{ loop.first }}{{ loop.previtem }}{% endfor %}',
+])
+
 
 def render(case):
     env = jinja2.Environment(

@@ -530,31 +530,40 @@ class Compiler {
     const recursive = s.recursive;
     const node: Pos = s.iter;
 
-    const filterItems = (fr: Frame, items: unknown[]): unknown[] | Promise<unknown[]> => {
-      if (!filter) return items;
-      const kept: unknown[] = [];
-      for (let i = 0; i < items.length; i++) {
-        const f = new Frame(fr, fr.state);
-        assign(f, items[i]);
-        const t = filter(f);
-        if (isPromise(t)) {
-          return (async () => {
-            if (truthy(await t)) kept.push(items[i]);
-            for (let j = i + 1; j < items.length; j++) {
-              const g = new Frame(fr, fr.state);
-              assign(g, items[j]);
-              if (truthy(await filter(g))) kept.push(items[j]);
-            }
-            return kept;
-          })();
+    /**
+     * The iterations of `list`, found as the loop reaches them: `ensure(i)` is whether there is an
+     * i-th (true at once for every item without a filter). A filter is tested item by item, after
+     * the body ran for the items kept before (so it sees what they set, as in Jinja2).
+     */
+    const iterations = (fr: Frame, list: unknown[]) => {
+      if (!filter) return { items: list, ensure: (i: number): boolean | Promise<boolean> => i < list.length, more: () => false };
+      const items: unknown[] = [];
+      let pos = 0;
+      const advance = (): boolean | Promise<boolean> => {
+        while (pos < list.length) {
+          const item = list[pos++];
+          const f = new Frame(fr, fr.state);
+          assign(f, item);
+          const t = filter(f);
+          if (isPromise(t)) return t.then((v) => (truthy(v) ? (items.push(item), true) : advance()));
+          if (truthy(t)) return items.push(item), true;
         }
-        if (truthy(t)) kept.push(items[i]);
-      }
-      return kept;
+        return false;
+      };
+      const ensure = (i: number): boolean | Promise<boolean> => (i < items.length ? true : then(advance(), (found) => (found ? ensure(i) : false)) as boolean | Promise<boolean>);
+      const more = (): boolean => {
+        const r = advance();
+        if (isPromise(r)) throw new Error('loop.last, loop.length, loop.revindex and loop.nextitem cannot look ahead through a loop filter that waits for the database');
+        return r;
+      };
+      return { items, ensure, more };
     };
 
-    const runItems = (fr: Frame, out: Out, items: unknown[], loop: LoopContext, start: number): Signal | Promise<Signal> => {
-      for (let i = start; i < items.length; i++) {
+    const runItems = (fr: Frame, out: Out, items: unknown[], ensure: (i: number) => boolean | Promise<boolean>, loop: LoopContext, start: number): Signal | Promise<Signal> => {
+      for (let i = start; ; i++) {
+        const has = ensure(i);
+        if (isPromise(has)) return has.then((h) => (h ? runItems(fr, out, items, ensure, loop, i) : undefined));
+        if (!has) return undefined;
         const f = new Frame(fr, fr.state);
         loop.index0 = i;
         f.vars.loop = loop;
@@ -568,7 +577,7 @@ class Compiler {
           if (r === BREAK) break;
           if (r === CONTINUE) continue;
           const next = i + 1;
-          return (r as Promise<Signal>).then((sig) => (sig === BREAK ? undefined : runItems(fr, out, items, loop, next)));
+          return (r as Promise<Signal>).then((sig) => (sig === BREAK ? undefined : runItems(fr, out, items, ensure, loop, next)));
         }
       }
       return undefined;
@@ -581,8 +590,9 @@ class Compiler {
       } catch (e) {
         throw this.annotate(e, node);
       }
-      const go = (items: unknown[]): Signal | Promise<Signal> => {
-        if (items.length === 0) return else_ ? else_(fr, out) : undefined;
+      const { items, ensure, more } = iterations(fr, list);
+      const go = (any: boolean): Signal | Promise<Signal> => {
+        if (!any) return else_ ? else_(fr, out) : undefined;
         const recurse = recursive
           ? (children: unknown): unknown => {
               const o = new Out();
@@ -590,11 +600,11 @@ class Compiler {
               return isPromise(r) ? r.then(() => o.s) : o.s;
             }
           : null;
-        const loop = new LoopContext(items, depth, recurse);
-        return runItems(fr, out, items, loop, 0);
+        const loop = new LoopContext(items, depth, recurse, more);
+        return runItems(fr, out, items, ensure, loop, 0);
       };
-      const items = filterItems(fr, list);
-      return isPromise(items) ? items.then(go) : go(items);
+      const first = ensure(0);
+      return isPromise(first) ? first.then(go) : go(first);
     };
 
     return (fr, out) => {

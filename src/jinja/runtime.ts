@@ -332,29 +332,44 @@ export class LoopContext {
   index0 = -1;
   /** @internal */
   private lastChanged: unknown[] | undefined;
+  /**
+   * `items` are the iterations known so far. Under a loop filter (`for x in xs if …`) they are
+   * found one at a time, as the loop reaches them (the filter may read what earlier iterations
+   * set, as in Jinja2); `more` finds the next one, for the attributes that look ahead
+   * (`last`, `nextitem`, `length`, `revindex`), and returns false when there is none.
+   */
   constructor(
     private readonly items: unknown[],
     readonly depth0: number,
     /** @internal renders the loop body for `loop(children)` in recursive loops. */
     readonly recurse: ((iterable: unknown) => unknown) | null,
+    private readonly more: () => boolean = () => false,
   ) {}
+  private all(): unknown[] {
+    while (this.more());
+    return this.items;
+  }
+  /** Whether there is an iteration after the current one. */
+  private hasNext(): boolean {
+    return this.index0 + 1 < this.items.length || this.more();
+  }
   get length(): number {
-    return this.items.length;
+    return this.all().length;
   }
   get index(): number {
     return this.index0 + 1;
   }
   get revindex(): number {
-    return this.items.length - this.index0;
+    return this.all().length - this.index0;
   }
   get revindex0(): number {
-    return this.items.length - this.index0 - 1;
+    return this.all().length - this.index0 - 1;
   }
   get first(): boolean {
     return this.index0 === 0;
   }
   get last(): boolean {
-    return this.index0 === this.items.length - 1;
+    return !this.hasNext();
   }
   get depth(): number {
     return this.depth0 + 1;
@@ -363,7 +378,7 @@ export class LoopContext {
     return this.index0 > 0 ? this.items[this.index0 - 1] : new Undefined("there is no previous item");
   }
   get nextitem(): unknown {
-    return this.index0 + 1 < this.items.length ? this.items[this.index0 + 1] : new Undefined('there is no next item');
+    return this.hasNext() ? this.items[this.index0 + 1] : new Undefined('there is no next item');
   }
   /** `loop.cycle(a, b, …)`: the argument at the current index modulo their number. */
   cycle(...args: unknown[]): unknown {
