@@ -54,6 +54,8 @@ export interface ContextServices {
   /** The `graph` variable. */
   graph(): unknown;
   flags: Record<string, unknown>;
+  /** The `flags:` of dbt_project.yml, where `adapter.behavior` reads its settings. */
+  projectFlags?: Record<string, unknown>;
   /** `selected_resources`: the unique ids the command selected (execute mode). */
   selectedResources?: readonly string[];
 }
@@ -140,6 +142,16 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
         if ((v === undefined || v === null) && !parse) throw new StrataError('config-missing', `config '${String(a.name)}' is required by ${node.name} but was not set`);
         return v ?? null;
       },
+      // dbt's `config.set` records a setting while parsing (what `set_sql_header` uses); it does nothing when running
+      set(...args: unknown[]) {
+        const a = bindArgs('config.set', args, ['name', 'value']);
+        if (parse) {
+          const values = { [String(a.name)]: toJS(a.value) };
+          record?.configCalls.push(values);
+          Object.assign(input.config, values);
+        }
+        return '';
+      },
       persist_relation_docs: () => Boolean((input.config.persist_docs as Record<string, unknown> | undefined)?.relation),
       persist_column_docs: () => Boolean((input.config.persist_docs as Record<string, unknown> | undefined)?.columns),
     },
@@ -197,6 +209,7 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
       return a.filter((c) => !b.has(c.name.toLowerCase())).map(columnOf);
     },
     expand_target_column_types: () => '',
+    behavior: behaviorFlags(services.projectFlags ?? {}),
   });
 
   const runQuery = async (sql: unknown) => {
@@ -383,3 +396,30 @@ export function columnValue(c: ColumnSpec, engine: string) {
     [PY_REPR]: () => repr,
   });
 }
+
+/** The adapter behaviour flags dbt 1.10 knows, with their defaults. */
+const BEHAVIOR_FLAGS: Record<string, boolean> = {
+  enable_truthy_nulls_equals_macro: false,
+  require_batched_execution_for_custom_microbatch_strategy: false,
+};
+
+/**
+ * `adapter.behavior.<flag>`: its `setting` (from the project's `flags:`, else the default), and
+ * `no_warn`, the same value (Strata prints no deprecation warning for it). An unknown flag is an error, as in dbt.
+ */
+function behaviorFlags(projectFlags: Record<string, unknown>): object {
+  const out: Record<string, { setting: boolean; no_warn: boolean }> = {};
+  for (const [name, fallback] of Object.entries(BEHAVIOR_FLAGS)) {
+    const setting = typeof projectFlags[name] === 'boolean' ? (projectFlags[name] as boolean) : fallback;
+    out[name] = { setting, no_warn: setting };
+  }
+  return new Proxy(Object.freeze(out), {
+    get(target, key) {
+      if (typeof key === 'string' && !(key in target) && /^[a-z]+(_[a-z0-9]+)+$/.test(key)) {
+        throw new StrataError('unknown-behavior-flag', `adapter.behavior has no flag '${key}'`, { hint: `Strata knows: ${Object.keys(BEHAVIOR_FLAGS).join(', ')}.` });
+      }
+      return Reflect.get(target, key);
+    },
+  });
+}
+

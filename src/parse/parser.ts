@@ -323,6 +323,7 @@ export async function setupParse(options: ParseOptions, env: NodeJS.ProcessEnv, 
     resolveVar: (pkg, name) => resolveVar(project.vars, pkg, name),
     graph: () => EMPTY_GRAPH,
     flags,
+    projectFlags: project.root.config.flags,
   };
   return setup;
 }

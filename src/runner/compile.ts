@@ -177,6 +177,7 @@ export class Compiler {
       translateType,
       resolveVar: (pkg, name) => (overrides?.varOverrides && name in overrides.varOverrides ? overrides.varOverrides[name] : resolveVar(p.project.vars, pkg, name)),
       flags: this.flags,
+      projectFlags: p.project.root.config.flags,
       selectedResources: this.selected,
       db,
       graph: () => this.graphValue,

@@ -9,6 +9,10 @@
 {% macro current_timestamp_backcompat() %}{{ return(adapter.dispatch('current_timestamp_backcompat', 'dbt')()) }}{% endmacro %}
 {% macro default__current_timestamp_backcompat() %}current_timestamp::{{ dbt.type_timestamp() }}{% endmacro %}
 
+{% macro current_timestamp_in_utc_backcompat() %}{{ return(adapter.dispatch('current_timestamp_in_utc_backcompat', 'dbt')()) }}{% endmacro %}
+{% macro default__current_timestamp_in_utc_backcompat() %}{{ dbt.current_timestamp_backcompat() }}{% endmacro %}
+{% macro postgres__current_timestamp_in_utc_backcompat() %}(current_timestamp at time zone 'utc')::timestamp{% endmacro %}
+
 {% macro dateadd(datepart, interval, from_date_or_timestamp) %}
   {{ return(adapter.dispatch('dateadd', 'dbt')(datepart, interval, from_date_or_timestamp)) }}
 {% endmacro %}
