@@ -1,7 +1,7 @@
 /**
  * What the runner gives a materialization and what it gets back.
  */
-import type { Adapter } from '../adapters/adapter.js';
+import type { Adapter, ColumnInfo } from '../adapters/adapter.js';
 import type { Relation } from '../adapters/relation.js';
 import type { Contract } from './contract.js';
 
@@ -56,6 +56,20 @@ export interface MaterializationContext {
   externalRoot?: string;
   /** Tell the user something that does not stop the build (shown as a warning). */
   warn?: (message: string) => void;
+  /**
+   * A project's own incremental strategy (dbt's custom strategies): when a package defines the
+   * macro `get_incremental_<strategy>_sql`, the SQL it returns for these arguments (dbt's
+   * `arg_dict`); undefined when none does.
+   */
+  strategyMacro?(strategy: string): ((args: StrategyMacroArgs) => Promise<string>) | undefined;
+}
+
+/** What a strategy macro is given: the table, the staged new rows, and the columns to write. */
+export interface StrategyMacroArgs {
+  target: Relation;
+  staged: Relation;
+  columns: ColumnInfo[];
+  predicates: string[];
 }
 
 /** What a build did. */

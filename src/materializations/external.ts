@@ -83,7 +83,7 @@ export async function buildExternal(ctx: MaterializationContext): Promise<Materi
   const dialect = ctx.adapter.dialect;
   const target = ctx.node.relation.withType('view');
   return ctx.adapter.withSession(async (session) => {
-    const log = new StatementLog(session, ctx.signal);
+    const log = new StatementLog(session, ctx.signal, ctx.node.config.sql_header);
     const existing = await lookupTarget(ctx, session, log.statements);
     const id = buildId();
     const staged = dialect.stagingRelation(target, id);

@@ -36,7 +36,7 @@ export async function buildMaterializedView(ctx: MaterializationContext): Promis
   const sql = trimModelSql(await ctx.render({ isIncremental: false }));
   const target = ctx.node.relation.withType('materialized_view');
   return ctx.adapter.withSession(async (session) => {
-    const log = new StatementLog(session, ctx.signal);
+    const log = new StatementLog(session, ctx.signal, ctx.node.config.sql_header);
     const existing = await lookupTarget(ctx, session, log.statements);
     const id = buildId();
 

@@ -49,7 +49,7 @@ export async function buildMicrobatch(ctx: MaterializationContext, existing: Rel
 
   if (!incremental) {
     return ctx.adapter.withSession(async (session) => {
-      const log = new StatementLog(session, ctx.signal);
+      const log = new StatementLog(session, ctx.signal, ctx.node.config.sql_header);
       const result = await replaceWithTable(ctx, log, existing, async (staged) => {
         let rows = (await log.runModel(dialect.createTableAs(staged, sqls[0]!), sqls[0]!, file)).rowsAffected ?? 0;
         if (sqls.length > 1) {
@@ -70,7 +70,7 @@ export async function buildMicrobatch(ctx: MaterializationContext, existing: Rel
   const mode = onSchemaChange(ctx);
   const predicates = incrementalPredicates(ctx);
   return ctx.adapter.withSession(async (session) => {
-    const log = new StatementLog(session, ctx.signal);
+    const log = new StatementLog(session, ctx.signal, ctx.node.config.sql_header);
     let rows = 0;
     for (let i = 0; i < windows.length; i++) {
       const w = windows[i]!;

@@ -38,7 +38,7 @@ export function incrementalStrategy(ctx: MaterializationContext): IncrementalStr
   // dbt's default strategy on DuckDB is `append` without unique_key and `delete+insert` with one.
   if (v === undefined || v === null) return stringList(ctx, 'unique_key').length ? 'delete+insert' : 'append';
   if (v === 'append' || v === 'merge' || v === 'delete+insert' || v === 'microbatch') return v;
-  throw configError(ctx, `unknown incremental_strategy "${String(v)}"`, 'Use append, merge, delete+insert or microbatch.');
+  throw configError(ctx, `unknown incremental_strategy "${String(v)}"`, `Use append, merge, delete+insert or microbatch, or define a macro get_incremental_${String(v).replace(/\+/g, '_')}_sql(arg_dict) that returns the SQL of your own strategy.`);
 }
 
 /** `on_schema_change`, default `ignore`. */

@@ -12,6 +12,7 @@ import type { Relation } from '../adapters/relation.js';
 import { StrataError } from '../errors.js';
 import type { MaterializationNode, MaterializationResult } from './context.js';
 import { applyRelationConfigOn } from './relation-config.js';
+import { runHooksOn } from './statement-log.js';
 import { ensureSchema } from './ensure-schema.js';
 import { checkCsv, fieldColumns } from './seed-csv.js';
 import { inferSeedTypes } from './seed-types.js';
@@ -27,6 +28,8 @@ export interface SeedContext {
   fullRefresh: boolean;
   signal?: AbortSignal;
   warn?: (message: string) => void;
+  /** Already rendered hook SQL, run inside the transaction that writes the table: `pre` first, `post` before its commit. */
+  hooks?: { pre: string[]; post: string[] };
 }
 
 
@@ -98,7 +101,9 @@ export async function loadSeed(ctx: SeedContext): Promise<MaterializationResult>
       await run(s, d.createTableAs(staged, select));
       await s.begin();
       try {
+        await runHooksOn(s, ctx.hooks?.pre, executed, ctx.signal);
         for (const q of d.swapStatements(staged, target, existing, d.tempIdentifier(target.identifier, `${id}_old`))) await run(s, q);
+        await runHooksOn(s, ctx.hooks?.post, executed, ctx.signal);
         await applyRelationConfigOn(ctx, s, target, false, executed);
         await s.commit();
       } catch (e) {
@@ -122,8 +127,10 @@ export async function loadSeed(ctx: SeedContext): Promise<MaterializationResult>
     const names = shape.header;
     await s.begin();
     try {
+      await runHooksOn(s, ctx.hooks?.pre, executed, ctx.signal);
       await run(s, d.truncate(target));
       await run(s, `insert into ${target.render()} (${names.map((n) => d.quote(n)).join(', ')})\nselect ${names.map((n) => d.quote(n)).join(', ')} from (${select}) as seed_rows`);
+      await runHooksOn(s, ctx.hooks?.post, executed, ctx.signal);
       await applyRelationConfigOn(ctx, s, target, true, executed);
       await s.commit();
     } catch (e) {
@@ -190,9 +197,11 @@ async function copySeed(ctx: SeedContext, header: string[], rows: number, delimi
       const staged = target.withIdentifier(d.tempIdentifier(target.identifier, id), 'table');
       await s.begin();
       try {
+        await runHooksOn(s, ctx.hooks?.pre, executed, ctx.signal);
         await run(`CREATE TABLE ${staged.render()} (${columns.map((c) => `${d.quote(c.name)} ${c.type}`).join(', ')})`);
         loaded = await copy(staged);
         for (const q of d.swapStatements(staged, target, existing, d.tempIdentifier(target.identifier, `${id}_old`))) await run(q);
+        await runHooksOn(s, ctx.hooks?.post, executed, ctx.signal);
         await applyRelationConfigOn(ctx, s, target, false, executed);
         await s.commit();
       } catch (e) {
@@ -212,8 +221,10 @@ async function copySeed(ctx: SeedContext, header: string[], rows: number, delimi
       }
       await s.begin();
       try {
+        await runHooksOn(s, ctx.hooks?.pre, executed, ctx.signal);
         await run(d.truncate(target));
         loaded = await copy(target);
+        await runHooksOn(s, ctx.hooks?.post, executed, ctx.signal);
         await applyRelationConfigOn(ctx, s, target, true, executed);
         await s.commit();
       } catch (e) {

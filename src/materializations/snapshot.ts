@@ -16,6 +16,7 @@ import type { Relation } from '../adapters/relation.js';
 import { StrataError } from '../errors.js';
 import type { MaterializationNode, MaterializationResult } from './context.js';
 import { applyRelationConfigOn } from './relation-config.js';
+import { runHooksOn } from './statement-log.js';
 import { ensureSchema } from './ensure-schema.js';
 
 export interface SnapshotContext {
@@ -27,6 +28,8 @@ export interface SnapshotContext {
   now?: Date;
   signal?: AbortSignal;
   warn?: (message: string) => void;
+  /** Already rendered hook SQL, run inside the transaction that writes the table: `pre` first, `post` before its commit. */
+  hooks?: { pre: string[]; post: string[] };
 }
 
 
@@ -113,7 +116,9 @@ export async function buildSnapshot(ctx: SnapshotContext): Promise<Materializati
         await run(d.createTableAs(staged, body));
         await s.begin();
         try {
+          await runHooksOn(s, ctx.hooks?.pre, executed, ctx.signal);
           for (const stmt of d.swapStatements(staged, target, undefined, d.tempIdentifier(target.identifier, 'old'))) await run(stmt);
+          await runHooksOn(s, ctx.hooks?.post, executed, ctx.signal);
           await applyRelationConfigOn(ctx, s, target, false, executed);
           await s.commit();
         } catch (e) {
@@ -137,6 +142,8 @@ export async function buildSnapshot(ctx: SnapshotContext): Promise<Materializati
 
       await s.begin();
       try {
+
+        await runHooksOn(s, ctx.hooks?.pre, executed, ctx.signal);
         for (const col of probe.columns) {
           if (!have.has(col.name.toLowerCase())) await run(d.addColumn(target, col.name, col.type));
         }
@@ -187,6 +194,7 @@ select ${sourceCols.map((x) => (have.has(x.toLowerCase()) ? `dl.${q(x)}` : 'null
 from ${deleted.render()} dl`);
           inserted += r.rowsAffected ?? 0;
         }
+        await runHooksOn(s, ctx.hooks?.post, executed, ctx.signal);
         await applyRelationConfigOn(ctx, s, target, true, executed);
         await s.commit();
         await s.dropRelation(changes).catch(() => undefined);

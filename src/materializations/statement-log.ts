@@ -9,9 +9,15 @@ import { SqlError } from '../adapters/sql-error.js';
 export class StatementLog {
   readonly statements: string[] = [];
 
+  /**
+   * `sqlHeader` is the model's `sql_header` config (`set_sql_header`): SQL sent in front of each
+   * statement that embeds the model's SQL, in the same request, as dbt sends it (PostgreSQL runs
+   * such a request in one transaction, so a header's `set local` holds for the statement).
+   */
   constructor(
     readonly session: Session,
     private readonly signal: AbortSignal | undefined,
+    private readonly sqlHeader?: unknown,
   ) {}
 
   /** Run one statement (or several, for hooks) and record it. */
@@ -31,6 +37,8 @@ export class StatementLog {
    * the model's SQL (its line shifted back by the wrapper's lines), placed in `file` if given.
    */
   async runModel(statement: string, modelSql: string, file: string | undefined): Promise<QueryResult> {
+    const header = typeof this.sqlHeader === 'string' ? this.sqlHeader.trim().replace(/;*$/, '') : '';
+    if (header) statement = `${header};\n${statement}`;
     try {
       return await this.run(statement);
     } catch (err) {
@@ -69,4 +77,13 @@ export class StatementLog {
  */
 export function trimModelSql(sql: string): string {
   return sql.replace(/[\s;]+$/, '');
+}
+
+/** Run hooks on `session` in order, recording them in `executed` (for the builds that keep their own list). */
+export async function runHooksOn(session: Session, hooks: string[] | undefined, executed: string[], signal: AbortSignal | undefined): Promise<void> {
+  for (const h of hooks ?? []) {
+    if (!h.trim()) continue;
+    executed.push(h);
+    await session.execute(h, { fetch: false, signal });
+  }
 }

@@ -23,7 +23,7 @@ import { applyRelationConfig, hasRelationConfig } from './relation-config.js';
 export async function buildTable(ctx: MaterializationContext): Promise<MaterializationResult> {
   const sql = trimModelSql(await ctx.render({ isIncremental: false }));
   return ctx.adapter.withSession(async (session) => {
-    const log = new StatementLog(session, ctx.signal);
+    const log = new StatementLog(session, ctx.signal, ctx.node.config.sql_header);
     const existing = await lookupTarget(ctx, session, log.statements);
     const dialect = ctx.adapter.dialect;
     const noHooks = !ctx.hooks.pre.some((h) => h.trim()) && !ctx.hooks.post.some((h) => h.trim());

@@ -15,7 +15,7 @@ export async function buildView(ctx: MaterializationContext): Promise<Materializ
   const sql = trimModelSql(await ctx.render({ isIncremental: false }));
   const target = ctx.node.relation.withType('view');
   return ctx.adapter.withSession(async (session) => {
-    const log = new StatementLog(session, ctx.signal);
+    const log = new StatementLog(session, ctx.signal, ctx.node.config.sql_header);
     const existing = await lookupTarget(ctx, session, log.statements);
     const dialect = ctx.adapter.dialect;
     const noHooks = !ctx.hooks.pre.some((h) => h.trim()) && !ctx.hooks.post.some((h) => h.trim());

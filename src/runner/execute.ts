@@ -6,7 +6,9 @@
 import { join } from 'node:path';
 import { StrataError } from '../errors.js';
 import type { Adapter } from '../adapters/index.js';
-import type { DatabaseServices } from '../context/node-context.js';
+import { columnSpec, columnValue, type DatabaseServices } from '../context/node-context.js';
+import { INTERNAL_PACKAGE } from '../context/macros.js';
+import type { StrategyMacroArgs } from '../materializations/context.js';
 import { materialize } from '../materializations/index.js';
 import type { Contract } from '../materializations/contract.js';
 import { loadSeed } from '../materializations/seed.js';
@@ -78,22 +80,43 @@ function contractOf(node: ManifestNode, compiler: Compiler): Contract | undefine
 }
 
 /**
- * A model's pre- and post-hooks, rendered before the build with the `is_incremental()` of the
+ * A node's pre- and post-hooks, rendered before the build with the `is_incremental()` of the
  * build itself (as in dbt-core, in post-hooks too: false after an incremental model's first build).
+ * `pre` and `post` run inside the build's transaction; a hook configured with `transaction: false`
+ * (`before_begin(…)`, `after_commit(…)`) runs outside it: `before` ahead of the build, `after` once
+ * it has committed.
  */
-async function renderHooks(node: ManifestNode, env: ExecutionEnv, incrementalBuildOf: () => Promise<boolean>): Promise<{ pre: string[]; post: string[] }> {
+async function renderHooks(node: ManifestNode, env: ExecutionEnv, incrementalBuildOf: () => Promise<boolean>): Promise<NodeHooks> {
   let incremental: Promise<boolean> | undefined;
-  const render = async (key: 'pre_hook' | 'post_hook') => {
-    const out: string[] = [];
+  const hooks: NodeHooks = { pre: [], post: [], before: [], after: [] };
+  for (const key of ['pre_hook', 'post_hook'] as const) {
     for (const h of (node.config[key] as unknown[] | undefined) ?? []) {
       const code = typeof h === 'string' ? h : String((h as { sql?: unknown }).sql ?? '');
+      const inside = typeof h === 'string' || (h as { transaction?: unknown }).transaction !== false;
       incremental ??= incrementalBuildOf();
       const sql = (await env.compiler.render(node, { code, codeName: `${node.original_file_path} (${key.replace('_', '-')})`, db: env.db, isIncremental: await incremental })).trim();
-      if (sql) out.push(sql);
+      if (sql) hooks[key === 'pre_hook' ? (inside ? 'pre' : 'before') : inside ? 'post' : 'after'].push(sql);
     }
-    return out;
+  }
+  return hooks;
+}
+
+interface NodeHooks {
+  pre: string[];
+  post: string[];
+  before: string[];
+  after: string[];
+}
+
+/** Build with `build`, running the hooks that stay outside its transaction before and after it. */
+async function outsideTransaction<T>(hooks: NodeHooks, env: ExecutionEnv, build: () => Promise<T>): Promise<T> {
+  const run = async (sqls: string[]) => {
+    if (sqls.length) await env.adapter.withSession(async (s) => { for (const sql of sqls) await s.execute(sql, { fetch: false, signal: env.signal }); });
   };
-  return { pre: await render('pre_hook'), post: await render('post_hook') };
+  await run(hooks.before);
+  const result = await build();
+  await run(hooks.after);
+  return result;
 }
 
 /** What a materialization is told about the node it builds. */
@@ -117,7 +140,7 @@ function fileLocations(env: ExecutionEnv): { projectDir: string; externalRoot?: 
 const model: Executor = async (node, env) => {
   const { compiler, db } = env;
   const hooks = await renderHooks(node, env, () => incrementalBuild(compiler, node, async () => env.adapter, env.fullRefresh));
-  const r = await materialize(String(node.config.materialized ?? 'view'), {
+  const r = await outsideTransaction(hooks, env, () => materialize(String(node.config.materialized ?? 'view'), {
     adapter: env.adapter,
     node: { ...materializationNode(node, env), contract: contractOf(node, compiler) },
     fullRefresh: env.fullRefresh,
@@ -132,10 +155,41 @@ const model: Executor = async (node, env) => {
     now: env.parsed.runStartedAt,
     signal: env.signal,
     warn: env.warn,
+    strategyMacro: (strategy) => strategyMacro(node, env, strategy),
     ...fileLocations(env),
-  });
+  }));
   return { status: 'success', message: r.message, executedSql: r.executedSql, response: response(r.message, r.rowsAffected) };
 };
+
+/**
+ * dbt's custom incremental strategies: the macro `get_incremental_<strategy>_sql` (`delete+insert`
+ * → `get_incremental_delete_insert_sql`) as the model's code would find it (its package, the root
+ * project), called with dbt's `arg_dict`; undefined when no package defines it.
+ */
+function strategyMacro(node: ManifestNode, env: ExecutionEnv, strategy: string): ((args: StrategyMacroArgs) => Promise<string>) | undefined {
+  const name = `get_incremental_${strategy.replace(/\+/g, '_')}_sql`;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return undefined;
+  const def = env.parsed.registry.resolve(node.package_name, name);
+  if (!def || def.packageName === INTERNAL_PACKAGE) return undefined;
+  const engine = env.adapter.type;
+  return async (args) => {
+    const argDict = {
+      target_relation: args.target,
+      temp_relation: args.staged,
+      unique_key: node.config.unique_key ?? null,
+      dest_columns: args.columns.map((c) => columnValue(columnSpec({ name: c.name, dataType: c.type }, engine), engine)),
+      incremental_predicates: args.predicates.length ? args.predicates : null,
+    };
+    const value = await env.compiler.evaluate(node, `${name}(__strata_arg_dict)`, { db: env.db, isIncremental: true, extra: { __strata_arg_dict: argDict } });
+    const sql = value == null ? '' : String(value);
+    if (!sql.trim()) {
+      throw new StrataError('config-error', `Model ${node.name}: the macro ${name} (${def.displayPath}:${def.line}) returned no SQL for incremental_strategy '${strategy}'`, {
+        hint: `return the statement to run: {{ return(...) }} or {% do return(...) %}`,
+      });
+    }
+    return sql;
+  };
+}
 
 /**
  * `clone`: a model, seed or snapshot becomes a view of the relation the state manifest names
@@ -154,7 +208,7 @@ const clone: Executor = async (node, env) => {
   if (compiler.deferral!.exists(node) && !env.fullRefresh) return noop(`${here.render()} already exists`);
   const hooks = await renderHooks(node, env, async () => false);
   const sql = `select * from ${there.render()}`;
-  const r = await materialize('view', {
+  const r = await outsideTransaction(hooks, env, () => materialize('view', {
     adapter: env.adapter,
     // no compiled file: the view's query is not the node's code
     node: { ...materializationNode(node, env, { ...node.config, materialized: 'view' }), compiledPath: undefined },
@@ -164,7 +218,7 @@ const clone: Executor = async (node, env) => {
     now: env.parsed.runStartedAt,
     signal: env.signal,
     warn: env.warn,
-  });
+  }));
   return { status: 'success', message: r.message, executedSql: r.executedSql, response: response(r.message, r.rowsAffected) };
 };
 
@@ -198,7 +252,8 @@ const unitTest: Executor = async (node, env) => {
 
 const seed: Executor = async (node, env) => {
   const src = env.parsed.sources.get(node.unique_id)!;
-  const r = await loadSeed({
+  const hooks = await renderHooks(node, env, async () => false);
+  const r = await outsideTransaction(hooks, env, () => loadSeed({
     adapter: env.adapter,
     node: materializationNode(node, env),
     csvPath: src.absPath,
@@ -206,12 +261,14 @@ const seed: Executor = async (node, env) => {
     fullRefresh: env.fullRefresh || node.config.full_refresh === true,
     signal: env.signal,
     warn: env.warn,
-  });
+    hooks,
+  }));
   return { status: 'success', message: r.message, executedSql: r.executedSql, response: response(r.message, r.rowsAffected) };
 };
 
 const snapshot: Executor = async (node, env) => {
-  const r = await buildSnapshot({
+  const hooks = await renderHooks(node, env, async () => false);
+  const r = await outsideTransaction(hooks, env, () => buildSnapshot({
     adapter: env.adapter,
     node: materializationNode(node, env),
     render: async () => {
@@ -222,7 +279,8 @@ const snapshot: Executor = async (node, env) => {
     now: env.parsed.runStartedAt,
     signal: env.signal,
     warn: env.warn,
-  });
+    hooks,
+  }));
   return { status: 'success', message: r.message, executedSql: r.executedSql, response: response(r.message, r.rowsAffected) };
 };
 

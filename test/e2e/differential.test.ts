@@ -230,6 +230,16 @@ const CASES: Case[] = [
     commands: [['build'], ['run', '-s', 'version:old']],
   },
   {
+    // dbt's own macros as projects call them: date spines, series, the columns of a query,
+    // relations, sql_header, hooks outside the transaction (seeds and snapshots too), a custom
+    // incremental strategy; the second run is the strategy's incremental one
+    name: 'globals',
+    dir: join(FIXTURES, 'run', 'globals'),
+    dbVar: 'GLOBALS_DB',
+    raw: readFileSync(join(FIXTURES, 'run', 'globals', 'raw.sql'), 'utf8'),
+    commands: [['build'], ['run', '-s', 'topped_up']],
+  },
+  {
     name: 'jaffle',
     dir: join(FIXTURES, 'projects', 'jaffle'),
     commands: [['deps'], ['seed'], ['build']],
