@@ -23,7 +23,13 @@ export interface ParseRecord {
 
 /** The database operations a context needs in execute mode (the runner supplies them). */
 export interface DatabaseServices {
-  execute(sql: string, fetch: boolean): Promise<{ message: string; rowsAffected?: number; table: ResultTable }>;
+  /**
+   * Run SQL. `autoBegin` (dbt's `auto_begin`: true for `statement` blocks) opens a transaction
+   * first when the services keep one (a Jinja materialization's); others ignore it.
+   */
+  execute(sql: string, fetch: boolean, autoBegin?: boolean): Promise<{ message: string; rowsAffected?: number; table: ResultTable }>;
+  /** `adapter.commit()`: commit the transaction the services keep open, if any. */
+  commit?(): Promise<void>;
   getRelation(database: string | null, schema: string, identifier: string): Promise<Relation | null>;
   getColumns(relation: Relation): Promise<ColumnInfo[]>;
   createSchema(relation: Relation): Promise<void>;
@@ -189,7 +195,7 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
     execute: async (...args: unknown[]) => {
       const a = bindArgs('adapter.execute', args, ['sql', 'auto_begin', 'fetch'], { auto_begin: false, fetch: false });
       if (parse) return [{ _message: '' }, new ResultTable([], [])];
-      const r = await needDb('adapter.execute').execute(String(a.sql), Boolean(a.fetch));
+      const r = await needDb('adapter.execute').execute(String(a.sql), Boolean(a.fetch), Boolean(a.auto_begin));
       return [{ _message: r.message, rows_affected: r.rowsAffected ?? null, code: r.message }, r.table];
     },
     create_schema: async (relation: unknown) => (parse ? '' : (await needDb('adapter.create_schema').createSchema(asRelation(relation, services.quote)), '')),
@@ -209,21 +215,22 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
       return a.filter((c) => !b.has(c.name.toLowerCase())).map(columnOf);
     },
     expand_target_column_types: () => '',
+    commit: async () => (parse ? '' : (await needDb('adapter.commit').commit?.(), '')),
     behavior: behaviorFlags(services.projectFlags ?? {}),
   });
 
   const runQuery = async (sql: unknown) => {
     if (parse) return null;
-    return (await needDb('run_query').execute(String(sql), true)).table;
+    return (await needDb('run_query').execute(String(sql), true, false)).table;
   };
 
   const statement = async (...args: unknown[]) => {
     const { positional, kwargs } = splitArgs(args);
-    const a = { name: positional[0] ?? kwargs.name ?? null, fetch_result: positional[1] ?? kwargs.fetch_result ?? false };
+    const a = { name: positional[0] ?? kwargs.name ?? null, fetch_result: positional[1] ?? kwargs.fetch_result ?? false, auto_begin: positional[2] ?? kwargs.auto_begin ?? true };
     const caller = kwargs.caller as Macro | undefined;
     const sql = caller ? String(await caller.call([], {})) : '';
     if (parse) return '';
-    const r = await needDb('statement').execute(sql, Boolean(a.fetch_result));
+    const r = await needDb('statement').execute(sql, Boolean(a.fetch_result), Boolean(a.auto_begin));
     if (a.name != null) results.set(String(a.name), { response: { _message: r.message, rows_affected: r.rowsAffected ?? null }, table: r.table, data: r.table.rows });
     return '';
   };

@@ -6,7 +6,7 @@ import { compileTemplate, type CapturedBlock, type CompiledTemplate, type MacroI
 import { TemplateError } from './errors.js';
 import { builtinFilters, type BuiltinFilter } from './filters.js';
 import { tokenize } from './lexer.js';
-import { parse } from './parser.js';
+import { parse, type MacroTag } from './parser.js';
 import {
   Cycler,
   Frame,
@@ -55,10 +55,12 @@ export interface TemplateSource {
 
 /**
  * Extra block tags (dbt's). `macro`: `{% test not_null(model) %}…{% endtest %}` defines a
- * macro named `prefix + name`. `capture`: the body is not parsed nor rendered; it is
- * reported in {@link Template.captures}.
+ * macro named `prefix + name`. `materialization`: `{% materialization incremental, default %}` or
+ * `{% materialization table, adapter='duckdb' %}` defines a macro without parameters named
+ * `prefix + name + '_' + adapter` (`materialization_incremental_default`). `capture`: the body is
+ * not parsed nor rendered; it is reported in {@link Template.captures}.
  */
-export type BlockTagSpec = { kind: 'macro'; prefix: string } | { kind: 'capture' };
+export type BlockTagSpec = { kind: 'macro'; prefix: string } | { kind: 'materialization'; prefix: string } | { kind: 'capture' };
 
 /** Options of an {@link Environment}. */
 export interface EnvironmentOptions {
@@ -203,7 +205,7 @@ export class Environment implements RuntimeEnv {
   private readonly cache = new Map<string, { source: string; template: Template }>();
   private readonly loaded = new Map<string, Template | null | Promise<Template | null>>();
   private readonly captureTags = new Set<string>();
-  private readonly macroTags = new Map<string, string>();
+  private readonly macroTags = new Map<string, MacroTag>();
 
   constructor(options: EnvironmentOptions = {}) {
     this.options = options;
@@ -214,7 +216,7 @@ export class Environment implements RuntimeEnv {
     for (const [k, t] of Object.entries(options.tests ?? {})) this.addTest(k, t);
     for (const [tag, spec] of Object.entries(options.blockTags ?? {})) {
       if (spec.kind === 'capture') this.captureTags.add(tag);
-      else this.macroTags.set(tag, spec.prefix);
+      else this.macroTags.set(tag, { prefix: spec.prefix, header: spec.kind === 'materialization' ? 'materialization' : 'params' });
     }
   }
 

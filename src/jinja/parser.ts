@@ -9,9 +9,16 @@ import type { CaptureToken } from './lexer.js';
 import { describeToken, type Token } from './tokens.js';
 import { makeFloat } from './values.js';
 
-/** Parser options: the names of macro-kind block tags and their macro-name prefixes. */
+/** A block tag that defines a macro: its name's prefix, and how its header is written. */
+export interface MacroTag {
+  prefix: string;
+  /** `params`: `{% test name(a, b=1) %}`; `materialization`: `{% materialization name, adapter='x' %}`. */
+  header: 'params' | 'materialization';
+}
+
+/** Parser options: the macro-kind block tags. */
 export interface ParserOptions {
-  macroTags?: ReadonlyMap<string, string>;
+  macroTags?: ReadonlyMap<string, MacroTag>;
 }
 
 const COMPARE_OPS: Record<string, string> = { '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'lteq', '>': 'gt', '>=': 'gteq' };
@@ -181,10 +188,10 @@ class Parser {
   private parseStatement(begin: Token): Stmt | null {
     const tag = this.cur;
     const p: Pos = { line: begin.line, column: begin.column };
-    const macroPrefix = this.options.macroTags?.get(tag.value);
-    if (macroPrefix !== undefined) {
+    const macroTag = this.options.macroTags?.get(tag.value);
+    if (macroTag !== undefined) {
       this.next();
-      return this.parseMacro(p, tag.value, macroPrefix);
+      return macroTag.header === 'materialization' ? this.parseMaterialization(p, tag.value, macroTag.prefix) : this.parseMacro(p, tag.value, macroTag.prefix);
     }
     switch (tag.value) {
       case 'if':
@@ -344,6 +351,36 @@ class Parser {
     if (this.cur.type === 'name') this.next();
     this.expectBlockEnd();
     return { kind: 'macro', name: prefix + name, params, body, ...p };
+  }
+
+  /**
+   * `{% materialization name, default %}` or `{% materialization name, adapter='x' %}`, with an
+   * optional `supported_languages=[…]` (read and not kept): a macro without parameters named
+   * `prefix + name + '_' + adapter`.
+   */
+  private parseMaterialization(p: Pos, tag: string, prefix: string): Stmt {
+    const name = this.expectName().value;
+    let adapter: string | null = null;
+    while (this.isOp(',')) {
+      this.next();
+      const key = this.expectName();
+      if (key.value === 'default' && !this.isOp('=')) {
+        adapter = 'default';
+        continue;
+      }
+      this.expectOp('=');
+      const value = this.parseExpression();
+      if (key.value === 'adapter') {
+        if (value.kind !== 'const' || typeof value.value !== 'string') this.fail(`the adapter of ${tag} '${name}' must be a quoted name`, key);
+        adapter = value.value as string;
+      } else if (key.value !== 'supported_languages') this.fail(`unexpected '${key.value}' in ${tag} '${name}': write default or adapter='…'`, key);
+    }
+    if (adapter === null) this.fail(`${tag} '${name}' needs default or adapter='…' after its name`, this.cur);
+    this.expectBlockEnd();
+    const { body } = this.parseBody([`end${tag}`], tag);
+    if (this.cur.type === 'name') this.next();
+    this.expectBlockEnd();
+    return { kind: 'macro', name: `${prefix}${name}_${adapter}`, params: [], body, ...p };
   }
 
   private parseCallBlock(p: Pos): Stmt {

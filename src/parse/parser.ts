@@ -123,7 +123,7 @@ const DBT_FILTERS = {
 
 const BLOCK_TAGS = {
   test: { kind: 'macro', prefix: 'test_' },
-  materialization: { kind: 'capture' },
+  materialization: { kind: 'materialization', prefix: 'materialization_' },
   snapshot: { kind: 'capture' },
   docs: { kind: 'capture' },
 } as const;
@@ -373,6 +373,26 @@ export async function renderForParse(setup: ParseSetup, pkg: PackageProject, fil
   return { hash: codeHash, env: Object.fromEntries([...envReads].map(([k, v]) => [k, envDigest(v)])), refs: record.refs, sources: record.sources, configCalls: record.configCalls, macros: [...record.macrosUsed].sort() };
 }
 
+/**
+ * What a node's render asked for, plus the refs and sources of its pre- and post-hooks: as dbt
+ * does, hooks that name them are rendered while parsing, so what they read is built first. Only
+ * hooks whose text mentions `ref(` or `source(` are rendered; a node's hooks are not cached with
+ * its render (they may come from YAML or the project file, not its code).
+ */
+async function withHookRequests(setup: ParseSetup, pkg: PackageProject, file: ProjectFile, spec: NodeSpec, config: Record<string, unknown>, rec: CachedParse): Promise<CachedParse> {
+  const hooks = [...((config.pre_hook as unknown[] | undefined) ?? []), ...((config.post_hook as unknown[] | undefined) ?? [])]
+    .map((h) => (typeof h === 'string' ? h : String((h as { sql?: unknown } | null)?.sql ?? '')))
+    .filter((sql) => /\b(ref|source)\s*\(/.test(sql));
+  if (hooks.length === 0) return rec;
+  const out: CachedParse = { ...rec, refs: [...rec.refs], sources: [...rec.sources] };
+  for (const code of hooks) {
+    const r = await renderForParse(setup, pkg, file, { ...spec, code, lineOffset: 0, columnOffset: 0 }, config, '');
+    out.refs.push(...r.refs);
+    out.sources.push(...r.sources);
+  }
+  return out;
+}
+
 /** The config a node has before its code runs: the project's config tree, then its YAML. */
 export function configBeforeRender(project: Project, spec: Pick<NodeSpec, 'configTree' | 'fqn' | 'props'>): Record<string, unknown> {
   return mergeConfig(configFor(project, spec.configTree, spec.fqn), spec.props?.config ?? {});
@@ -478,7 +498,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     }
     for (const c of rec.configCalls) config = mergeConfig(config, c);
     sources.set(uniqueId, { absPath: file.absPath, templateName, code: spec.code, lineOffset: spec.lineOffset, columnOffset: spec.columnOffset });
-    const node = makeNode(uniqueId, pkg, file, spec, config, rec, codeHash);
+    const node = makeNode(uniqueId, pkg, file, spec, config, await withHookRequests(setup, pkg, file, spec, config, rec), codeHash);
     if (config.enabled === false) {
       (manifest.disabled[uniqueId] ??= []).push(node);
       return;

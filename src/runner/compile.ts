@@ -189,6 +189,7 @@ export class Compiler {
         const id = node?.depends_on.nodes.find((d) => matches(m.nodes[d]));
         const target = id ? m.nodes[id] : this.nodesByName.get(name)?.find(matches);
         if (!target) throw new StrataError('ref-not-found', `${from.name} refers to '${name}'${version == null || version === '' ? '' : ` version ${String(version)}`}, which was not found`);
+        if (node && !id && CHECKED_REFS.has(node.resource_type)) throw unparsedRef(node, name, pkg, version);
         if (target.config.materialized === 'ephemeral') {
           ephemerals.add(target.unique_id);
           return this.relationOf(target);
@@ -315,6 +316,22 @@ export class Compiler {
     writeFileSync(file, sql);
     return file;
   }
+}
+
+/** The nodes whose refs must all have been seen while parsing (dbt's check; operations and hooks of the run are not nodes). */
+const CHECKED_REFS = new Set(['model', 'snapshot', 'seed', 'test', 'analysis']);
+
+/**
+ * A ref the node's parse did not see (it sits in a branch that only runs when executing, such as
+ * `{% if execute %}` or `{% if is_incremental() %}`): the node was not ordered after what it reads,
+ * so it might read it before it is built, as dbt refuses too.
+ */
+function unparsedRef(node: ManifestNode, name: string, pkg: string | undefined, version: unknown): StrataError {
+  const args = [...(pkg ? [`'${pkg}'`] : []), `'${name}'`, ...(version == null || version === '' ? [] : [`v=${JSON.stringify(version)}`])].join(', ');
+  return new StrataError('ref-not-parsed', `${node.resource_type} ${node.name} refers to '${name}' only when it runs, so it was not ordered after it: the ref was not seen while parsing, as it sits in a branch that parsing does not take (such as {% if execute %})`, {
+    position: { file: node.original_file_path, line: 1 },
+    hint: `add this line at the top of ${node.original_file_path}: -- depends_on: {{ ref(${args}) }}`,
+  });
 }
 
 /** Where a node's compiled SQL goes under target/compiled (generic tests: one file each under their YAML file's path). */

@@ -3,6 +3,7 @@
  * statement blocks…) and an open adapter. Each call borrows a session from the pool.
  */
 import type { Adapter } from '../adapters/index.js';
+import type { Session } from '../adapters/adapter.js';
 import type { DatabaseServices } from '../context/node-context.js';
 import { type Relation as ContextRelation } from '../context/relation.js';
 import { ResultTable } from '../context/table.js';
@@ -14,31 +15,68 @@ export function toAdapterRelation(adapter: Adapter, r: ContextRelation) {
 }
 
 export function databaseServices(adapter: Adapter): DatabaseServices {
+  return servicesOn(adapter, (fn) => adapter.withSession(fn));
+}
+
+/**
+ * Database services on one session, keeping a transaction as dbt's connection does for a
+ * materialization written in Jinja: a `statement` block (auto_begin) opens one when none is
+ * open, `adapter.commit()` commits it; `end` commits what is left open (or rolls it back).
+ */
+export function sessionServices(adapter: Adapter, session: Session): DatabaseServices & { executed: string[]; end(ok: boolean): Promise<void> } {
+  let open = false;
+  const base = servicesOn(adapter, (fn) => fn(session));
+  const executed: string[] = [];
+  return {
+    ...base,
+    executed,
+    async execute(sql, fetch, autoBegin) {
+      if (autoBegin && !open) {
+        await session.begin();
+        open = true;
+      }
+      executed.push(sql);
+      return base.execute(sql, fetch);
+    },
+    async commit() {
+      if (!open) return;
+      open = false;
+      await session.commit();
+    },
+    async end(ok) {
+      if (!open) return;
+      open = false;
+      await (ok ? session.commit() : session.rollback());
+    },
+  };
+}
+
+function servicesOn(adapter: Adapter, use: <T>(fn: (s: Session) => Promise<T>) => Promise<T>): DatabaseServices {
   return {
     async execute(sql, fetch) {
-      const r = await adapter.withSession((s) => s.execute(sql, { fetch }));
+      const r = await use((s) => s.execute(sql, { fetch }));
       const table = new ResultTable(r.columns.map((c) => ({ name: c.name, dataType: c.type })), r.rows);
       return { message: r.rowsAffected !== undefined ? `OK ${r.rowsAffected}` : 'OK', rowsAffected: r.rowsAffected, table };
     },
     async getRelation(database, schema, identifier) {
-      const r = await adapter.withSession((s) => s.getRelation(database ?? undefined, schema, identifier));
+      const r = await use((s) => s.getRelation(database ?? undefined, schema, identifier));
       return r ?? null;
     },
     async getColumns(relation) {
-      const cols = await adapter.withSession((s) => s.getColumns(toAdapterRelation(adapter, relation)));
+      const cols = await use((s) => s.getColumns(toAdapterRelation(adapter, relation)));
       return cols.map((c) => ({ name: c.name, dataType: c.type }));
     },
     async createSchema(relation) {
-      await adapter.withSession((s) => s.createSchema(relation.database ?? undefined, relation.schema ?? adapter.schema));
+      await use((s) => s.createSchema(relation.database ?? undefined, relation.schema ?? adapter.schema));
     },
     async dropRelation(relation) {
-      await adapter.withSession((s) => s.dropRelation(toAdapterRelation(adapter, relation)));
+      await use((s) => s.dropRelation(toAdapterRelation(adapter, relation)));
     },
     async renameRelation(from, to) {
-      await adapter.withSession((s) => s.renameRelation(toAdapterRelation(adapter, from), to.identifier));
+      await use((s) => s.renameRelation(toAdapterRelation(adapter, from), to.identifier));
     },
     async listSchemas(database) {
-      const r = await adapter.withSession((s) =>
+      const r = await use((s) =>
         s.execute(`select schema_name from information_schema.schemata${database ? ` where catalog_name = '${database.replace(/'/g, "''")}'` : ''}`),
       );
       return r.rows.map((row) => String(row[0]));
@@ -54,7 +92,7 @@ export function lazyDatabaseServices(open: () => Promise<Adapter>): DatabaseServ
   let services: Promise<DatabaseServices> | undefined;
   const db = () => (services ??= open().then(databaseServices));
   return {
-    execute: async (sql, fetch) => (await db()).execute(sql, fetch),
+    execute: async (sql, fetch, autoBegin) => (await db()).execute(sql, fetch, autoBegin),
     getRelation: async (database, schema, identifier) => (await db()).getRelation(database, schema, identifier),
     getColumns: async (relation) => (await db()).getColumns(relation),
     createSchema: async (relation) => (await db()).createSchema(relation),

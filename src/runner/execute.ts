@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { StrataError } from '../errors.js';
 import type { Adapter } from '../adapters/index.js';
 import { columnSpec, columnValue, type DatabaseServices } from '../context/node-context.js';
-import { INTERNAL_PACKAGE } from '../context/macros.js';
+import { INTERNAL_PACKAGE, type MacroDef } from '../context/macros.js';
 import type { StrategyMacroArgs } from '../materializations/context.js';
-import { materialize } from '../materializations/index.js';
+import { materialize, materializationKinds } from '../materializations/index.js';
 import type { Contract } from '../materializations/contract.js';
 import { loadSeed } from '../materializations/seed.js';
 import { buildSnapshot } from '../materializations/snapshot.js';
@@ -19,7 +19,7 @@ import type { ModelConstraint } from '../parse/constraints.js';
 import type { ParsedProject } from '../parse/parser.js';
 import type { Status } from '../report/reporter.js';
 import type { Compiler } from './compile.js';
-import { toAdapterRelation } from './database.js';
+import { sessionServices, toAdapterRelation } from './database.js';
 import { incrementalBuild } from './is-incremental.js';
 import { runUnitTest } from './unit-test.js';
 
@@ -139,8 +139,11 @@ function fileLocations(env: ExecutionEnv): { projectDir: string; externalRoot?: 
 
 const model: Executor = async (node, env) => {
   const { compiler, db } = env;
+  const kind = String(node.config.materialized ?? 'view');
+  const jinja = jinjaMaterialization(env, kind);
   const hooks = await renderHooks(node, env, () => incrementalBuild(compiler, node, async () => env.adapter, env.fullRefresh));
-  const r = await outsideTransaction(hooks, env, () => materialize(String(node.config.materialized ?? 'view'), {
+  if (jinja) return runJinjaMaterialization(node, env, kind, jinja, hooks);
+  const r = await outsideTransaction(hooks, env, () => materialize(kind, {
     adapter: env.adapter,
     node: { ...materializationNode(node, env), contract: contractOf(node, compiler) },
     fullRefresh: env.fullRefresh,
@@ -160,6 +163,68 @@ const model: Executor = async (node, env) => {
   }));
   return { status: 'success', message: r.message, executedSql: r.executedSql, response: response(r.message, r.rowsAffected) };
 };
+
+/**
+ * A materialization written in Jinja (`{% materialization name, adapter='…' %}` or `…, default %}`)
+ * for `kind`: one for this engine before one for any (`default`); the root project's first. A
+ * package's can add a materialization, not replace one Strata has (as dbt 1.10 requires by
+ * default); the root project's replaces Strata's own.
+ */
+function jinjaMaterialization(env: ExecutionEnv, kind: string): MacroDef | undefined {
+  const registry = env.parsed.registry;
+  const names = [env.adapter.type, 'default'].map((a) => `materialization_${kind}_${a}`);
+  for (const name of names) {
+    const own = registry.get(registry.rootPackage, name);
+    if (own) return own;
+  }
+  if (materializationKinds().includes(kind)) return undefined;
+  for (const name of names) {
+    for (const pkg of registry.byPackage.keys()) {
+      const def = pkg === INTERNAL_PACKAGE ? undefined : registry.get(pkg, name);
+      if (def) return def;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Run a Jinja materialization as dbt does: the model's compiled SQL as `sql` and
+ * `compiled_code`, its hooks as `pre_hooks` / `post_hooks` (for `run_hooks`), its statements
+ * on one session whose transaction `statement` blocks open and `adapter.commit()` commits (what
+ * is still open at the end is committed, or rolled back on an error). It must return
+ * `{'relations': [...]}`.
+ */
+async function runJinjaMaterialization(node: ManifestNode, env: ExecutionEnv, kind: string, def: MacroDef, hooks: NodeHooks): Promise<Execution> {
+  const sql = await env.compiler.render(node, { isIncremental: false, db: env.db });
+  env.compiled(sql);
+  const dicts = (list: string[], transaction: boolean) => list.map((hook) => ({ sql: hook, transaction }));
+  const extra = {
+    sql,
+    compiled_code: sql,
+    pre_hooks: [...dicts(hooks.before, false), ...dicts(hooks.pre, true)],
+    post_hooks: [...dicts(hooks.post, true), ...dicts(hooks.after, false)],
+  };
+  const executed = await env.adapter.withSession(async (session) => {
+    const db = sessionServices(env.adapter, session);
+    try {
+      const value = await env.compiler.evaluate(node, `${def.packageName}.${def.name}()`, { db, extra });
+      if (!value || typeof value !== 'object' || !Array.isArray((value as { relations?: unknown }).relations)) {
+        throw new StrataError('materialization-return', `The materialization ${kind} (${def.displayPath}:${def.line}) did not return the relations it built`, {
+          hint: "end it with {{ return({'relations': [target_relation]}) }}, as dbt requires",
+        });
+      }
+      await db.end(true);
+      return db.executed;
+    } catch (e) {
+      await db.end(false).catch(() => undefined);
+      throw e;
+    } finally {
+      // what the materialization created or dropped is not known: look the catalog up again
+      env.adapter.cache.invalidate();
+    }
+  });
+  return { status: 'success', message: 'OK', executedSql: executed, response: response('OK', undefined) };
+}
 
 /**
  * dbt's custom incremental strategies: the macro `get_incremental_<strategy>_sql` (`delete+insert`

@@ -2,12 +2,12 @@
  * dbt's own macros as projects call them (test/fixtures/run/globals), checked against values
  * worked out by hand: date spines across a month's and a year's end, a series, the columns of a
  * query, relation helpers, `set_sql_header`, hooks inside and outside the build's transaction
- * (models, seeds and snapshots), a project's own incremental strategy, and a loop filter that
- * reads what earlier iterations set. dbt-core builds the same project in differential.test.ts.
+ * (models, seeds and snapshots), a project's own incremental strategy and materialization, and a
+ * loop filter that reads what earlier iterations set. dbt-core builds the same project in differential.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { queryDuckDb } from '../helpers/duckdb.js';
 import { withFixtureProject } from '../helpers/fixture-project.js';
@@ -31,7 +31,11 @@ test("dbt's global macros build what dbt's build; hooks run where their transact
 
     // hooks: inside the transaction they see the table being built; outside, before it begins
     // (nothing built yet) and after it commits
+    assert.deepEqual(await q('select letter, tens from main.gridded order by letter'), [['a', 10], ['b', 20], ['c', 30]], "the project's own materialization");
+    assert.deepEqual(await q("select table_type from information_schema.tables where table_name like 'gridded%'"), [['BASE TABLE']], 'swapped in, nothing left beside it');
     assert.deepEqual(await q('select what, n::int from main.hook_log order by what'), [
+      ['gridded after commit', 3],
+      ['gridded pre', 0],
       ['hooked after commit', 2],
       ['hooked before begin', 0],
       ['hooked inside', 2],
@@ -61,4 +65,32 @@ test('a strategy no macro defines is an error naming the macro to write; a strat
     writeFileSync(join(dir, 'models', 'topped_up.sql'), "{{ config(materialized='incremental', incremental_strategy='nothing') }}\nselect 1 as n, 'x' as loaded_by");
     assert.equal(await strata('run', '-s', 'topped_up'), 1);
     assert.match(output(), /the macro get_incremental_nothing_sql \(macros\/empty\.sql:1\) returned no SQL/);
+  }));
+
+test('refs in hooks are seen while parsing; a ref that parsing cannot see is an error with the line to add, as in dbt', () =>
+  withFixtureProject('globals', 'GLOBALS_DB', async ({ dir, db, strata, output }) => {
+    writeFileSync(join(dir, 'models', 'counted.sql'), `{{ config(post_hook="insert into main.hook_log select 'counted', count(*) from {{ ref('numbers') }}") }}\nselect 1 as x`);
+    assert.equal(await strata('parse'), 0, output());
+    const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { depends_on: { nodes: string[] } }> };
+    assert.deepEqual(manifest.nodes['model.globals.counted']!.depends_on.nodes, ['model.globals.numbers'], "the hook's ref orders counted after numbers");
+    assert.equal(await strata('run', '-s', 'counted', 'numbers'), 0, output());
+    assert.deepEqual(await queryDuckDb(db, "select n::int from main.hook_log where what = 'counted'"), [[10]]);
+
+    writeFileSync(join(dir, 'models', 'sneaky.sql'), `{% if execute %}select * from {{ ref('numbers') }}{% else %}select 1 as generated_number{% endif %}`);
+    assert.equal(await strata('run', '-s', 'sneaky'), 1);
+    assert.match(output(), /model sneaky refers to 'numbers' only when it runs/);
+    assert.match(output(), /-- depends_on: \{\{ ref\('numbers'\) \}\}/);
+  }));
+
+test('a materialization of the project\'s own must return what it built; its SQL errors name the model', () =>
+  withFixtureProject('globals', 'GLOBALS_DB', async ({ dir, db, strata, output }) => {
+    writeFileSync(join(dir, 'macros', 'forgetful.sql'), `{% materialization forgetful, adapter='duckdb' %}\n{% call statement('main') %}create table {{ this }} as {{ sql }}{% endcall %}\n{% endmaterialization %}`);
+    writeFileSync(join(dir, 'models', 'forgot.sql'), "{{ config(materialized='forgetful') }}\nselect 1 as x");
+    assert.equal(await strata('run', '-s', 'forgot'), 1);
+    assert.match(output(), /The materialization forgetful \(macros\/forgetful\.sql:1\) did not return the relations it built/);
+    assert.deepEqual(await queryDuckDb(db, "select count(*)::int from information_schema.tables where table_name = 'forgot'"), [[0]], 'what it did was rolled back');
+    writeFileSync(join(dir, 'models', 'forgot.sql'), "{{ config(materialized='grid') }}\nselect nonsense from nowhere");
+    assert.equal(await strata('run', '-s', 'forgot'), 1);
+    assert.match(output(), /Database error in model forgot/);
+    assert.match(output(), /nowhere/);
   }));

@@ -232,12 +232,13 @@ const CASES: Case[] = [
   {
     // dbt's own macros as projects call them: date spines, series, the columns of a query,
     // relations, sql_header, hooks outside the transaction (seeds and snapshots too), a custom
-    // incremental strategy; the second run is the strategy's incremental one
+    // incremental strategy and a materialization of the project's own; the second run is the
+    // strategy's incremental one and the materialization's rebuild
     name: 'globals',
     dir: join(FIXTURES, 'run', 'globals'),
     dbVar: 'GLOBALS_DB',
     raw: readFileSync(join(FIXTURES, 'run', 'globals', 'raw.sql'), 'utf8'),
-    commands: [['build'], ['run', '-s', 'topped_up']],
+    commands: [['build'], ['run', '-s', 'topped_up', 'gridded']],
   },
   {
     name: 'jaffle',

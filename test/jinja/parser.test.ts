@@ -75,8 +75,19 @@ test('elif chains nest as else branches', () => {
 
 test('macro-kind block tags parse as prefixed macros', () => {
   const src = '{% test nn(model) %}x{% endtest %}';
-  const s = parse(tokenize(src, 't'), 't', src, { macroTags: new Map([['test', 'test_']]) }).body[0] as Stmt & { kind: 'macro' };
+  const s = parse(tokenize(src, 't'), 't', src, { macroTags: new Map([['test', { prefix: 'test_', header: 'params' as const }]]) }).body[0] as Stmt & { kind: 'macro' };
   assert.equal(s.name, 'test_nn');
+});
+
+test("a materialization block is a macro without parameters named after its adapter", () => {
+  const tags = new Map([['materialization', { prefix: 'materialization_', header: 'materialization' as const }]]);
+  const first = (src: string) => parse(tokenize(src, 't'), 't', src, { macroTags: tags }).body[0] as Stmt & { kind: 'macro' };
+  assert.equal(first('{% materialization grid, default %}x{% endmaterialization %}').name, 'materialization_grid_default');
+  const m = first(`{% materialization grid, adapter='duckdb', supported_languages=['sql'] %}x{% endmaterialization %}`);
+  assert.equal(m.name, 'materialization_grid_duckdb');
+  assert.deepEqual(m.params, []);
+  assert.throws(() => first('{% materialization grid %}x{% endmaterialization %}'), /needs default or adapter=/);
+  assert.throws(() => first("{% materialization grid, engine='x' %}x{% endmaterialization %}"), /unexpected 'engine'/);
 });
 
 test('syntax errors say what was expected', () => {
