@@ -3,12 +3,12 @@
  * `after_commit("vacuum analyze …")` and a snapshot's `{sql: vacuum, transaction: false}` run after
  * the build commits (inside it PostgreSQL refuses them), a seed's post-hook runs inside; dbt's
  * series, date spine and query-columns macros give the values worked out by hand; a project's own
- * incremental strategy runs on an incremental build; and `set_sql_header` sets a session setting
- * the model's query reads.
+ * incremental strategy runs on an incremental build, and its own materialization (Jinja) builds and
+ * rebuilds a model; and `set_sql_header` sets a session setting the model's query reads.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -66,6 +66,10 @@ select current_setting('statement_timeout') as timeout
   'models/topped_up.sql': `{{ config(materialized='incremental', incremental_strategy='insert_missing', unique_key='generated_number') }}
 select * from {{ ref('numbers') }} {% if not is_incremental() %} where generated_number <= 2 {% endif %}
 `,
+  'macros/grid.sql': readFileSync(join(import.meta.dirname, '..', 'fixtures', 'run', 'globals', 'macros', 'grid.sql'), 'utf8'),
+  'models/gridded.sql': `{{ config(materialized='grid', post_hook=after_commit("vacuum analyze {{ this }}")) }}
+select letter, id * 10 as tens from {{ ref('letters') }}
+`,
   'macros/strategies.sql': `{% macro get_incremental_insert_missing_sql(arg_dict) %}
   insert into {{ arg_dict['target_relation'] }} ({{ get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) }})
   select * from {{ arg_dict['temp_relation'] }} s
@@ -103,7 +107,10 @@ describe('hooks outside the transaction and dbt macros on PostgreSQL', { skip: S
     assert.deepEqual(await q(`select generated_number::int from analytics.numbers order by 1`), [[1], [2], [3], [4], [5]]);
     assert.deepEqual(await q(`select names, same from analytics.facts`), [['generated_number', true]]);
     assert.deepEqual(await q(`select timeout from analytics.with_header`), [['123s']]);
-    assert.equal(await cli('run', '-s', 'topped_up'), 0);
+    assert.deepEqual(await q(`select letter, tens::int from analytics.gridded order by 1`), [['a', 10], ['b', 20], ['c', 30]]);
+    assert.deepEqual(await q(`select vacuum_count > 0 or autovacuum_count > 0 from pg_stat_user_tables where relname = 'gridded'`), [[true]]);
+    assert.equal(await cli('run', '-s', 'topped_up', 'gridded'), 0);
+    assert.deepEqual(await q(`select count(*)::int from pg_tables where tablename like 'gridded%'`), [[1]], 'the materialization swapped its table in');
     assert.deepEqual(await q(`select generated_number::int from analytics.topped_up order by 1`), [[1], [2], [3], [4], [5]]);
   });
 });
