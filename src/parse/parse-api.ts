@@ -76,6 +76,28 @@ export function warnIsError(o: Pick<CommonOptions, 'warnError' | 'warnErrorOptio
   return (error.includes('all') || error.includes(event)) && !warn.includes(event);
 }
 
+/**
+ * The dbt event a parse warning is (the names `--warn-error-options` takes): a model past its
+ * deprecation date, a ref to one that is or will be deprecated, properties for a node that does
+ * not exist; others are `ParseWarning`.
+ */
+export function parseWarningEvent(warning: string): string {
+  if (/has passed its deprecation date/.test(warning)) return 'DeprecatedModel';
+  if (/, which was deprecated on /.test(warning)) return 'DeprecatedReference';
+  if (/, which will be deprecated on /.test(warning)) return 'UpcomingReferenceDeprecation';
+  if (/: properties for \S+ '[^']*', which does not exist|, but there is no such \S+ file/.test(warning)) return 'NoNodeForYamlKey';
+  return 'ParseWarning';
+}
+
+/** Print the parse's warnings; one that `--warn-error` (or its options) makes an error ends the command with it. */
+export function reportParseWarnings(reporter: { warn(message: string): void }, warnings: readonly string[], o: Pick<CommonOptions, 'warnError' | 'warnErrorOptions'>): void {
+  const fatal = warnings.find((w) => warnIsError(o, parseWarningEvent(w)));
+  for (const w of warnings) if (w !== fatal) reporter.warn(w);
+  if (fatal) {
+    throw new StrataError('warn-error', fatal, { hint: `a warning is an error under --warn-error (this one is ${parseWarningEvent(fatal)}; --warn-error-options '{"error": "all", "warn": ["${parseWarningEvent(fatal)}"]}' keeps it a warning)` });
+  }
+}
+
 /** `--vars` as an object: YAML or JSON text is parsed, and must be a mapping. */
 export function parseVars(v: CommonOptions['vars']): Record<string, unknown> {
   if (v === undefined) return {};
@@ -114,7 +136,7 @@ export async function parse(o: CommonOptions & { flags?: Record<string, unknown>
     parsed.statementLog = ({ sql, ms, error }) => reporter.debug(`SQL ${error ? `failed after ${ms.toFixed(1)} ms: ${error}` : `ran in ${ms.toFixed(1)} ms`}:\n${sql.trim()}`);
   }
   for (const n of parsed.project.notices) reporter.info(n);
-  for (const w of parsed.warnings) reporter.warn(w);
+  reportParseWarnings(reporter, parsed.warnings, o);
   // The cache, manifest.json and the patch index are written at once (the first two on
   // libuv's threads); the fingerprint, which vouches for the manifest, comes last.
   try {

@@ -30,7 +30,7 @@ export async function parseCommand(o: CommonOptions & { flags?: Record<string, u
       restampManifest(check.manifestFile, randomUUID(), new Date().toISOString());
       const reporter = reporterFor(o);
       for (const n of check.notices) reporter.info(n);
-      for (const w of check.warnings) reporter.warn(w);
+      await reportWarnings(reporter, check.warnings, o);
       return { current: true, manifestFile: check.manifestFile, summary: check.summary, files: check.files };
     }
     if (check.changed) {
@@ -44,11 +44,17 @@ export async function parseCommand(o: CommonOptions & { flags?: Record<string, u
           else reporter.info(m.message);
         }
         for (const n of patched.notices) reporter.info(n);
-        for (const w of patched.warnings) reporter.warn(w);
+        await reportWarnings(reporter, patched.warnings, o);
         return { current: false, patched };
       }
     }
   }
   const { parse } = await import('./parse-api.js');
   return { current: false, parsed: await parse(o) };
+}
+
+/** The parse's warnings, as `parse` reports them (the parser is loaded only when --warn-error may turn one into an error). */
+async function reportWarnings(reporter: { warn(message: string): void }, warnings: readonly string[], o: CommonOptions): Promise<void> {
+  if (warnings.length && (o.warnError || o.warnErrorOptions !== undefined)) return (await import('./parse-api.js')).reportParseWarnings(reporter, warnings, o);
+  for (const w of warnings) reporter.warn(w);
 }

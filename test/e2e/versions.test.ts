@@ -122,6 +122,20 @@ test('a ref to a version that does not exist, a latest_version not among the ver
     assert.match(output(), /models\/schema\.yml:\d+: version 4 of model 'dim_customers' has no file dim_customers_v4\.sql/);
   }));
 
+test('--warn-error makes a deprecation warning an error; --warn-error-options can keep one a warning', () =>
+  withFixtureProject('versions', 'VERSIONS_DB', async ({ strata, output }) => {
+    assert.equal(await strata('parse', '--warn-error'), 2);
+    assert.match(output(), /Model orders\.v1 has passed its deprecation date of 2024-06-30/);
+    assert.match(output(), /DeprecatedModel/);
+    assert.equal(await strata('build', '--warn-error'), 2, 'nothing is built');
+    assert.equal(await strata('parse', '--warn-error-options', '{"error": ["DeprecatedReference"]}'), 2);
+    assert.match(output(), /Model legacy_orders_count refers to orders\.v1, which was deprecated on 2024-06-30/);
+    assert.equal(await strata('parse', '--warn-error-options', '{"error": "all", "warn": ["DeprecatedModel", "DeprecatedReference"]}'), 0, output());
+    assert.match(output(), /has passed its deprecation date/, 'still printed, as a warning');
+    assert.equal(await strata('parse'), 0, 'a parse with nothing changed reports the warnings it saw');
+    assert.equal(await strata('parse', '--warn-error'), 2);
+  }));
+
 test('dbt-core lists the same versions for the same selections', { skip: !existsSync(DBT) && process.env.STRATA_REQUIRE_DBT !== '1' ? 'dbt harness not installed' : false }, () =>
   withFixtureProject('versions', 'VERSIONS_DB', async ({ dir, strata, output }) => {
     assert.ok(existsSync(DBT), `${DBT} is required (STRATA_REQUIRE_DBT=1)`);
