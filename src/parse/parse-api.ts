@@ -79,7 +79,7 @@ export function warnIsError(o: Pick<CommonOptions, 'warnError' | 'warnErrorOptio
 /**
  * The dbt event a parse warning is (the names `--warn-error-options` takes): a model past its
  * deprecation date, a ref to one that is or will be deprecated, properties for a node that does
- * not exist; others are `ParseWarning`.
+ * not exist; others (Strata's own) are `ParseWarning`.
  */
 export function parseWarningEvent(warning: string): string {
   if (/has passed its deprecation date/.test(warning)) return 'DeprecatedModel';
@@ -89,9 +89,13 @@ export function parseWarningEvent(warning: string): string {
   return 'ParseWarning';
 }
 
-/** Print the parse's warnings; one that `--warn-error` (or its options) makes an error ends the command with it. */
+/**
+ * Print the parse's warnings; one that `--warn-error` (or its options) makes an error ends the
+ * command with it. Only the warnings dbt gives too can be errors: Strata's own notes
+ * (`ParseWarning`) must not fail a project that dbt builds under --warn-error.
+ */
 export function reportParseWarnings(reporter: { warn(message: string): void }, warnings: readonly string[], o: Pick<CommonOptions, 'warnError' | 'warnErrorOptions'>): void {
-  const fatal = warnings.find((w) => warnIsError(o, parseWarningEvent(w)));
+  const fatal = warnings.find((w) => parseWarningEvent(w) !== 'ParseWarning' && warnIsError(o, parseWarningEvent(w)));
   for (const w of warnings) if (w !== fatal) reporter.warn(w);
   if (fatal) {
     throw new StrataError('warn-error', fatal, { hint: `a warning is an error under --warn-error (this one is ${parseWarningEvent(fatal)}; --warn-error-options '{"error": "all", "warn": ["${parseWarningEvent(fatal)}"]}' keeps it a warning)` });
