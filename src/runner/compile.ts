@@ -113,7 +113,7 @@ export class Compiler {
     this.sample = options.sample;
     this.namedSubqueries = parsed.adapterType !== 'duckdb';
     const m = parsed.manifest;
-    this.graphValue = { nodes: m.nodes, sources: m.sources, exposures: m.exposures, metrics: {}, groups: {}, semantic_models: {}, saved_queries: {} };
+    this.graphValue = { nodes: m.nodes, sources: m.sources, exposures: m.exposures, metrics: {}, groups: m.groups, semantic_models: {}, saved_queries: {} };
     for (const n of Object.values(m.nodes)) {
       if (n.resource_type === 'test') continue;
       const list = this.nodesByName.get(n.name);

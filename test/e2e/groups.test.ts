@@ -128,6 +128,10 @@ test('groups are in the manifest; each node has its group and each model its acc
     assert.deepEqual(await ls('access:public', '--resource-type', 'model', '--output', 'name'), ['dim_accounts.v2', 'invoice_totals', 'revenue']);
     assert.deepEqual(await ls('access:protected', '--resource-type', 'model', '--output', 'name'), ['campaigns', 'customers', 'invoices']);
     assert.deepEqual(await ls('group:none'), [], 'a node in no group is in no group named none');
+
+    // templates see the groups in `graph`, as dbt's do
+    assert.equal(await strata('-q', 'show', '--inline', "select '{{ graph.groups.values() | map(attribute='name') | sort | join(',') }}' as names"), 0, output());
+    assert.match(output(), /finance,marketing/);
   }));
 
 test('a ref to a private model from outside its group, or to a protected model of a package that restricts access, is an error at the ref', () =>
