@@ -5,15 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
+import { SKIP_WITHOUT_DBT, dbtOk } from '../helpers/dbt.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const DBT = join(ROOT, '.venv-dbt', 'bin', 'dbt');
 const JAFFLE = join(ROOT, 'test', 'fixtures', 'projects', 'jaffle');
 
 interface Exposure {
@@ -86,14 +85,9 @@ test('an exposure is in the manifest and the graph: +exposure:… builds what it
     assert.match(out, /did you mean ref\('orders'\)/);
   }));
 
-test('dbt-core records and lists the exposure as Strata does', { skip: !existsSync(DBT) && process.env.STRATA_REQUIRE_DBT !== '1' ? 'dbt harness not installed' : false, timeout: 240_000 }, () =>
+test('dbt-core records and lists the exposure as Strata does', { skip: SKIP_WITHOUT_DBT, timeout: 240_000 }, () =>
   withJaffle(async (dir, strata) => {
-    assert.ok(existsSync(DBT), `${DBT} is required (STRATA_REQUIRE_DBT=1)`);
-    const dbt = (...args: string[]) => {
-      const r = spawnSync(DBT, [...args, '--project-dir', dir, '--profiles-dir', dir], { cwd: dir, encoding: 'utf8', env: { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' } });
-      assert.equal(r.status, 0, r.stdout + r.stderr);
-      return r.stdout;
-    };
+    const dbt = (...args: string[]) => dbtOk(dir, ...args);
     dbt('deps');
     dbt('parse');
     const theirs = manifestOf(dir).exposures['exposure.jaffle.weekly_revenue']!;

@@ -8,13 +8,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SKIP_WITHOUT_DBT, dbtOk, runDbt } from '../helpers/dbt.js';
 import { queryDuckDb } from '../helpers/duckdb.js';
 import { withFixtureProject, type FixtureProject } from '../helpers/fixture-project.js';
 
-const DBT = join(import.meta.dirname, '..', '..', '.venv-dbt', 'bin', 'dbt');
 
 interface Node {
   unique_id: string;
@@ -239,14 +238,9 @@ test('a group that is not defined or has no owner, a group defined twice and an 
     });
   }));
 
-test('dbt-core records groups and access and selects by them as Strata does', { skip: !existsSync(DBT) && process.env.STRATA_REQUIRE_DBT !== '1' ? 'dbt harness not installed' : false, timeout: 240_000 }, () =>
+test('dbt-core records groups and access and selects by them as Strata does', { skip: SKIP_WITHOUT_DBT, timeout: 240_000 }, () =>
   withFixtureProject('groups', 'GROUPS_DB', async ({ dir, strata, output }) => {
-    assert.ok(existsSync(DBT), `${DBT} is required (STRATA_REQUIRE_DBT=1)`);
-    const dbt = (...args: string[]) => {
-      const r = spawnSync(DBT, [...args, '--project-dir', dir, '--profiles-dir', dir], { cwd: dir, encoding: 'utf8', env: { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' } });
-      assert.equal(r.status, 0, r.stdout + r.stderr);
-      return r.stdout;
-    };
+    const dbt = (...args: string[]) => dbtOk(dir, ...args);
     dbt('deps');
     dbt('parse');
     const theirs = manifestOf(dir);
@@ -265,7 +259,7 @@ test('dbt-core records groups and access and selects by them as Strata does', { 
     // the refs dbt refuses, Strata refuses
     const refuses = async (file: string, from: string, to: string, theirs: string) => {
       await withEdit(dir, file, from, to, async () => {
-        const r = spawnSync(DBT, ['parse', '--no-partial-parse', '--project-dir', dir, '--profiles-dir', dir], { cwd: dir, encoding: 'utf8', env: { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' } });
+        const r = runDbt(dir, ['parse', '--no-partial-parse']);
         assert.notEqual(r.status, 0, r.stdout);
         assert.ok((r.stdout + r.stderr).includes(theirs), r.stdout + r.stderr);
         assert.equal(await strata('parse'), 2, output());

@@ -7,13 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SKIP_WITHOUT_DBT, runDbt } from '../helpers/dbt.js';
 import { queryDuckDb } from '../helpers/duckdb.js';
 import { withFixtureProject } from '../helpers/fixture-project.js';
 
-const DBT = join(import.meta.dirname, '..', '..', '.venv-dbt', 'bin', 'dbt');
 
 interface Node {
   unique_id: string;
@@ -136,12 +135,11 @@ test('--warn-error makes a deprecation warning an error; --warn-error-options ca
     assert.equal(await strata('parse', '--warn-error'), 2);
   }));
 
-test('dbt-core lists the same versions for the same selections', { skip: !existsSync(DBT) && process.env.STRATA_REQUIRE_DBT !== '1' ? 'dbt harness not installed' : false }, () =>
+test('dbt-core lists the same versions for the same selections', { skip: SKIP_WITHOUT_DBT }, () =>
   withFixtureProject('versions', 'VERSIONS_DB', async ({ dir, strata, output }) => {
-    assert.ok(existsSync(DBT), `${DBT} is required (STRATA_REQUIRE_DBT=1)`);
     for (const sel of SELECTIONS) {
       for (const out of ['selector', 'name', 'path']) {
-        const r = spawnSync(DBT, ['-q', 'ls', '-s', sel, '--output', out, '--project-dir', dir, '--profiles-dir', dir], { cwd: dir, encoding: 'utf8', env: { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' } });
+        const r = runDbt(dir, ['-q', 'ls', '-s', sel, '--output', out]);
         assert.equal(r.status, 0, r.stdout + r.stderr);
         assert.equal(await strata('-q', 'ls', '-s', sel, '--output', out), 0, output());
         assert.deepEqual(output().trim().split('\n').filter(Boolean).sort(), r.stdout.trim().split('\n').filter(Boolean).sort(), `ls -s ${sel} --output ${out}`);
