@@ -536,7 +536,7 @@ class Compiler {
      * the body ran for the items kept before (so it sees what they set, as in Jinja2).
      */
     const iterations = (fr: Frame, list: unknown[]) => {
-      if (!filter) return { items: list, ensure: (i: number): boolean | Promise<boolean> => i < list.length, more: () => false };
+      if (!filter) return { items: list, ensure: undefined, more: undefined };
       const items: unknown[] = [];
       let pos = 0;
       const advance = (): boolean | Promise<boolean> => {
@@ -550,7 +550,14 @@ class Compiler {
         }
         return false;
       };
-      const ensure = (i: number): boolean | Promise<boolean> => (i < items.length ? true : then(advance(), (found) => (found ? ensure(i) : false)) as boolean | Promise<boolean>);
+      const ensure = (i: number): boolean | Promise<boolean> => {
+        while (i >= items.length) {
+          const found = advance();
+          if (found === false) return false;
+          if (found !== true) return found.then((f) => (f ? ensure(i) : false));
+        }
+        return true;
+      };
       const more = (): boolean => {
         const r = advance();
         if (isPromise(r)) throw new Error('loop.last, loop.length, loop.revindex and loop.nextitem cannot look ahead through a loop filter that waits for the database');
@@ -559,11 +566,14 @@ class Compiler {
       return { items, ensure, more };
     };
 
-    const runItems = (fr: Frame, out: Out, items: unknown[], ensure: (i: number) => boolean | Promise<boolean>, loop: LoopContext, start: number): Signal | Promise<Signal> => {
-      for (let i = start; ; i++) {
-        const has = ensure(i);
-        if (isPromise(has)) return has.then((h) => (h ? runItems(fr, out, items, ensure, loop, i) : undefined));
-        if (!has) return undefined;
+    // `ensure` is undefined without a filter: every item is known
+    const runItems = (fr: Frame, out: Out, items: unknown[], ensure: ((i: number) => boolean | Promise<boolean>) | undefined, loop: LoopContext, start: number): Signal | Promise<Signal> => {
+      for (let i = start; ensure || i < items.length; i++) {
+        if (ensure) {
+          const has = ensure(i);
+          if (has === false) return undefined;
+          if (has !== true) return has.then((h) => (h ? runItems(fr, out, items, ensure, loop, i) : undefined));
+        }
         const f = new Frame(fr, fr.state);
         loop.index0 = i;
         f.vars.loop = loop;
@@ -603,7 +613,7 @@ class Compiler {
         const loop = new LoopContext(items, depth, recurse, more);
         return runItems(fr, out, items, ensure, loop, 0);
       };
-      const first = ensure(0);
+      const first = ensure ? ensure(0) : items.length > 0;
       return isPromise(first) ? first.then(go) : go(first);
     };
 

@@ -328,6 +328,8 @@ export class Namespace {
 }
 
 /** The `loop` variable of a `for` loop. */
+const noMore = (): boolean => false;
+
 export class LoopContext {
   index0 = -1;
   /** @internal */
@@ -343,7 +345,7 @@ export class LoopContext {
     readonly depth0: number,
     /** @internal renders the loop body for `loop(children)` in recursive loops. */
     readonly recurse: ((iterable: unknown) => unknown) | null,
-    private readonly more: () => boolean = () => false,
+    private readonly more: () => boolean = noMore,
   ) {}
   private all(): unknown[] {
     while (this.more());
