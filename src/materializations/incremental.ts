@@ -9,6 +9,8 @@
  * table; `on_schema_change`; the strategy's delete/insert/merge; post-hooks; commit.
  * `microbatch` is in `microbatch.ts`.
  */
+import type { ColumnInfo, Session } from '../adapters/adapter.js';
+import type { Relation } from '../adapters/relation.js';
 import type { MaterializationContext, MaterializationResult } from './context.js';
 import { buildMicrobatch } from './microbatch.js';
 import { incrementalPredicates, incrementalStrategy, isFullRefresh, onSchemaChange, stringList } from './node-config.js';
@@ -56,25 +58,18 @@ export async function buildIncremental(ctx: MaterializationContext): Promise<Mat
       await log.runModel(dialect.createStagingTable(staged, sql), sql, ctx.node.compiledPath);
       await assertForeignKeys(ctx, log, staged);
       const columns = await applySchemaChange(mode, ctx.node.name, log, dialect, target, await session.getColumns(staged), await session.getColumns(target));
-      if (custom) {
-        const targetColumns = await session.getColumns(target);
-        const sql = await custom({ target, staged, columns: columns.map((name) => targetColumns.find((c) => c.name === name) ?? { name, type: '' }), predicates });
-        rows = (await log.run(sql)).rowsAffected ?? 0;
-        await log.run(dialect.dropRelation(staged, 'table'));
-        await log.hooks(ctx.hooks.post);
-        await applyRelationConfig(ctx, log, target, true);
-        return;
-      }
-      const statements = strategyStatements(dialect, {
-        strategy,
-        target,
-        staged,
-        columns,
-        uniqueKey,
-        predicates,
-        updateColumns: stringList(ctx, 'merge_update_columns'),
-        excludeColumns: stringList(ctx, 'merge_exclude_columns'),
-      });
+      const statements = custom
+        ? [{ sql: await custom({ target, staged, columns: await columnsOf(session, target, columns), predicates }), counts: true }]
+        : strategyStatements(dialect, {
+            strategy,
+            target,
+            staged,
+            columns,
+            uniqueKey,
+            predicates,
+            updateColumns: stringList(ctx, 'merge_update_columns'),
+            excludeColumns: stringList(ctx, 'merge_exclude_columns'),
+          });
       for (const st of statements) {
         const r = await log.run(st.sql);
         if (st.counts) rows += r.rowsAffected ?? 0;
@@ -86,4 +81,10 @@ export async function buildIncremental(ctx: MaterializationContext): Promise<Mat
     const verb = custom ? 'OK' : strategy === 'merge' && uniqueKey.length && dialect.capabilities.merge ? 'MERGE' : 'INSERT';
     return { status: 'success', message: `${verb} ${rows}`, rowsAffected: rows, executedSql: log.statements };
   });
+}
+
+/** The table's columns named in `names`, in that order, with their types (for a strategy macro's dest_columns). */
+async function columnsOf(session: Session, target: Relation, names: string[]): Promise<ColumnInfo[]> {
+  const all = await session.getColumns(target);
+  return names.map((name) => all.find((c) => c.name === name) ?? { name, type: '' });
 }
