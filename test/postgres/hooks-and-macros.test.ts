@@ -67,7 +67,7 @@ select current_setting('statement_timeout') as timeout
 select * from {{ ref('numbers') }} {% if not is_incremental() %} where generated_number <= 2 {% endif %}
 `,
   'macros/grid.sql': readFileSync(join(import.meta.dirname, '..', 'fixtures', 'run', 'globals', 'macros', 'grid.sql'), 'utf8'),
-  'models/gridded.sql': `{{ config(materialized='grid', post_hook=after_commit("vacuum analyze {{ this }}")) }}
+  'models/gridded.sql': `{{ config(materialized='grid', post_hook=after_commit("vacuum analyze {{ this }}"), indexes=[{'columns': ['letter'], 'unique': True}, {'columns': ['tens'], 'type': 'brin'}]) }}
 select letter, id * 10 as tens from {{ ref('letters') }}
 `,
   'macros/strategies.sql': `{% macro get_incremental_insert_missing_sql(arg_dict) %}
@@ -109,6 +109,11 @@ describe('hooks outside the transaction and dbt macros on PostgreSQL', { skip: S
     assert.deepEqual(await q(`select timeout from analytics.with_header`), [['123s']]);
     assert.deepEqual(await q(`select letter, tens::int from analytics.gridded order by 1`), [['a', 10], ['b', 20], ['c', 30]]);
     assert.deepEqual(await q(`select vacuum_count > 0 or autovacuum_count > 0 from pg_stat_user_tables where relname = 'gridded'`), [[true]]);
+    assert.deepEqual(
+      (await q(`select indexdef from pg_indexes where tablename = 'gridded'`)).map((r) => String(r[0]).replace(/INDEX "?\w+"? ON/, 'INDEX ON')).sort(),
+      ['CREATE INDEX ON analytics.gridded USING brin (tens)', 'CREATE UNIQUE INDEX ON analytics.gridded USING btree (letter)'],
+      "the materialization's create_indexes",
+    );
     assert.equal(await cli('run', '-s', 'topped_up', 'gridded'), 0);
     assert.deepEqual(await q(`select count(*)::int from pg_tables where tablename like 'gridded%'`), [[1]], 'the materialization swapped its table in');
     assert.deepEqual(await q(`select generated_number::int from analytics.topped_up order by 1`), [[1], [2], [3], [4], [5]]);

@@ -54,3 +54,23 @@
     {%- endif -%}
   {%- endfor -%}
 {% endmacro %}
+
+{#- Create the indexes the `indexes` config lists (PostgreSQL's, each `{columns, unique, type}`);
+    engines without indexes (DuckDB here) create none. -#}
+{% macro create_indexes(relation) %}
+  {%- for index in config.get('indexes') or [] -%}
+    {%- set sql = get_create_index_sql(relation, index) -%}
+    {%- if sql -%}
+      {%- call statement('create_index') -%}{{ sql }}{%- endcall -%}
+    {%- endif -%}
+  {%- endfor -%}
+{% endmacro %}
+
+{% macro get_create_index_sql(relation, index_dict) %}{{ return(adapter.dispatch('get_create_index_sql', 'dbt')(relation, index_dict)) }}{% endmacro %}
+{% macro default__get_create_index_sql(relation, index_dict) %}{{ return(none) }}{% endmacro %}
+{% macro postgres__get_create_index_sql(relation, index_dict) -%}
+  {%- set columns = index_dict.get('columns') or [] -%}
+  {%- set columns = [columns] if columns is string else columns -%}
+  {%- set name = local_md5(relation.identifier ~ '|' ~ (columns | join(',')) ~ '|' ~ index_dict.get('unique', false) ~ '|' ~ (index_dict.get('type') or '') ~ '|' ~ modules.datetime.datetime.utcnow().isoformat()) -%}
+  create {% if index_dict.get('unique') %}unique {% endif %}index {{ adapter.quote(name) }} on {{ relation }} {% if index_dict.get('type') %}using {{ index_dict.get('type') }} {% endif %}({{ columns | join(', ') }})
+{%- endmacro %}
