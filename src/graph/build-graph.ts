@@ -82,7 +82,7 @@ function topologicalOrder(map: Map<string, GraphNode>, parents: Map<string, Set<
     const first = map.get(cycle[0]!)!;
     throw new StrataError('dependency-cycle', `Found a cycle (each node depends on the next): ${cycle.join(' -> ')}`, {
       position: { file: first.originalFilePath },
-      hint: 'Remove one of these ref() calls (or depends_on entries) to break the cycle.',
+      hint: "Remove one of these ref() calls (or depends_on entries) to break the cycle; a ref() in a pre- or post-hook counts too (a hook set for a whole folder in dbt_project.yml also applies to the model it refers to).",
     });
   }
   return order;

@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { queryDuckDb } from '../helpers/duckdb.js';
 import { withFixtureProject } from '../helpers/fixture-project.js';
@@ -75,6 +75,12 @@ test('refs in hooks are seen while parsing; a ref that parsing cannot see is an 
     assert.deepEqual(manifest.nodes['model.globals.counted']!.depends_on.nodes, ['model.globals.numbers'], "the hook's ref orders counted after numbers");
     assert.equal(await strata('run', '-s', 'counted', 'numbers'), 0, output());
     assert.deepEqual(await queryDuckDb(db, "select n::int from main.hook_log where what = 'counted'"), [[10]]);
+
+    writeFileSync(join(dir, 'models', 'selfie.sql'), `{{ config(post_hook="select count(*) from {{ ref('selfie') }}") }}\nselect 1 as x`);
+    assert.equal(await strata('parse'), 2);
+    assert.match(output(), /Found a cycle \(each node depends on the next\): model\.globals\.selfie -> model\.globals\.selfie/);
+    assert.match(output(), /a ref\(\) in a pre- or post-hook counts too/);
+    rmSync(join(dir, 'models', 'selfie.sql'));
 
     writeFileSync(join(dir, 'models', 'sneaky.sql'), `{% if execute %}select * from {{ ref('numbers') }}{% else %}select 1 as generated_number{% endif %}`);
     assert.equal(await strata('run', '-s', 'sneaky'), 1);
