@@ -21,6 +21,7 @@ import { suggest } from '../graph/index.js';
 import type { ExposureEntry, GroupEntry, Manifest, ManifestNode } from './manifest.js';
 import type { NodeSource } from './parser.js';
 import { searchName } from './model-versions.js';
+import { escapeRe, findInNode, locateCall, refCallPattern } from './locate.js';
 
 /** A node or exposure with a ref it makes and the model that ref found. */
 export interface ResolvedRef {
@@ -175,9 +176,9 @@ function error(code: string, message: string, position: Position | undefined, pr
  */
 function whereSet(node: ManifestNode, key: 'group' | 'access', value: unknown, at: Origins): Position | undefined {
   const src = at.sources.get(node.unique_id);
-  if (src && /\.sql$/i.test(src.absPath) && existsSync(src.absPath)) {
-    const found = findFrom(readFileSync(src.absPath, 'utf8'), src.lineOffset, new RegExp(`\\b${key}\\s*=\\s*['"]${escapeRe(String(value))}['"]`));
-    if (found) return { file: src.templateName, ...found };
+  if (src && /\.sql$/i.test(src.absPath)) {
+    const found = findInNode(src, new RegExp(`\\b${key}\\s*=\\s*['"]${escapeRe(String(value))}['"]`));
+    if (found) return found;
   }
   const yaml = at.propsOf(node)?.configAt?.[key];
   if (yaml) return yaml;
@@ -195,26 +196,8 @@ function whereSet(node: ManifestNode, key: 'group' | 'access', value: unknown, a
  */
 function whereRef(node: ManifestNode | ExposureEntry, ref: ResolvedRef['ref'], at: Origins): Position | undefined {
   const src = at.sources.get(node.unique_id);
-  if (!src) return undefined;
-  const own = { file: src.templateName, line: src.lineOffset + 1, column: 1 };
-  const text = existsSync(src.absPath) ? readFileSync(src.absPath, 'utf8') : src.code;
-  if ('test_metadata' in node && node.test_metadata && node.refs[0] === ref && !node.file_key_name?.startsWith('sources.')) return own;
-  const version = ref.version == null ? '' : `\\s*,\\s*(?:v|version)\\s*=\\s*['"]?${escapeRe(String(ref.version))}\\b`;
-  const found = findFrom(text, src.lineOffset, new RegExp(`ref\\s*\\(\\s*(?:['"][^'"]*['"]\\s*,\\s*)?['"]${escapeRe(ref.name)}['"]${version}`));
-  return found ? { file: src.templateName, ...found } : own;
-}
-
-/** The line and column of the first match of `re` at or after line `fromLine` (0-based) of `text`. */
-function findFrom(text: string, fromLine: number, re: RegExp): { line: number; column: number } | undefined {
-  let start = 0;
-  for (let i = 0; i < fromLine && start >= 0; i++) start = text.indexOf('\n', start) + 1 || -1;
-  if (start < 0) return undefined;
-  const m = re.exec(text.slice(start));
-  if (!m) return undefined;
-  const before = text.slice(0, start + m.index);
-  return { line: before.split('\n').length, column: start + m.index - before.lastIndexOf('\n') };
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (src && 'test_metadata' in node && node.test_metadata && node.refs[0] === ref && !node.file_key_name?.startsWith('sources.')) {
+    return { file: src.templateName, line: src.lineOffset + 1, column: 1 };
+  }
+  return locateCall(src, refCallPattern(ref.name, ref.version));
 }

@@ -4,7 +4,7 @@
  * did not change), resolve names, check the graph, and build the manifest.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StatementListener } from '../adapters/index.js';
@@ -27,6 +27,7 @@ import type { PatchEntry } from './patch.js';
 import { readConstraints } from './constraints.js';
 import { exposureEntry } from './exposures.js';
 import { deprecationWarnings, ignoredVersionAccess, nodeUniqueId, packageVersions, refFindsVersion, searchName } from './model-versions.js';
+import { locateCall, nodeText, refCallPattern, sourceCallPattern } from './locate.js';
 import { checkGroupsAndAccess, checkRefAccess, groupEntries, groupMap, inheritTestGroups, type ResolvedRef } from './groups.js';
 
 /** The folder that holds Strata's `packages/` (two levels above this file, in src/ or dist/). */
@@ -982,9 +983,8 @@ function placeCycle(e: unknown, manifest: Manifest, sources: Map<string, NodeSou
   const ids = /:\s*(.*)$/.exec(e.message)?.[1]?.split(' -> ') ?? [];
   const [from, to] = [manifest.nodes[ids[0] ?? ''], manifest.nodes[ids[1] ?? '']];
   if (!from || !to) return e;
-  const where = locateCall(sources.get(from.unique_id), new RegExp(`ref\\s*\\(\\s*(?:['"][^'"]*['"]\\s*,\\s*)?['"]${escapeRe(to.name)}['"]`));
   const src = sources.get(from.unique_id);
-  return new StrataError('dependency-cycle', e.message, { position: where, source: src ? readFileSync(src.absPath, 'utf8') : undefined, hint: e.hint });
+  return new StrataError('dependency-cycle', e.message, { position: locateCall(src, refCallPattern(to.name)), source: src ? nodeText(src) : undefined, hint: e.hint });
 }
 
 /** dbt's `api.Column.translate_type`: the label `string` is `TEXT`; any other type is itself. */
@@ -1176,14 +1176,13 @@ function resolveDependencies(project: Project, manifest: Manifest, sources: Map<
       const target = findRefTarget(byName, node.package_name, rootName, searchName(r.name, r.version), r.package ?? undefined);
       if (!target) {
         const src = sources.get(node.unique_id);
-        const version = r.version == null ? '' : `\\s*,\\s*(?:v|version)\\s*=\\s*['"]?${escapeRe(String(r.version))}\\b`;
-        const where = locateCall(src, new RegExp(`ref\\s*\\(\\s*(?:['"][^'"]*['"]\\s*,\\s*)?['"]${escapeRe(r.name)}['"]${version}`));
+        const where = locateCall(src, refCallPattern(r.name, r.version));
         const disabled = Object.keys(manifest.disabled).some((id) => id.endsWith(`.${r.name}`));
         const guess = suggest(r.name, [...byName.keys()]);
         const versions = r.version == null ? [] : Object.values(manifest.nodes).filter((n) => n.name === r.name && n.version != null && (!r.package || n.package_name === r.package)).map((n) => String(n.version));
         throw new StrataError('ref-not-found', `${node.resource_type} '${node.name}' depends on '${r.package ? r.package + '.' : ''}${r.name}'${r.version == null ? '' : ` version ${String(r.version)}`}, which ${disabled ? 'is disabled' : 'was not found'}`, {
           position: where,
-          source: src?.code !== undefined && where ? readFileSync(src.absPath, 'utf8') : undefined,
+          source: src && where ? nodeText(src) : undefined,
           hint: versions.length ? `its versions are ${versions.join(', ')}` : guess ? `did you mean ref('${guess}')?` : 'check the model name, or the package it is in',
         });
       }
@@ -1194,7 +1193,7 @@ function resolveDependencies(project: Project, manifest: Manifest, sources: Map<
       const id = sourceIds.get(`${s}.${t}`);
       if (!id) {
         const src = sources.get(node.unique_id);
-        const where = locateCall(src, new RegExp(`source\\s*\\(\\s*['"]${escapeRe(s)}['"]`));
+        const where = locateCall(src, sourceCallPattern(s));
         const all = Object.values(manifest.sources).map((e) => `${e.source_name}.${e.name}`);
         const guess = suggest(`${s}.${t}`, all);
         throw new StrataError('source-not-found', `${node.resource_type} '${node.name}' depends on source('${s}', '${t}'), which was not found`, {
@@ -1224,23 +1223,7 @@ function propertiesOf(node: ManifestNode, yamlProps: Map<string, NodeProperties>
 function findRefTarget(byName: Map<string, ManifestNode[]>, fromPkg: string, rootPkg: string, name: string, pkg?: string): ManifestNode | undefined {
   const list = byName.get(name) ?? [];
   if (pkg) return list.find((n) => n.package_name === pkg);
-  return list.find((n) => n.package_name === fromPkg) ?? list.find((n) => n.package_name === rootPkg) ?? (list.length === 1 ? list[0] : list[0]);
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The position of the first match of `re` in a node's file. */
-function locateCall(src: NodeSource | undefined, re: RegExp): { file: string; line: number; column: number } | undefined {
-  if (!src) return undefined;
-  const text = existsSync(src.absPath) ? readFileSync(src.absPath, 'utf8') : src.code;
-  const m = re.exec(text);
-  if (!m) return { file: src.templateName, line: src.lineOffset + 1, column: 1 };
-  const before = text.slice(0, m.index);
-  const line = before.split('\n').length;
-  const column = m.index - before.lastIndexOf('\n');
-  return { file: src.templateName, line, column };
+  return list.find((n) => n.package_name === fromPkg) ?? list.find((n) => n.package_name === rootPkg) ?? list[0];
 }
 
 export function toGraphNode(n: ManifestNode): GraphNode {
