@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
-import { configFor, mergeConfig } from '../project/index.js';
+import { configFor, groupOf, mergeConfig } from '../project/index.js';
 import type { NodeProperties, PackageProject, Project, SourceProperties, SourceTableProperties, TestDefinition } from '../project/types.js';
 import type { Manifest, ManifestNode } from './manifest.js';
 import type { NodeSource } from './parser.js';
@@ -124,7 +124,7 @@ function addTest(
     columns: {},
     meta: {},
     // the group of the node it tests, once it is attached (groups.ts); until then its config's
-    group: typeof config.group === 'string' && config.group !== '' ? config.group : null,
+    group: groupOf(config),
     docs: { show: true, node_color: null },
     patch_path: null,
     build_path: null,

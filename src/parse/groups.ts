@@ -15,7 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { StrataError } from '../errors.js';
-import { configFor, mergeConfig } from '../project/index.js';
+import { ACCESS_VALUES, configFor, mergeConfig } from '../project/index.js';
 import type { NodeProperties, PackageProject, Position, Project } from '../project/types.js';
 import { suggest } from '../graph/index.js';
 import type { ExposureEntry, GroupEntry, Manifest, ManifestNode } from './manifest.js';
@@ -112,7 +112,7 @@ export function checkGroupsAndAccess(manifest: Manifest, at: Origins): void {
     }
     if (node.resource_type !== 'model') continue;
     const access = node.config.access;
-    if (typeof access !== 'string' || !['private', 'protected', 'public'].includes(access)) {
+    if (typeof access !== 'string' || !ACCESS_VALUES.includes(access)) {
       throw error('config-invalid', `model '${label(node)}' has an invalid value ${JSON.stringify(access)} for access: it is private, protected or public`, whereSet(node, 'access', access, at), at.project);
     }
     if (access === 'public' && node.config.materialized === 'ephemeral') {

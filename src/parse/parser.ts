@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { StatementListener } from '../adapters/index.js';
 import { Environment, type Template } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
-import { loadProject, configFor, mergeConfig, resolveVar, InputLog, recordInputs, readInput, noteFolder, folderTime } from '../project/index.js';
+import { loadProject, configFor, groupOf, mergeConfig, resolveVar, InputLog, recordInputs, readInput, noteFolder, folderTime } from '../project/index.js';
 import type { LoadProjectOptions, PackageProject, Project, ProjectFile, NodeProperties, ColumnProperties, UnitTestProperties } from '../project/types.js';
 import { buildGraph, suggest, type Graph, type GraphNode } from '../graph/index.js';
 import { bindArgs } from '../context/args.js';
@@ -1051,7 +1051,7 @@ function makeNode(
     description: spec.props?.description ?? '',
     columns: columnsOf(spec.props?.columns),
     meta: (fullConfig.meta as Record<string, unknown>) ?? {},
-    group: typeof fullConfig.group === 'string' && fullConfig.group !== '' ? fullConfig.group : null,
+    group: groupOf(fullConfig),
     docs: { show: true, node_color: null },
     patch_path: spec.props ? `${pkg.name}://${spec.props.position.file}` : null,
     build_path: null,

@@ -107,3 +107,11 @@ const KNOWN = new Set(KNOWN_CONFIG_KEYS);
 export function isConfigKey(key: string): boolean {
   return key.startsWith('+') || KNOWN.has(key);
 }
+
+/** The values of a model's `access`, as dbt knows them. */
+export const ACCESS_VALUES: readonly string[] = ['private', 'protected', 'public'];
+
+/** A node's group, as its manifest entry has it: the config's group name, else null. */
+export function groupOf(config: Record<string, unknown>): string | null {
+  return typeof config.group === 'string' && config.group !== '' ? config.group : null;
+}

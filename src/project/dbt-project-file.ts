@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { StrataError } from '../errors.js';
 import { displayPath } from './display-path.js';
-import { isConfigKey } from './config-keys.js';
+import { ACCESS_VALUES, isConfigKey } from './config-keys.js';
 import { normalizeConfigKey } from './merge-config.js';
 import type { DbtProjectConfig, DispatchConfig, HookEntry, HookSource, RenderHook } from './types.js';
 import { readInput } from './input-log.js';
@@ -146,7 +146,7 @@ function findGroupAndAccess(yaml: YamlFile, level: Record<string, unknown>, mode
     if (key === 'group' || key === 'access') {
       const position = yaml.posOf(level, rawKey);
       if (key === 'group' && value != null && typeof value !== 'string') throw yaml.error('project-invalid', `\`${rawKey}\` must be a group's name`, position);
-      if (key === 'access' && models && value != null && !(typeof value === 'string' && ['private', 'protected', 'public'].includes(value))) {
+      if (key === 'access' && models && value != null && !(typeof value === 'string' && ACCESS_VALUES.includes(value))) {
         throw yaml.error('project-invalid', `${JSON.stringify(value)} is not a valid access: it is private, protected or public`, position);
       }
       out.push({ key, value, position });

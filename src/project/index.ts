@@ -12,6 +12,8 @@ export {
   TEST_CONFIG_KEYS,
   SOURCE_CONFIG_KEYS,
   isConfigKey,
+  ACCESS_VALUES,
+  groupOf,
 } from './config-keys.js';
 export { findProfiles, resolveProfile, redactTarget, secretValues, scrubSecrets, isSecretFieldName, findSecrets, type ProfilesLocation } from './profiles.js';
 export { resolveVar, hasVar, varsFor, makeVarScope } from './vars.js';

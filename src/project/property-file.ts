@@ -3,7 +3,7 @@
  * positions. Descriptions, tests and unit tests are not rendered here: descriptions may
  * call `doc()` and tests are rendered when they are instantiated.
  */
-import { TEST_CONFIG_KEYS } from './config-keys.js';
+import { ACCESS_VALUES, TEST_CONFIG_KEYS } from './config-keys.js';
 import type {
   ColumnProperties,
   ExposureProperties,
@@ -24,8 +24,6 @@ const NO_RENDER_KEYS = new Set(['description', 'tests', 'data_tests', 'pre_hook'
 const FLAT_TEST_CONFIG = new Set<string>([...TEST_CONFIG_KEYS, 'tags', 'meta', 'enabled', 'alias', 'database', 'schema']);
 const EXPOSURE_TYPES = ['dashboard', 'notebook', 'analysis', 'ml', 'application'];
 const KNOWN_TOP = new Set(['version', 'models', 'seeds', 'snapshots', 'analyses', 'sources', 'exposures', 'groups', 'macros', 'unit_tests']);
-/** A model's `access`, as dbt knows it. */
-export const ACCESS_TYPES = ['private', 'protected', 'public'];
 const GROUP_KEYS = ['name', 'owner', 'description', 'config'];
 
 /** Whether a value of a property file at `path` is rendered when the file is read. */
@@ -311,8 +309,17 @@ class PropertyReader {
   }
 
   checkAccess(value: unknown, label: string, at: Position): void {
-    if (typeof value === 'string' && ACCESS_TYPES.includes(value)) return;
+    if (typeof value === 'string' && ACCESS_VALUES.includes(value)) return;
     throw this.yaml.error('property-invalid', `${label} has an invalid value ${JSON.stringify(value)} for access: it is private, protected or public`, at);
+  }
+
+  /** The `owner` of a group or exposure: it has a name or an email, as dbt requires. */
+  owner(e: Record<string, unknown>, label: string, position: Position): Record<string, unknown> {
+    const owner = this.map(e, 'owner');
+    if (owner['name'] == null && owner['email'] == null) {
+      throw this.yaml.error('property-invalid', `${label} needs an owner with a name or an email`, e['owner'] == null ? position : this.yaml.posOf(e, 'owner'), 'e.g. owner: {name: Finance team, email: finance@example.com}');
+    }
+    return owner;
   }
 
   /** A group: a name and an owner with a name or an email (dbt allows no other keys). */
@@ -322,10 +329,7 @@ class PropertyReader {
       if (GROUP_KEYS.includes(key)) continue;
       throw this.yaml.error('property-invalid', `group '${name}' has an unknown key \`${key}\` (a group has ${GROUP_KEYS.join(', ')})`, this.yaml.posOf(e, key), key === 'meta' ? 'put it under config: config: {meta: {…}}' : undefined);
     }
-    const owner = this.map(e, 'owner');
-    if (owner['name'] == null && owner['email'] == null) {
-      throw this.yaml.error('property-invalid', `group '${name}' needs an owner with a name or an email`, e['owner'] == null ? position : this.yaml.posOf(e, 'owner'), 'e.g. owner: {name: Finance team, email: finance@example.com}');
-    }
+    const owner = this.owner(e, `group '${name}'`, position);
     return { name, owner, description: this.str(e, 'description'), config: this.map(e, 'config'), raw: e, position };
   }
 
@@ -376,10 +380,7 @@ class PropertyReader {
     if (!type || !EXPOSURE_TYPES.includes(type)) {
       throw this.yaml.error('property-invalid', `exposure '${name}' needs a type: ${EXPOSURE_TYPES.join(', ')}${type ? ` (not '${type}')` : ''}`, type ? this.yaml.posOf(e, 'type') : position);
     }
-    const owner = this.map(e, 'owner');
-    if (owner['name'] == null && owner['email'] == null) {
-      throw this.yaml.error('property-invalid', `exposure '${name}' needs an owner with a name or an email`, e['owner'] === undefined ? position : this.yaml.posOf(e, 'owner'), 'e.g. owner: {name: Finance team, email: finance@example.com}');
-    }
+    const owner = this.owner(e, `exposure '${name}'`, position);
     const maturity = this.str(e, 'maturity');
     if (maturity !== undefined && !['low', 'medium', 'high'].includes(maturity)) {
       throw this.yaml.error('property-invalid', `the maturity of exposure '${name}' is low, medium or high (not '${maturity}')`, this.yaml.posOf(e, 'maturity'));
