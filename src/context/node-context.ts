@@ -216,7 +216,7 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
     },
     expand_target_column_types: () => '',
     commit: async () => (parse ? '' : (await needDb('adapter.commit').commit?.(), '')),
-    behavior: behaviorFlags(services.projectFlags ?? {}),
+    behavior: behaviorFlags(services.projectFlags ?? NO_FLAGS),
   });
 
   const runQuery = async (sql: unknown) => {
@@ -410,23 +410,24 @@ const BEHAVIOR_FLAGS: Record<string, boolean> = {
   require_batched_execution_for_custom_microbatch_strategy: false,
 };
 
+const NO_FLAGS: Record<string, unknown> = Object.freeze({});
+const behaviorByFlags = new WeakMap<Record<string, unknown>, object>();
+
 /**
  * `adapter.behavior.<flag>`: its `setting` (from the project's `flags:`, else the default), and
- * `no_warn`, the same value (Strata prints no deprecation warning for it). An unknown flag is an error, as in dbt.
+ * `no_warn`, the same value (Strata prints no deprecation warning for it); an unknown flag is
+ * Jinja's missing-attribute error. Made once per project's flags, not per render.
  */
 function behaviorFlags(projectFlags: Record<string, unknown>): object {
-  const out: Record<string, { setting: boolean; no_warn: boolean }> = {};
-  for (const [name, fallback] of Object.entries(BEHAVIOR_FLAGS)) {
-    const setting = typeof projectFlags[name] === 'boolean' ? (projectFlags[name] as boolean) : fallback;
-    out[name] = { setting, no_warn: setting };
+  let out = behaviorByFlags.get(projectFlags);
+  if (!out) {
+    const flags: Record<string, { setting: boolean; no_warn: boolean }> = {};
+    for (const [name, fallback] of Object.entries(BEHAVIOR_FLAGS)) {
+      const setting = typeof projectFlags[name] === 'boolean' ? (projectFlags[name] as boolean) : fallback;
+      flags[name] = Object.freeze({ setting, no_warn: setting });
+    }
+    behaviorByFlags.set(projectFlags, (out = Object.freeze(flags)));
   }
-  return new Proxy(Object.freeze(out), {
-    get(target, key) {
-      if (typeof key === 'string' && !(key in target) && /^[a-z]+(_[a-z0-9]+)+$/.test(key)) {
-        throw new StrataError('unknown-behavior-flag', `adapter.behavior has no flag '${key}'`, { hint: `Strata knows: ${Object.keys(BEHAVIOR_FLAGS).join(', ')}.` });
-      }
-      return Reflect.get(target, key);
-    },
-  });
+  return out;
 }
 

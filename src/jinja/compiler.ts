@@ -531,9 +531,11 @@ class Compiler {
     const node: Pos = s.iter;
 
     /**
-     * The iterations of `list`, found as the loop reaches them: `ensure(i)` is whether there is an
-     * i-th (true at once for every item without a filter). A filter is tested item by item, after
-     * the body ran for the items kept before (so it sees what they set, as in Jinja2).
+     * The iterations of `list`. Without a filter they are the items, all known (`ensure` and
+     * `more` undefined). With one, they are found as the loop reaches them: `ensure(i)` is whether
+     * there is an i-th, testing the filter item by item after the body ran for the items kept
+     * before (so it sees what they set, as in Jinja2); `more` finds one more, for `loop.last` and
+     * the other attributes that look ahead.
      */
     const iterations = (fr: Frame, list: unknown[]) => {
       if (!filter) return { items: list, ensure: undefined, more: undefined };

@@ -31,6 +31,11 @@ export function registerMaterialization(kind: string, fn: Materialization): void
   registry.set(kind, fn);
 }
 
+/** Whether Strata builds `kind` itself. */
+export function hasMaterialization(kind: string): boolean {
+  return registry.has(kind);
+}
+
 /** The known kinds. */
 export function materializationKinds(): string[] {
   return [...registry.keys()].sort();

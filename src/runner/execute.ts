@@ -9,7 +9,7 @@ import type { Adapter } from '../adapters/index.js';
 import { columnSpec, columnValue, type DatabaseServices } from '../context/node-context.js';
 import { INTERNAL_PACKAGE, type MacroDef } from '../context/macros.js';
 import type { StrategyMacroArgs } from '../materializations/context.js';
-import { materialize, materializationKinds } from '../materializations/index.js';
+import { hasMaterialization, materialize } from '../materializations/index.js';
 import type { Contract } from '../materializations/contract.js';
 import { loadSeed } from '../materializations/seed.js';
 import { buildSnapshot } from '../materializations/snapshot.js';
@@ -177,7 +177,7 @@ function jinjaMaterialization(env: ExecutionEnv, kind: string): MacroDef | undef
     const own = registry.get(registry.rootPackage, name);
     if (own) return own;
   }
-  if (materializationKinds().includes(kind)) return undefined;
+  if (hasMaterialization(kind)) return undefined;
   for (const name of names) {
     for (const pkg of registry.byPackage.keys()) {
       const def = pkg === INTERNAL_PACKAGE ? undefined : registry.get(pkg, name);
