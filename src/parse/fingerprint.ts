@@ -17,6 +17,7 @@ import { sha256, type InputLog } from '../project/input-log.js';
 import { writeAtomically } from '../project/write-atomically.js';
 import { envDigest } from './cache.js';
 import { STRATA_VERSION } from './manifest.js';
+import type { ParseWarning } from './parse-warning.js';
 
 export const FINGERPRINT_FILE = 'partial_parse.strata.inputs.json';
 
@@ -78,7 +79,7 @@ export interface FingerprintFile {
   envAll: string | null;
   manifest: { file: string; size: number };
   notices: string[];
-  warnings: string[];
+  warnings: ParseWarning[];
   /** What the parse found ("12 models, 30 tests, …"). */
   summary: string;
   /**
@@ -101,7 +102,7 @@ export interface ParseInputs {
 
 /** The answer of {@link checkFingerprint}. */
 export type FingerprintCheck =
-  | { current: true; manifestFile: string; notices: string[]; warnings: string[]; summary: string; files: number }
+  | { current: true; manifestFile: string; notices: string[]; warnings: ParseWarning[]; summary: string; files: number }
   | { current: false; reason: string; changed?: ChangedFiles };
 
 /**
@@ -167,7 +168,7 @@ export function writeFingerprint(
   targetPath: string,
   inputs: ParseInputs,
   manifestFile: string,
-  extra: { rootDir: string; notices: string[]; warnings: string[]; summary: string; env: NodeJS.ProcessEnv; patch?: FingerprintFile['patch'] },
+  extra: { rootDir: string; notices: string[]; warnings: ParseWarning[]; summary: string; env: NodeJS.ProcessEnv; patch?: FingerprintFile['patch'] },
 ): void {
   const short = (abs: string) => {
     const r = relative(extra.rootDir, abs);

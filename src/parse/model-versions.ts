@@ -8,6 +8,7 @@
 import { compareVersions } from '../graph/graph-node.js';
 import { mergeConfig } from '../project/index.js';
 import type { NodeProperties, PackageProject, VersionProperties } from '../project/types.js';
+import type { ParseWarning } from './parse-warning.js';
 
 /** What a versioned model's file defines. */
 export interface ModelVersion {
@@ -108,13 +109,13 @@ export function packageVersions(pkg: PackageProject): ReturnType<typeof versions
  * whose access defaults to protected, is applied over it. The version's access is set with
  * `config: {access: …}`; this warns where it is written otherwise.
  */
-export function ignoredVersionAccess(pkg: PackageProject): string[] {
-  const out: string[] = [];
+export function ignoredVersionAccess(pkg: PackageProject): ParseWarning[] {
+  const out: ParseWarning[] = [];
   for (const pf of pkg.properties) {
     for (const model of pf.models) {
       for (const v of model.versions) {
         if (v.raw.access == null) continue;
-        out.push(`${v.position.file}:${v.position.line}: the access of version ${String(v.v)} of model '${model.name}' is set with config: {access: ${String(v.raw.access)}}; a version's own \`access:\` has no effect (as in dbt)`);
+        out.push({ event: 'ParseWarning', message: `${v.position.file}:${v.position.line}: the access of version ${String(v.v)} of model '${model.name}' is set with config: {access: ${String(v.raw.access)}}; a version's own \`access:\` has no effect (as in dbt)` });
       }
     }
   }
@@ -125,15 +126,15 @@ export function ignoredVersionAccess(pkg: PackageProject): string[] {
  * dbt's warnings about deprecated models: a model past its `deprecation_date`, and each model
  * that refers to a deprecated one (deprecated already, or to be).
  */
-export function deprecationWarnings(nodes: Iterable<{ unique_id: string; name: string; resource_type: string; package_name: string; version?: string | number | null; latest_version?: string | number | null; deprecation_date?: string | null; depends_on: { nodes: string[] } }>, now = new Date()): string[] {
+export function deprecationWarnings(nodes: Iterable<{ unique_id: string; name: string; resource_type: string; package_name: string; version?: string | number | null; latest_version?: string | number | null; deprecation_date?: string | null; depends_on: { nodes: string[] } }>, now = new Date()): ParseWarning[] {
   const all = [...nodes];
   const deprecated = new Map(all.filter((n) => n.resource_type === 'model' && n.deprecation_date).map((n) => [n.unique_id, n]));
   if (!deprecated.size) return [];
-  const out: string[] = [];
+  const out: ParseWarning[] = [];
   const label = (n: { name: string; version?: string | number | null }) => searchName(n.name, n.version);
   const day = (d: string) => d.slice(0, 10);
   for (const n of deprecated.values()) {
-    if (new Date(n.deprecation_date!) < now) out.push(`Model ${label(n)} has passed its deprecation date of ${day(n.deprecation_date!)}; it should be disabled or removed`);
+    if (new Date(n.deprecation_date!) < now) out.push({ event: 'DeprecatedModel', message: `Model ${label(n)} has passed its deprecation date of ${day(n.deprecation_date!)}; it should be disabled or removed` });
   }
   for (const child of all) {
     if (child.resource_type !== 'model') continue;
@@ -142,7 +143,10 @@ export function deprecationWarnings(nodes: Iterable<{ unique_id: string; name: s
       if (!d) continue;
       const past = new Date(d.deprecation_date!) < now;
       const newer = d.latest_version != null && String(d.latest_version) !== String(d.version) ? `; try the latest version: {{ ref('${d.package_name}', '${d.name}', v='${String(d.latest_version)}') }}` : '';
-      out.push(`Model ${child.name} refers to ${label(d)}, which ${past ? 'was deprecated on' : 'will be deprecated on'} ${day(d.deprecation_date!)}${newer}`);
+      out.push({
+        event: past ? 'DeprecatedReference' : 'UpcomingReferenceDeprecation',
+        message: `Model ${child.name} refers to ${label(d)}, which ${past ? 'was deprecated on' : 'will be deprecated on'} ${day(d.deprecation_date!)}${newer}`,
+      });
     }
   }
   return out;

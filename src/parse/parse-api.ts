@@ -12,6 +12,7 @@ import { writeFingerprint } from './fingerprint.js';
 import { serializeManifest, writeManifest } from './manifest.js';
 import { writePatchIndex } from './patch.js';
 import { parseProject, type ParsedProject } from './parser.js';
+import type { ParseWarning } from './parse-warning.js';
 
 export { reporterFor };
 
@@ -77,28 +78,15 @@ export function warnIsError(o: Pick<CommonOptions, 'warnError' | 'warnErrorOptio
 }
 
 /**
- * The dbt event a parse warning is (the names `--warn-error-options` takes): a model past its
- * deprecation date, a ref to one that is or will be deprecated, properties for a node that does
- * not exist; others (Strata's own) are `ParseWarning`.
- */
-export function parseWarningEvent(warning: string): string {
-  if (/has passed its deprecation date/.test(warning)) return 'DeprecatedModel';
-  if (/, which was deprecated on /.test(warning)) return 'DeprecatedReference';
-  if (/, which will be deprecated on /.test(warning)) return 'UpcomingReferenceDeprecation';
-  if (/: properties for \S+ '[^']*', which does not exist|, but there is no such \S+ file/.test(warning)) return 'NoNodeForYamlKey';
-  return 'ParseWarning';
-}
-
-/**
  * Print the parse's warnings; one that `--warn-error` (or its options) makes an error ends the
  * command with it. Only the warnings dbt gives too can be errors: Strata's own notes
  * (`ParseWarning`) must not fail a project that dbt builds under --warn-error.
  */
-export function reportParseWarnings(reporter: { warn(message: string): void }, warnings: readonly string[], o: Pick<CommonOptions, 'warnError' | 'warnErrorOptions'>): void {
-  const fatal = warnings.find((w) => parseWarningEvent(w) !== 'ParseWarning' && warnIsError(o, parseWarningEvent(w)));
-  for (const w of warnings) if (w !== fatal) reporter.warn(w);
+export function reportParseWarnings(reporter: { warn(message: string): void }, warnings: readonly ParseWarning[], o: Pick<CommonOptions, 'warnError' | 'warnErrorOptions'>): void {
+  const fatal = warnings.find((w) => w.event !== 'ParseWarning' && warnIsError(o, w.event));
+  for (const w of warnings) if (w !== fatal) reporter.warn(w.message);
   if (fatal) {
-    throw new StrataError('warn-error', fatal, { hint: `a warning is an error under --warn-error (this one is ${parseWarningEvent(fatal)}; --warn-error-options '{"error": "all", "warn": ["${parseWarningEvent(fatal)}"]}' keeps it a warning)` });
+    throw new StrataError('warn-error', fatal.message, { hint: `a warning is an error under --warn-error (this one is ${fatal.event}; --warn-error-options '{"error": "all", "warn": ["${fatal.event}"]}' keeps it a warning)` });
   }
 }
 
@@ -151,7 +139,8 @@ export async function parse(o: CommonOptions & { flags?: Record<string, unknown>
     const file = await writing;
     if (parsed.inputs) {
       const scrub = (lines: string[]) => lines.map((l) => scrubSecrets(l, secrets));
-      writeFingerprint(targetPath, parsed.inputs, file, { rootDir: parsed.project.root.dir, notices: scrub(parsed.project.notices), warnings: scrub(parsed.warnings), summary: countNodes(parsed), env: process.env, patch });
+      const warnings = parsed.warnings.map((w) => ({ ...w, message: scrubSecrets(w.message, secrets) }));
+      writeFingerprint(targetPath, parsed.inputs, file, { rootDir: parsed.project.root.dir, notices: scrub(parsed.project.notices), warnings, summary: countNodes(parsed), env: process.env, patch });
     }
   } finally {
     await parsed.cacheSaved;

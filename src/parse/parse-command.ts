@@ -14,6 +14,7 @@ import type { ParsedProject } from './parser.js';
 import type { PatchResult } from './patch.js';
 import { checkParseCurrent, restampManifest } from './fingerprint.js';
 import { reporterFor } from '../report/reporter.js';
+import type { ParseWarning } from './parse-warning.js';
 
 /** What `strata parse` did: nothing (the manifest on disk is current), a patch of the changed models, or a parse. */
 export type ParseCommandResult =
@@ -54,7 +55,7 @@ export async function parseCommand(o: CommonOptions & { flags?: Record<string, u
 }
 
 /** The parse's warnings, as `parse` reports them (the parser is loaded only when --warn-error may turn one into an error). */
-async function reportWarnings(reporter: { warn(message: string): void }, warnings: readonly string[], o: CommonOptions): Promise<void> {
+async function reportWarnings(reporter: { warn(message: string): void }, warnings: readonly ParseWarning[], o: CommonOptions): Promise<void> {
   if (warnings.length && (o.warnError || o.warnErrorOptions !== undefined)) return (await import('./parse-api.js')).reportParseWarnings(reporter, warnings, o);
-  for (const w of warnings) reporter.warn(w);
+  for (const w of warnings) reporter.warn(w.message);
 }

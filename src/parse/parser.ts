@@ -29,6 +29,7 @@ import { exposureEntry } from './exposures.js';
 import { deprecationWarnings, ignoredVersionAccess, nodeUniqueId, packageVersions, refFindsVersion, searchName } from './model-versions.js';
 import { locateCall, nodeText, refCallPattern, sourceCallPattern } from './locate.js';
 import { checkGroupsAndAccess, checkRefAccess, groupEntries, groupMap, inheritTestGroups, type ResolvedRef } from './groups.js';
+import type { ParseWarning } from './parse-warning.js';
 
 /** The folder that holds Strata's `packages/` (two levels above this file, in src/ or dist/). */
 export const STRATA_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -93,7 +94,7 @@ export interface ParsedProject {
   cacheSaved: Promise<void>;
   /** How much of the last parse was reused: all of it, all but the changed SQL files, or none. */
   cacheStats: { hits: number; misses: number; mode: 'full' | 'partial' | 'reuse' };
-  warnings: string[];
+  warnings: ParseWarning[];
   /** Told of each statement of the adapters opened for this project (set when there is a debug log). */
   statementLog?: StatementListener;
   /** What this parse read (absent when the cache is off), for the fingerprint `strata parse` writes. */
@@ -438,7 +439,7 @@ export function sqlFileSpec(pkg: PackageProject, file: ProjectFile, yamlProps: M
 }
 
 async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise<{ parsed: ParsedProject; envRead: Map<string, string | null> }> {
-  const warnings: string[] = [];
+  const warnings: ParseWarning[] = [];
   const cliVars = options.vars ?? {};
   const setup = await setupParse(options, env);
   const { project, jinja, registry, services, protoFor, baseContext, target, adapterType, adapterPrefixes, rootDir, macroFiles, invocationId, runStartedAt } = setup;
@@ -736,7 +737,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
   for (const pkg of project.packages) {
     warnings.push(...ignoredVersionAccess(pkg));
     for (const { model, version, file } of packageVersions(pkg).missing) {
-      warnings.push(`${version.position.file}:${version.position.line}: version ${String(version.v)} of model '${model.name}' has no file ${file}`);
+      warnings.push({ event: 'ParseWarning', message: `${version.position.file}:${version.position.line}: version ${String(version.v)} of model '${model.name}' has no file ${file}` });
     }
   }
   if (mode === 'full') addUnitTests(project, manifest);
@@ -809,7 +810,9 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     cacheSaved = cache.save(project.targetPath, out.bytes);
     if (options.keepManifest) serialized = out;
   }
-  for (const w of project.warnings) warnings.push(w.position ? `${w.position.file}:${w.position.line}: ${w.message}` : w.message);
+  for (const w of project.warnings) {
+    warnings.push({ event: w.code === 'property-unknown-node' ? 'NoNodeForYamlKey' : 'ParseWarning', message: w.position ? `${w.position.file}:${w.position.line}: ${w.message}` : w.message });
+  }
 
   const parsed: ParsedProject = {
     project,
@@ -1135,7 +1138,7 @@ function indexProperties(project: Project): Map<string, NodeProperties> {
 }
 
 /** Warn about properties of nodes that do not exist. */
-function applyProperties(manifest: Manifest, props: Map<string, NodeProperties>, warnings: string[]): void {
+function applyProperties(manifest: Manifest, props: Map<string, NodeProperties>, warnings: ParseWarning[]): void {
   const known = new Set<string>();
   for (const n of [...Object.values(manifest.nodes), ...Object.values(manifest.disabled).flat()]) {
     const kind = n.resource_type === 'model' ? 'models' : n.resource_type === 'seed' ? 'seeds' : n.resource_type === 'snapshot' ? 'snapshots' : 'analyses';
@@ -1146,7 +1149,7 @@ function applyProperties(manifest: Manifest, props: Map<string, NodeProperties>,
     const [pkg, kind] = key.split(':');
     const candidates = Object.values(manifest.nodes).filter((n) => n.package_name === pkg).map((n) => n.name);
     const guess = suggest(p.name, candidates);
-    warnings.push(`${p.position.file}:${p.position.line}: properties for ${kind!.slice(0, -1)} '${p.name}', which does not exist${guess ? ` (did you mean '${guess}'?)` : ''}`);
+    warnings.push({ event: 'NoNodeForYamlKey', message: `${p.position.file}:${p.position.line}: properties for ${kind!.slice(0, -1)} '${p.name}', which does not exist${guess ? ` (did you mean '${guess}'?)` : ''}` });
   }
 }
 

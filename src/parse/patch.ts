@@ -23,6 +23,7 @@ import type { CachedParse } from './cache.js';
 import { fileStamp, recordedPath, restampManifest, saveFingerprint, saveStamps, type ChangedFiles, type FingerprintFile } from './fingerprint.js';
 import { patchRoom } from './manifest.js';
 import { renderForParse, setupParse, type MacroIndex, type NodeSpec, type ParseOptions } from './parser.js';
+import type { ParseWarning } from './parse-warning.js';
 
 export const PATCH_FILE = 'partial_parse.strata.patch.jsonl';
 
@@ -91,7 +92,7 @@ export interface PatchResult {
   reused: number;
   summary: string;
   notices: string[];
-  warnings: string[];
+  warnings: ParseWarning[];
   /** What templates logged with `log(..., info=True)` or `print()` while rendering. */
   logged: { message: string; print: boolean }[];
   /** The values to mask in anything printed (env secrets and the profile's secret fields). */
