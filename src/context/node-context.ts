@@ -251,6 +251,8 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
         const v = services.resolveVar(node.packageName, name);
         if (v !== undefined) return v;
         if ('default' in a) return a.default;
+        // dbt's parse gives None for a var it does not have (it may come with --vars at run time)
+        if (parse) return null;
         throw new StrataError('var-not-found', `Required var '${name}' not found in config`, {
           hint: `define it under vars: in dbt_project.yml, give a default (var('${name}', …)), or pass --vars '{${name}: …}'`,
         });

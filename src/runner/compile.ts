@@ -17,6 +17,7 @@ import { readRefCall } from '../parse/ref-call.js';
 import { intersectWindows, type TimeWindow } from './sample.js';
 import { externalSourceLocation } from './external.js';
 import { refFindsVersion } from '../parse/model-versions.js';
+import { escapeRe, locateCall, nodeText } from '../parse/locate.js';
 
 /**
  * A subquery standing for a relation, named `_dbt_<kind>_subq_<table>` where the engine needs
@@ -258,10 +259,14 @@ export class Compiler {
     const expr = async (code: string) => (await this.renderRaw(node, { ...opts, code: `{{ ${code} }}`, codeName: `${node.original_file_path} (${node.name})` }, new Set())).trim();
     for (const [k, v] of Object.entries(meta.kwargs)) {
       const whole = typeof v === 'string' ? /^\s*\{\{(.*)\}\}\s*$/s.exec(v) : null;
-      if (typeof v === 'string' && /^\s*(ref|source)\s*\(.*\)\s*$/s.test(v)) out[k] = await expr(v);
-      else if (whole && !whole[1]!.includes('}}')) out[k] = await this.evaluate(node, whole[1]!, opts);
-      else if (typeof v === 'string' && v.includes('{{')) out[k] = await this.renderRaw(node, { ...opts, code: v, codeName: node.original_file_path }, new Set());
-      else out[k] = v;
+      try {
+        if (typeof v === 'string' && /^\s*(ref|source)\s*\(.*\)\s*$/s.test(v)) out[k] = await expr(v);
+        else if (whole && !whole[1]!.includes('}}')) out[k] = await this.evaluate(node, whole[1]!, opts);
+        else if (typeof v === 'string' && v.includes('{{')) out[k] = await this.renderRaw(node, { ...opts, code: v, codeName: node.original_file_path }, new Set());
+        else out[k] = v;
+      } catch (e) {
+        throw this.atTestArgument(node, k, e);
+      }
     }
     const m = this.parsed.manifest;
     const attached = node.attached_node ? m.nodes[node.attached_node] : undefined;
@@ -274,6 +279,23 @@ export class Compiler {
     const where = node.config.where;
     out.model = typeof where === 'string' && where.trim() ? `(select * from ${model} where ${where}) dbt_subquery` : model;
     return out;
+  }
+
+  /**
+   * An error while rendering a generic test's argument, placed at the argument in the YAML
+   * file (the argument's text was rendered on its own, so the template knows no better line).
+   */
+  private atTestArgument(node: ManifestNode, key: string, e: unknown): unknown {
+    const src = this.parsed.sources.get(node.unique_id);
+    if (!(e instanceof StrataError) || !src) return e;
+    const macros = e.trace.filter((t) => t.includes(', in macro '));
+    return new StrataError(e.code, `${e.message} (in the argument \`${key}\` of test ${node.test_metadata!.name})`, {
+      position: locateCall(src, new RegExp(`\\b${escapeRe(key)}\\s*:`)),
+      source: nodeText(src),
+      hint: e.hint,
+      trace: macros,
+      cause: e,
+    });
   }
 
   /** The value of a Jinja expression in a node's context (a list stays a list). */

@@ -75,3 +75,27 @@ test('compile opens the database when a macro asks it something, and renders is_
   assert.equal(full.code, 0, full.text);
   assert.doesNotMatch(compiled(), /max\(id\)/, '--full-refresh compiles the full build');
 });
+
+test("a var the project lacks is None while parsing, as in dbt: the models that do not need it build, and the nodes that do fail when they run, with the file and line of the var", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-var-'));
+  const file = (rel: string, text: string) => (mkdirSync(join(dir, rel, '..'), { recursive: true }), writeFileSync(join(dir, rel), text));
+  file('dbt_project.yml', "name: pv\nversion: '1.0.0'\nconfig-version: 2\nprofile: pv\n");
+  file('profiles.yml', `pv:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${JSON.stringify(join(dir, 'pv.duckdb'))}\n`);
+  file('models/always.sql', 'select 1 as x\n');
+  file('models/needs_var.sql', "select '{{ var('run_date') }}' as d\n");
+  file('models/needs_var.yml', ['version: 2', 'models:', '  - name: needs_var', '    columns:', '      - name: d', '        tests:', '          - accepted_values:', '              values: "{{ var(\'allowed\') }}"', ''].join('\n'));
+  const parse = await cli(dir, 'parse');
+  assert.equal(parse.code, 0, parse.text);
+  const one = await cli(dir, 'build', '--select', 'always');
+  assert.equal(one.code, 0, one.text);
+  const all = await cli(dir, 'build');
+  assert.equal(all.code, 1, all.text);
+  assert.match(all.text, /models\/needs_var\.sql:1:\d+: Required var 'run_date' not found in config/);
+  const test = await cli(dir, 'build', '--vars', '{run_date: 2024-01-01}');
+  assert.equal(test.code, 1, test.text);
+  // a test's argument is rendered on its own: its error points at the argument in the YAML file
+  assert.match(test.text, /models\/needs_var\.yml:8:15: Required var 'allowed' not found in config \(in the argument `values` of test accepted_values\)\n.*\n.*\n.*> 8 \|               values:/);
+  const given = await cli(dir, 'build', '--vars', '{run_date: 2024-01-01, allowed: [2024-01-01]}');
+  assert.equal(given.code, 0, given.text);
+  assert.deepEqual(await queryDuckDb(join(dir, 'pv.duckdb'), 'select d from main.needs_var'), [['2024-01-01']]);
+});
