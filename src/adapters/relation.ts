@@ -7,7 +7,15 @@
  * Rendering follows dbt-duckdb: every part quoted, `"db"."schema"."name"`; a part left
  * out with {@link Relation.include} or absent is not rendered. A `cte` renders as its
  * bare identifier.
+ *
+ * As dbt's relation (a dataclass that is a `Mapping`), it is a mapping to templates that is
+ * read by attribute, item (`rel['identifier']`) or `get`; `rel.get('metadata')` names its
+ * class (`{'type': 'DuckDBRelation'}`), which dbt_utils checks; using it as a dictionary
+ * (`keys()`, `items()`, `values()`) is dbt's error.
  */
+import { StrataError } from '../errors.js';
+import { isKwargs } from '../jinja/runtime.js';
+import { PY_MAPPING, PY_REPR, PY_TYPE, pyRepr } from '../jinja/values.js';
 import type { RelationParts, RelationType, StoredRelationType } from './adapter.js';
 
 /** Quotes one identifier (the dialect's `quote`). */
@@ -22,6 +30,16 @@ export interface IncludePolicy {
 
 const DEFAULT_QUOTE: Quoter = (id) => `"${id.replace(/"/g, '""')}"`;
 
+/** dbt's relation class of each engine, with its module (Jinja's messages name both). */
+const RELATION_CLASSES: Record<string, { name: string; module: string }> = {
+  duckdb: { name: 'DuckDBRelation', module: 'dbt.adapters.duckdb.relation' },
+  postgres: { name: 'PostgresRelation', module: 'dbt.adapters.postgres.relation' },
+};
+const BASE_RELATION = { name: 'BaseRelation', module: 'dbt.adapters.base.relation' };
+
+/** The keys dbt's relation answers to in `rel.get(key)` that Strata keeps (its fields and properties). */
+const RELATION_KEYS = new Set(['path', 'type', 'quote_character', 'include_policy', 'quote_policy', 'database', 'schema', 'identifier', 'name', 'table', 'is_table', 'is_view', 'is_cte', 'is_materialized_view']);
+
 /** An immutable relation name. Create with {@link createRelation} or `adapter.relation(…)`. */
 export class Relation implements RelationParts {
   readonly database: string | undefined;
@@ -30,14 +48,18 @@ export class Relation implements RelationParts {
   readonly type: RelationType | undefined;
   readonly includePolicy: IncludePolicy;
   readonly quotePolicy: IncludePolicy;
+  /** The engine (`duckdb`, `postgres`), which names dbt's relation class. */
+  readonly adapterType: string;
   private readonly quoter: Quoter;
+  readonly [PY_MAPPING] = true;
 
-  constructor(parts: RelationParts, quoter: Quoter = DEFAULT_QUOTE, include?: Partial<IncludePolicy>, quote?: Partial<IncludePolicy>) {
+  constructor(parts: RelationParts, quoter: Quoter = DEFAULT_QUOTE, include?: Partial<IncludePolicy>, quote?: Partial<IncludePolicy>, adapterType = 'duckdb') {
     this.database = parts.database;
     this.schema = parts.schema;
     this.identifier = parts.identifier;
     this.type = parts.type;
     this.quoter = quoter;
+    this.adapterType = adapterType;
     this.includePolicy = { database: true, schema: true, identifier: true, ...include };
     this.quotePolicy = { database: true, schema: true, identifier: true, ...quote };
   }
@@ -82,29 +104,80 @@ export class Relation implements RelationParts {
     return this.render();
   }
 
+  /** dbt's class name for this engine's relations, e.g. `DuckDBRelation`. */
+  get className(): string {
+    return (RELATION_CLASSES[this.adapterType] ?? BASE_RELATION).name;
+  }
+  /** The type name in Jinja's messages, as Python prints it: `dbt.adapters.duckdb.relation.DuckDBRelation`. */
+  get [PY_TYPE](): string {
+    const c = RELATION_CLASSES[this.adapterType] ?? BASE_RELATION;
+    return `${c.module}.${c.name}`;
+  }
+  /** `repr()`, as dbt's: `<DuckDBRelation "db"."schema"."name">`. */
+  [PY_REPR](): string {
+    return `<${this.className} ${this.render()}>`;
+  }
+
+  /** dbt's `path`: the database, schema and identifier. */
+  get path(): DbtRecord {
+    return new DbtRecord('Path', { database: this.database ?? null, schema: this.schema, identifier: this.identifier });
+  }
+  get include_policy(): DbtRecord {
+    return new DbtRecord('Policy', { ...this.includePolicy });
+  }
+  get quote_policy(): DbtRecord {
+    return new DbtRecord('Policy', { ...this.quotePolicy });
+  }
+  get quote_character(): string {
+    return '"';
+  }
+
+  /**
+   * dbt's `get(key, default=None)`: a field or property of the relation (an unset one is None),
+   * `metadata` naming the relation's class (what dbt_utils' `_is_relation` reads), else `default`.
+   */
+  get(...args: unknown[]): unknown {
+    const [key, fallback] = getArgs(args);
+    if (key === 'metadata') return { type: this.className };
+    if (typeof key === 'string' && RELATION_KEYS.has(key)) return (this[key as keyof this] as unknown) ?? null;
+    return fallback;
+  }
+  keys(): never {
+    throw this.notADict();
+  }
+  items(): never {
+    throw this.notADict();
+  }
+  values(): never {
+    throw this.notADict();
+  }
+  private notADict(): StrataError {
+    return new StrataError('relation-not-dict', `The object ("${this.render()}") was used as a dictionary. This capability has been removed from objects of this type.`);
+  }
+
   /** A copy rendering only the parts set to true here (unset keys keep their current policy). */
   include(policy: Partial<IncludePolicy>): Relation {
-    return new Relation(this.parts(), this.quoter, { ...this.includePolicy, ...definedParts(policy) }, this.quotePolicy);
+    return new Relation(this.parts(), this.quoter, { ...this.includePolicy, ...definedParts(policy) }, this.quotePolicy, this.adapterType);
   }
 
   /** dbt's `quote(database=…, schema=…, identifier=…)`: a copy quoting only the parts set to true (unset keys keep their current policy). */
   quote(policy: Partial<IncludePolicy>): Relation {
-    return new Relation(this.parts(), this.quoter, this.includePolicy, { ...this.quotePolicy, ...definedParts(policy) });
+    return new Relation(this.parts(), this.quoter, this.includePolicy, { ...this.quotePolicy, ...definedParts(policy) }, this.adapterType);
   }
 
   /** A copy with another identifier (the type is kept unless given). */
   withIdentifier(identifier: string, type: RelationType | undefined = this.type): Relation {
-    return new Relation({ ...this.parts(), identifier, type }, this.quoter, this.includePolicy, this.quotePolicy);
+    return new Relation({ ...this.parts(), identifier, type }, this.quoter, this.includePolicy, this.quotePolicy, this.adapterType);
   }
 
   /** A copy with another type. */
   withType(type: RelationType | undefined): Relation {
-    return new Relation({ ...this.parts(), type }, this.quoter, this.includePolicy, this.quotePolicy);
+    return new Relation({ ...this.parts(), type }, this.quoter, this.includePolicy, this.quotePolicy, this.adapterType);
   }
 
   /** dbt's `incorporate(path={…}, type=…)`: a copy with some parts replaced. */
   incorporate(changes: { path?: Partial<Omit<RelationParts, 'type'>>; type?: RelationType }): Relation {
-    return new Relation({ ...this.parts(), ...changes.path, ...(changes.type ? { type: changes.type } : {}) }, this.quoter, this.includePolicy, this.quotePolicy);
+    return new Relation({ ...this.parts(), ...changes.path, ...(changes.type ? { type: changes.type } : {}) }, this.quoter, this.includePolicy, this.quotePolicy, this.adapterType);
   }
 
   /** Whether the names match (case-insensitively, as DuckDB and unquoted PostgreSQL names do); unset arguments match anything. */
@@ -117,6 +190,40 @@ export class Relation implements RelationParts {
   parts(): RelationParts {
     return { database: this.database, schema: this.schema, identifier: this.identifier, type: this.type };
   }
+}
+
+/** dbt's `Path` and `Policy`: read by attribute, item or `get`, printed as `Path(database='db', …)`. */
+class DbtRecord {
+  readonly [PY_MAPPING] = true;
+  readonly database: unknown;
+  readonly schema: unknown;
+  readonly identifier: unknown;
+
+  constructor(
+    private readonly kind: 'Path' | 'Policy',
+    fields: { database: unknown; schema: unknown; identifier: unknown },
+  ) {
+    this.database = fields.database;
+    this.schema = fields.schema;
+    this.identifier = fields.identifier;
+  }
+  get(...args: unknown[]): unknown {
+    const [key, fallback] = getArgs(args);
+    return key === 'database' || key === 'schema' || key === 'identifier' ? this[key] : fallback;
+  }
+  toString(): string {
+    return `${this.kind}(database=${pyRepr(this.database)}, schema=${pyRepr(this.schema)}, identifier=${pyRepr(this.identifier)})`;
+  }
+  [PY_REPR](): string {
+    return this.toString();
+  }
+}
+
+/** The `key` and `default` of a template's `get(key, default=None)` call. */
+function getArgs(args: unknown[]): [unknown, unknown] {
+  const last = args[args.length - 1];
+  const kw = args.length && isKwargs(last) ? (args.pop() as Record<string, unknown>) : {};
+  return [args.length > 0 ? args[0] : kw.key, args.length > 1 ? args[1] : 'default' in kw ? kw.default : null];
 }
 
 /** The parts of a policy given as true or false (dbt's None leaves a part as it was). */

@@ -6,6 +6,7 @@ import { isCallable, type RenderState } from './runtime.js';
 import {
   PyFloat,
   Undefined,
+  isAnyMapping,
   isFloat,
   isMapping,
   isNumber,
@@ -38,7 +39,7 @@ export const builtinTests: Record<string, BuiltinTest> = Object.assign(Object.cr
   float: (v: unknown) => isFloat(v),
   number: (v: unknown) => isNumber(v) || typeof v === 'boolean',
   string: (v: unknown) => typeof v === 'string',
-  mapping: (v: unknown) => isMapping(v),
+  mapping: (v: unknown) => isAnyMapping(v),
   sequence: (v: unknown) => typeof v === 'string' || Array.isArray(v) || isMapping(v) || v instanceof Undefined,
   iterable: (v: unknown) =>
     typeof v === 'string' || Array.isArray(v) || isMapping(v) || v instanceof Undefined ||

@@ -130,6 +130,18 @@ export function isMapping(v: unknown): boolean {
   return p === null || p === Object.prototype;
 }
 
+/**
+ * Marks a host object that is a Python Mapping without being a dict, as dbt's relations are
+ * (`collections.abc.Mapping` subclasses read by attribute): `is mapping` is true for it, while
+ * the runtime keeps treating it as the host object it is (its own `get`, its attributes).
+ */
+export const PY_MAPPING: unique symbol = Symbol.for('strata.jinja.mapping');
+
+/** Python's `isinstance(v, Mapping)`: a dict, or a host object marked {@link PY_MAPPING}. */
+export function isAnyMapping(v: unknown): boolean {
+  return isMapping(v) || (v !== null && typeof v === 'object' && (v as { [PY_MAPPING]?: unknown })[PY_MAPPING] === true);
+}
+
 /** Is `v` a plain data dict (plain or null-prototype object)? */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object') return false;
