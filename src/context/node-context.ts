@@ -9,7 +9,7 @@ import { PY_REPR, pyRepr, toJS } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
 import { bindArgs, splitArgs } from './args.js';
 import { bindMacro, dispatchLookup, type MacroRegistry } from './macros.js';
-import { Relation, relation, type QuoteFn, type RelationType } from './relation.js';
+import { Relation, addEphemeralPrefix, relation, type QuoteFn, type RelationType } from './relation.js';
 import { ResultTable, type ColumnInfo } from './table.js';
 
 /** What a parse-mode render learned about a node. */
@@ -265,8 +265,9 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
       Relation: Object.freeze({
         create: (...args: unknown[]) => {
           const a = bindArgs('api.Relation.create', args, ['database', 'schema', 'identifier', 'type'], { database: null, schema: null, type: null });
-          return relation({ database: a.database as string | null, schema: a.schema as string | null, identifier: String(a.identifier ?? ''), type: a.type as RelationType | null }, services.quote);
+          return relation({ database: a.database as string | null, schema: a.schema as string | null, identifier: String(a.identifier ?? ''), type: a.type as RelationType | null }, services.quote, services.adapterType);
         },
+        add_ephemeral_prefix: (name: unknown) => addEphemeralPrefix(String(name)),
       }),
       // dbt's Column class: called to make a column, with its class methods
       Column: Object.assign(
