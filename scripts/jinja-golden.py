@@ -525,6 +525,21 @@ many('loopfilter', [
     '{% for x in range(4) if x is even %}{{ loop.index }}{{ loop.first }}{{ loop.previtem }}{% endfor %}',
 ])
 
+# ---------------------------------------------------------------- map/select/reject on a false value
+# Jinja2 guards these with `if value:`: None, 0, '' and Undefined give nothing (before the filter or
+# test named is looked up); a true value that is not iterable is still an error. dbt_utils.equality
+# runs `exclude_columns | map('lower')` on None.
+many('falsyfilters', [
+    '{{ nothing|map("lower")|list }}', '{{ nothing|map(attribute="a")|list }}', '{{ nothing|map|list }}', '{{ nothing|map("nosuchfilter")|list }}',
+    '{{ nothing|select|list }}', '{{ nothing|select("odd")|list }}', '{{ nothing|reject("none")|list }}', '{{ nothing|select("nosuchtest")|list }}',
+    '{{ nothing|selectattr("a")|list }}', '{{ nothing|rejectattr("a", "eq", 1)|list }}', '{{ nothing|selectattr("a")|map(attribute="b")|join(",") }}|',
+    '{{ "x" in nothing|map("lower") }}', '{{ "x" not in nothing|map("lower")|list }}', '{{ nothing|map("lower")|list|length }}',
+    '{{ zero|map("upper")|list }}', '{{ empty|select|list }}', '{{ flag is false or false|reject|list }}', '{{ missing|selectattr("a")|list }}',
+    '{{ missing|map("lower")|list }}', '{{ missing|rejectattr("a")|list }}', '{{ []|map|list }}', '{{ {}|select|list }}',
+    '{%- set exclude = nothing | map("lower") | list -%}{% for c in cols if c|lower not in exclude %}{{ c }},{% endfor %}',
+    '{{ n|map("lower")|list }}', '{{ flag|select|list }}', '{{ f|reject|list }}', '{{ items|map|list }}',
+])
+
 
 def render(case):
     env = jinja2.Environment(

@@ -175,6 +175,8 @@ function selectOrReject(
   byAttr: boolean,
   keep: boolean,
 ): unknown {
+  // Jinja2 guards with `if value:`: None, an empty string, 0… select nothing (and check no test)
+  if (!truthy(value)) return [];
   const items = toList(value);
   let get = (v: unknown): unknown => v;
   let rest = args;
@@ -414,6 +416,8 @@ export const builtinFilters: Record<string, BuiltinFilter> = Object.assign(Objec
       .join(''),
   trim: (v: unknown, a: unknown[], k: Record<string, unknown>) => strMethods.strip!(pyStr(v), [arg(a, k, 0, 'chars', null)], {}),
   map: (v: unknown, a: unknown[], k: Record<string, unknown>, st: RenderState) => {
+    // as select: a false value (None, 0, '') maps to nothing, before the arguments are checked
+    if (!truthy(v)) return [];
     const items = toList(v);
     if (!a.length && 'attribute' in k) {
       const get = attrGetter(k.attribute, false, k.default);
