@@ -11,6 +11,7 @@ import type { Manifest, ManifestNode } from './manifest.js';
 import type { NodeSource } from './parser.js';
 import { packageVersions } from './model-versions.js';
 import { readRefCall } from './ref-call.js';
+import { pyRepr, pyStr } from '../jinja/values.js';
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
@@ -25,12 +26,27 @@ export function testName(test: string, namespace: string | null, target: string,
     if (key === 'model') continue;
     const v = args[key];
     const parts = Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : [v];
-    flat.push(...parts.map((p) => String(p)));
+    // as Python's str(): True, None, ['a', 'b']
+    flat.push(...parts.map((p) => pyStr(p)));
   }
   const unique = flat.map((a) => a.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
   const identifier = `${namespace ? namespace + '_' : ''}${test}_${target}`;
-  const full = unique ? `${identifier}_${unique}` : identifier;
+  // (a test without arguments ends in `_`, as in dbt)
+  const full = `${identifier}_${unique}`;
   return { full, short: full.length >= 64 ? `${identifier.slice(0, 30)}_${md5(full)}` : full };
+}
+
+/**
+ * The hash ending a generic test's unique id, as dbt makes it: the last 10 hex digits of the
+ * md5 of its name and Python's repr of its metadata, keys sorted and every leaf a str.
+ */
+export function testHash(name: string, metadata: { name: string; kwargs: Record<string, unknown>; namespace: string | null }): string {
+  const hashable = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(hashable);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, hashable((v as Record<string, unknown>)[k])]));
+    return pyStr(v);
+  };
+  return md5(name + pyRepr(hashable(metadata))).slice(-10);
 }
 
 interface Target {
@@ -84,16 +100,26 @@ function addTest(
   displayPath: (abs: string) => string,
 ): void {
   const [namespace, test] = td.name.includes('.') ? (td.name.split('.', 2) as [string, string]) : [null, td.name];
-  const kwargs: Record<string, unknown> = { ...td.arguments };
-  if (column !== undefined && kwargs.column_name === undefined) kwargs.column_name = column;
+  // dbt's order: the column, the test's arguments, then the tested relation (`model`, rendered
+  // when the test runs: a relation, or a subquery when the test has a `where` config)
+  const kwargs: Record<string, unknown> = column !== undefined && td.arguments.column_name === undefined ? { column_name: column, ...td.arguments } : { ...td.arguments };
   // as dbt: a source's tests are `source_<test>_<source>_<table>…`, a model version's `<test>_<model>_v<v>…`
   const targetName = target.version !== undefined ? `${target.name}_v${String(target.version)}` : target.name;
   const names = td.customName !== undefined ? { full: td.customName, short: td.customName } : testName(target.kind === 'source' ? `source_${test}` : test, namespace, targetName, kwargs);
   const name = names.full;
   const fqn = [pkg.name, ...dirs.slice(1), name];
-  const config = mergeConfig(mergeConfig({ severity: 'ERROR', materialized: 'test' }, configFor(project, 'tests', fqn)), td.config);
-  if (typeof config.severity === 'string') config.severity = config.severity.toUpperCase();
-  const uniqueId = `test.${pkg.name}.${name}.${md5(`${ymlPath}:${name}`).slice(0, 10)}`;
+  const tested = target.source
+    ? `source('${target.source[0]}', '${target.source[1]}')`
+    : target.version !== undefined ? `ref('${target.name}', version='${String(target.version)}')` : `ref('${target.name}')`;
+  kwargs.model = `{{ get_where_subquery(${tested}) }}`;
+  const layers: TestConfigLayers = {
+    project: configFor(project, 'tests', fqn),
+    yaml: td.config,
+    // a name too long for the database is the test's alias in its hashed form
+    alias: names.short !== names.full ? names.short : undefined,
+  };
+  const config = testConfig(layers, []);
+  const uniqueId = `test.${pkg.name}.${name}.${testHash(name, { name: test, kwargs, namespace })}`;
   const macro = `${namespace ? namespace + '.' : ''}test_${test}`;
   const rawCode = `{{ ${macro}(**_dbt_generic_test_kwargs) }}`;
   const refs: ManifestNode['refs'] = [];
@@ -117,9 +143,8 @@ function addTest(
     database: null,
     schema: '',
     checksum: { name: 'sha256', checksum: md5(JSON.stringify(td.raw)) },
-    // dbt's default for a test's schema: where stored failures go (`<target schema>_dbt_test__audit`)
-    config: { enabled: true, tags: [], meta: {}, group: null, ...config, schema: config.schema ?? 'dbt_test__audit' },
-    tags: Array.isArray(config.tags) ? (config.tags as string[]) : config.tags ? [String(config.tags)] : [],
+    config,
+    tags: tagsOf(config),
     description: '',
     columns: {},
     meta: {},
@@ -150,6 +175,44 @@ function addTest(
   }
   manifest.nodes[uniqueId] = node;
   sources.set(uniqueId, { absPath: ymlAbs, templateName: displayPath(ymlAbs), code: rawCode, lineOffset: td.position.line - 1, columnOffset: 0 });
+  layersOf.set(node, layers);
+}
+
+/** Where a generic test's config comes from: the project's config tree, its YAML, its hashed alias. */
+interface TestConfigLayers {
+  project: Record<string, unknown>;
+  yaml: Record<string, unknown>;
+  alias: string | undefined;
+}
+
+const layersOf = new WeakMap<ManifestNode, TestConfigLayers>();
+
+/**
+ * A generic test's config, in dbt's order: the project's, then what `config()` calls in its
+ * macro set (`calls`), then its YAML's.
+ */
+function testConfig(layers: TestConfigLayers, calls: Record<string, unknown>[]): Record<string, unknown> {
+  let config = mergeConfig({ severity: 'ERROR', materialized: 'test' }, layers.project);
+  for (const c of calls) config = mergeConfig(config, c);
+  config = mergeConfig(config, layers.yaml);
+  if (typeof config.severity === 'string') config.severity = config.severity.toUpperCase();
+  if (layers.alias !== undefined && config.alias === undefined) config.alias = layers.alias;
+  // dbt's default for a test's schema: where stored failures go (`<target schema>_dbt_test__audit`)
+  return { enabled: true, tags: [], meta: {}, group: null, ...config, schema: config.schema ?? 'dbt_test__audit' };
+}
+
+const tagsOf = (config: Record<string, unknown>): string[] => (Array.isArray(config.tags) ? (config.tags as string[]) : config.tags ? [String(config.tags)] : []);
+
+/**
+ * Configure a generic test with the `config()` calls its macro made while parsing (dbt renders
+ * each generic test then: `{{ config(fail_calc=…) }}` in a test's definition configures it).
+ */
+export function applyTestConfigCalls(node: ManifestNode, calls: Record<string, unknown>[]): void {
+  const layers = layersOf.get(node);
+  if (!layers || calls.length === 0) return;
+  node.config = testConfig(layers, calls);
+  node.tags = tagsOf(node.config);
+  node.group = groupOf(node.config);
 }
 
 /** After dependencies are resolved: point each generic test at the node it tests. */

@@ -18,7 +18,7 @@ import { asBool, asNumber, createBaseContext } from '../context/base.js';
 import { INTERNAL_PACKAGE, MacroRegistry, macroPrototype, type MacroDef } from '../context/macros.js';
 import { createNodeContext, type ContextServices, type ParseRecord } from '../context/node-context.js';
 import { doubleQuote, relation } from '../context/relation.js';
-import { addGenericTests, attachTests } from './generic-tests.js';
+import { addGenericTests, applyTestConfigCalls, attachTests } from './generic-tests.js';
 import type { UnitTestEntry } from '../runner/unit-test.js';
 import { CACHE_FILE, ParseCache, envDigest, isJsonSafe, sha256, type CachedParse, type ParseState } from './cache.js';
 import { BUILD_STAMP, fingerprintKey, recordingEnv, type ParseInputs } from './fingerprint.js';
@@ -395,6 +395,51 @@ async function withHookRequests(setup: ParseSetup, pkg: PackageProject, file: Pr
   return out;
 }
 
+/**
+ * dbt renders each generic test while parsing (all but its own not_null and unique), so that a
+ * `config()` in the test's definition, or in a macro it calls, configures the test. Strata's
+ * built-in test macros call no config(): the tests rendered are those whose macro a package or
+ * the project defines. A test that cannot be rendered here keeps its config, and reports its
+ * error when it runs.
+ */
+async function configureTestsFromMacros(setup: ParseSetup, manifest: Manifest): Promise<void> {
+  for (const node of Object.values(manifest.nodes)) {
+    const meta = node.test_metadata;
+    if (!meta) continue;
+    const macro = `test_${meta.name}`;
+    const def = meta.namespace ? setup.registry.get(meta.namespace, macro) : setup.registry.resolve(node.package_name, macro);
+    if (!def || def.packageName === INTERNAL_PACKAGE) continue;
+    const record: ParseRecord = { refs: [], sources: [], configCalls: [], macrosUsed: new Set() };
+    const config = { ...node.config };
+    const model = { unique_id: node.unique_id, name: node.name, package_name: node.package_name, resource_type: 'test', config, original_file_path: node.original_file_path, fqn: node.fqn };
+    const kwargs: Record<string, unknown> = {};
+    let captured: unknown;
+    const ctx = createNodeContext(setup.services, setup.protoFor(node.package_name), {
+      node: { uniqueId: node.unique_id, name: node.name, packageName: node.package_name, resourceType: 'test', originalFilePath: node.original_file_path },
+      self: relation({ database: setup.target.database as string | null, schema: String(setup.target.schema), identifier: node.name }, doubleQuote),
+      config,
+      model,
+      record,
+      extra: { _dbt_generic_test_kwargs: kwargs, __strata_capture: (v: unknown) => ((captured = v), '') },
+    });
+    try {
+      // the arguments as the test will get them: `{{ … }}` and ref()/source() rendered
+      for (const [k, v] of Object.entries(meta.kwargs)) {
+        const expr = typeof v === 'string' ? (/^\s*\{\{(.*)\}\}\s*$/s.exec(v)?.[1] ?? (/^\s*(ref|source)\s*\(.*\)\s*$/s.test(v) ? v : undefined)) : undefined;
+        if (expr === undefined || expr.includes('}}')) kwargs[k] = v;
+        else {
+          await setup.jinja.compile(`{{ __strata_capture(${expr}) }}`, node.original_file_path, { cache: false }).render(ctx);
+          kwargs[k] = captured;
+        }
+      }
+      await setup.jinja.compile(node.raw_code, node.original_file_path, { cache: false }).render(ctx);
+    } catch {
+      continue;
+    }
+    applyTestConfigCalls(node, record.configCalls);
+  }
+}
+
 /** The config a node has before its code runs: the project's config tree, then its YAML. */
 export function configBeforeRender(project: Project, spec: Pick<NodeSpec, 'configTree' | 'fqn' | 'props'>): Record<string, unknown> {
   return mergeConfig(configFor(project, spec.configTree, spec.fqn), spec.props?.config ?? {});
@@ -721,6 +766,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
 
   if (mode === 'full') {
     addGenericTests(project, manifest, sources, (abs) => displayPath(rootDir, abs));
+    await configureTestsFromMacros(setup, manifest);
     for (const node of Object.values(manifest.nodes)) if (node.resource_type === 'test' && node.schema === '') await nameNode(node);
   }
   if (mode !== 'reuse') {

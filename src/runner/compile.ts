@@ -234,7 +234,7 @@ export class Compiler {
   private async renderRaw(node: ManifestNode, opts: RenderOptions, ephemerals: Set<string>): Promise<string> {
     const p = this.parsed;
     if (node.test_metadata && opts.code === undefined) {
-      opts = { ...opts, extra: { ...opts.extra, _dbt_generic_test_kwargs: await this.testKwargs(node, opts) } };
+      opts = { ...opts, extra: { ...opts.extra, _dbt_generic_test_kwargs: await this.testKwargs(node, opts, ephemerals) } };
     }
     const proto = p.prototypes.get(node.package_name) ?? p.baseContext;
     const ctx = createNodeContext(this.services(opts.db, ephemerals, opts.batch, opts), proto, {
@@ -250,34 +250,25 @@ export class Compiler {
   }
 
   /**
-   * The keyword arguments of a generic test: `model` is the tested relation (a subquery
-   * when the test has a `where` config), `ref(...)`/`source(...)` strings become relations.
+   * The keyword arguments of a generic test, rendered as dbt renders them: `model` is the tested
+   * relation (`get_where_subquery(ref(…))`: a subquery when the test has a `where` config), and
+   * `ref(...)`/`source(...)` arguments are relations, so a test can ask the adapter about them.
+   * The ephemeral models they name are recorded in `ephemerals`, to be injected into its SQL.
    */
-  private async testKwargs(node: ManifestNode, opts: RenderOptions): Promise<Record<string, unknown>> {
+  private async testKwargs(node: ManifestNode, opts: RenderOptions, ephemerals: Set<string>): Promise<Record<string, unknown>> {
     const meta = node.test_metadata!;
     const out: Record<string, unknown> = {};
-    const expr = async (code: string) => (await this.renderRaw(node, { ...opts, code: `{{ ${code} }}`, codeName: `${node.original_file_path} (${node.name})` }, new Set())).trim();
     for (const [k, v] of Object.entries(meta.kwargs)) {
       const whole = typeof v === 'string' ? /^\s*\{\{(.*)\}\}\s*$/s.exec(v) : null;
       try {
-        if (typeof v === 'string' && /^\s*(ref|source)\s*\(.*\)\s*$/s.test(v)) out[k] = await expr(v);
-        else if (whole && !whole[1]!.includes('}}')) out[k] = await this.evaluate(node, whole[1]!, opts);
-        else if (typeof v === 'string' && v.includes('{{')) out[k] = await this.renderRaw(node, { ...opts, code: v, codeName: node.original_file_path }, new Set());
+        if (typeof v === 'string' && /^\s*(ref|source)\s*\(.*\)\s*$/s.test(v)) out[k] = await this.evaluate(node, v, opts, ephemerals);
+        else if (whole && !whole[1]!.includes('}}')) out[k] = await this.evaluate(node, whole[1]!, opts, ephemerals);
+        else if (typeof v === 'string' && v.includes('{{')) out[k] = await this.renderRaw(node, { ...opts, code: v, codeName: node.original_file_path }, ephemerals);
         else out[k] = v;
       } catch (e) {
         throw this.atTestArgument(node, k, e);
       }
     }
-    const m = this.parsed.manifest;
-    const attached = node.attached_node ? m.nodes[node.attached_node] : undefined;
-    let model: string;
-    if (attached) model = (this.flags.EMPTY === true ? new EmptyRelation(this.refRelationOf(attached), this.namedSubqueries) : this.refRelationOf(attached)).render();
-    else {
-      const [s, t] = node.sources[0] ?? ['', ''];
-      model = await expr(`source('${s}', '${t}')`);
-    }
-    const where = node.config.where;
-    out.model = typeof where === 'string' && where.trim() ? `(select * from ${model} where ${where}) dbt_subquery` : model;
     return out;
   }
 
@@ -299,13 +290,13 @@ export class Compiler {
   }
 
   /** The value of a Jinja expression in a node's context (a list stays a list). */
-  async evaluate(node: ManifestNode, expression: string, opts: RenderOptions = {}): Promise<unknown> {
+  async evaluate(node: ManifestNode, expression: string, opts: RenderOptions = {}, ephemerals = new Set<string>()): Promise<unknown> {
     let value: unknown;
     const capture = (v: unknown) => {
       value = v;
       return '';
     };
-    await this.renderRaw(node, { ...opts, code: `{{ __strata_capture(${expression}) }}`, codeName: node.original_file_path, extra: { ...opts.extra, __strata_capture: capture } }, new Set());
+    await this.renderRaw(node, { ...opts, code: `{{ __strata_capture(${expression}) }}`, codeName: node.original_file_path, extra: { ...opts.extra, __strata_capture: capture } }, ephemerals);
     return value;
   }
 
@@ -358,7 +349,9 @@ function unparsedRef(node: ManifestNode, name: string, pkg: string | undefined, 
 
 /** Where a node's compiled SQL goes under target/compiled (generic tests: one file each under their YAML file's path). */
 export function artifactPath(node: ManifestNode): string {
-  if (node.test_metadata || node.resource_type === ('unit_test' as ManifestNode['resource_type'])) return join(node.package_name, node.original_file_path, `${node.name}.sql`);
+  // a generic test's file is named by its path: its short name when the full one is too long
+  if (node.test_metadata) return join(node.package_name, node.original_file_path, node.path);
+  if (node.resource_type === ('unit_test' as ManifestNode['resource_type'])) return join(node.package_name, node.original_file_path, `${node.name}.sql`);
   return join(node.package_name, node.original_file_path);
 }
 

@@ -120,6 +120,8 @@ const CASES: Case[] = [
     dir: join(FIXTURES, 'run', 'testcfg'),
     dbVar: 'TESTCFG_DB',
     commands: [
+      // the models first: the failing build skips the models downstream of failed tests
+      ['run'],
       { cmd: ['build', '--warn-error'], exit: 1 },
       { cmd: ['test', '--warn-error-options', '{"error": ["LogTestResult"]}'], exit: 1 },
       ['test', '--warn-error-options', '{"error": "all", "warn": ["LogTestResult"]}'],
