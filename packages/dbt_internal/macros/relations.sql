@@ -74,7 +74,8 @@
 {% endmacro %}
 
 {#- What a generic test reads: the relation, or the rows its `where` config keeps. -#}
-{% macro get_where_subquery(relation) %}
+{% macro get_where_subquery(relation) %}{{ return(adapter.dispatch('get_where_subquery', 'dbt')(relation)) }}{% endmacro %}
+{% macro default__get_where_subquery(relation) %}
   {%- set where = config.get('where') -%}
   {%- if where -%}
     {{ return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') }}
