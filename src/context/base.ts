@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 import { MacroReturn, toJS } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
 import { bindArgs, splitArgs } from './args.js';
-import { datetimeModule, PyDatetime, reModule, UTC } from './modules.js';
+import { datetimeModule, PyDatetime, reModule } from './modules.js';
+import { PYTZ_UTC, pytzModule } from './py-datetime.js';
 
 /** The `yaml` library, loaded when a template first calls fromyaml/toyaml (it slows every command's start-up). */
 const yamlLib = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
@@ -39,9 +40,10 @@ export function createBaseContext(o: BaseContextOptions): Record<string, unknown
     target: o.target,
     invocation_id: o.invocationId,
     dbt_version: DBT_VERSION,
-    run_started_at: new PyDatetime(o.runStartedAt, true),
+    // as dbt's: datetime.now(tz=pytz.utc)
+    run_started_at: new PyDatetime(o.runStartedAt, PYTZ_UTC),
     flags: o.flags,
-    modules: Object.freeze({ datetime: datetimeModule, re: reModule, pytz: Object.freeze({ utc: UTC, timezone: (z: unknown) => String(z) }) }),
+    modules: Object.freeze({ datetime: datetimeModule, re: reModule, pytz: pytzModule }),
     env_var(...args: unknown[]) {
       const a = bindArgs('env_var', args, ['var', 'default'], {});
       const name = String(a.var);
