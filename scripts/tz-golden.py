@@ -86,6 +86,7 @@ TEMPLATES = [
     SET + '{{ ny.normalize(dt(2021, 6, 7)) }}',
     SET + '{{ utc.localize(dt(2021, 6, 7, 14, 35)) }} {{ utc.localize(dt(2021, 6, 7, 14, 35)).astimezone(ny) }} {{ utc.normalize(ny.localize(dt(2021, 6, 7, 10, 35))) }}',
     SET + '{{ ny.localize(dt(2050, 7, 1)) }} {{ ny.localize(dt(1890, 7, 1)) }} {{ ny.localize(dt(1920, 7, 1)) }} {{ dt(2040, 7, 1, tzinfo=utc).astimezone(paris) }}',
+    SET + '{{ ny.localize(dt(1929, 5, 18)).tzname() }} {{ paris.localize(dt(1950, 1, 1)).tzname() }} {{ ' + P + ".timezone('Asia/Tokyo').localize(dt(1960, 1, 1)).tzname() }} {{ " + P + ".timezone('Asia/Dubai').localize(dt(1960, 1, 1)).tzname() }}",
     SET + '{{ ny.utcoffset(dt(2021, 6, 7)) }} {{ ny.dst(dt(2021, 6, 7)) }} {{ ny.tzname(dt(2021, 1, 7)) }} {{ ny.utcoffset(none) }} {{ ny.tzname(none) }}',
     SET + '{{ ny.utcoffset(dt(2021, 11, 7, 1, 30)) }}',
     SET + '{{ utc.utcoffset(none) }} {{ utc.dst(none) }} {{ utc.tzname(none) }} {{ ' + P + ".timezone('Etc/GMT+5').utcoffset(none) }} {{ " + P + ".timezone('Etc/GMT+5').tzname(none) }}",
@@ -140,6 +141,7 @@ TEMPLATES = [
     '{{ ' + D + '.date.fromisocalendar(2021, 1, 8) }}',
     "{% for d in [" + D + ".date(2021, 1, 1), " + D + ".date(2024, 12, 30), " + D + ".date(2027, 1, 3), " + D + ".date(2023, 1, 1), " + D + ".date(2018, 12, 31)] %}{{ d.strftime('%G-%V-%u %U %W %j %e|%F') }} {% endfor %}",
     SET + "{{ ny.localize(dt(2021, 6, 7, 14, 35)).strftime('%F %T %z %Z %G %V') }}",
+    "{{ " + D + ".date(753, 7, 5).strftime('%F %Y %G') }}",
 ]
 
 # Zones people use: each one's first offset, its offsets in January and July, localize() and repr.

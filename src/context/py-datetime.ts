@@ -763,7 +763,7 @@ export function strftime(d: Date, micro: number, fmt: string, zone: StrftimeZone
       case 'W': return pad(Math.floor((dayOfYear(d) + 7 - wday) / 7));
       case 'V': return pad(isoCalendar(Math.floor(d.getTime() / DAY_MS) * DAY_MS).week);
       case 'G': return String(isoCalendar(Math.floor(d.getTime() / DAY_MS) * DAY_MS).year);
-      case 'F': return isoDate(d);
+      case 'F': return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
       case 'T': return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
       case 'z': return zone ? offsetText(zone.offsetUs, '') : '';
       case 'Z': return zone?.name ?? '';

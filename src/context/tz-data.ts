@@ -14,16 +14,17 @@
  * - EST5EDT, CST6CDT, MST7MDT and PST8PDT start at their standard offset, not at an LMT.
  *
  * What ICU does not give is made up as follows. Checked against pytz 2026.6 on all 597
- * zones at two instants a year over 1970–2037 (offsets agree except where a rule changed
- * between the two tz data versions; names on 99.2% of instants, DST parts on 99.7%), and
- * localize() around every 2015–2025 transition of 77 common zones (all agree);
- * scripts/tz-golden.py keeps part of that check.
+ * zones at two instants a year over 1900–2037 (offsets agree except where a rule changed
+ * between the two tz data versions; names agree on 99.2% of instants since 1970 and 85%
+ * before, DST parts on 99.7% and 97%), and localize() around every 2015–2025 transition of
+ * 77 common zones (all agree); scripts/tz-golden.py keeps part of that check.
  * - the abbreviation (`%Z`, `tzname()`): ICU names a zone's metazone ("Central European
  *   Standard Time"); METAZONES maps those whose tzdata abbreviation is made of letters, and
  *   any other offset is named by its digits as tzdata does ("+0530", "-03"); the zones of
- *   NUMERIC_NAMES are ones where a metazone's letters would be wrong. The first offset is
- *   "LMT" ("-00" when it is 0). Historical names ICU has no metazone for ("EWT", "CMT") come
- *   out as digits.
+ *   NUMERIC_NAMES are ones where a metazone's letters would be wrong. Before 1970, where
+ *   ICU has no metazones, an offset takes the zone's name for it in 1975, 2000 or 2021 (New
+ *   York's -04:00 in 1929 is EDT), else digits; names tzdata gave only then ("EWT", "CMT")
+ *   are not known. The first offset is "LMT" ("-00" when it is 0).
  * - the DST part (`dst()`, and which of two offsets `localize(dt, is_dst=...)` picks): the
  *   offset minus the lowest offset within half a year, 0 when ICU calls the time
  *   "Standard", at least an hour when it calls it "Daylight" or "Summer"; Dublin's winter
@@ -213,17 +214,46 @@ export function stateAt(zone: string, utcSeconds: number): ZoneState {
   if (raw === first && raw % 60 !== 0 && !POSIX_FIRST[zone]) return firstState(zone);
   const long = longName(zone, sec);
   const offset = toMinute(raw);
-  const m = /^(.+?) (?:(Standard|Daylight|Summer|Mean) )?Time$/.exec(long);
-  const daylight = m?.[2] === 'Daylight' || m?.[2] === 'Summer';
+  const kind = /^.+? (?:(Standard|Daylight|Summer|Mean) )?Time$/.exec(long)?.[1];
+  const daylight = kind === 'Daylight' || kind === 'Summer';
   let dst: number;
-  if (m?.[2] === 'Standard' || m?.[2] === 'Mean') dst = 0;
+  if (kind === 'Standard' || kind === 'Mean') dst = 0;
   else {
     dst = raw - Math.min(raw, rawOffset(zone, sec - HALF_YEAR), rawOffset(zone, sec + HALF_YEAR));
     if (daylight && dst <= 0) dst = 3600;
   }
   const negative = NEGATIVE_DST[formatsOf(zone).resolved];
   if (negative && sec >= negative[0]) dst = raw - negative[1];
-  const letters = m && !NUMERIC_NAMES.has(zone) ? METAZONES[m[1]!] : undefined;
-  const name = (letters && (daylight ? letters[1] : letters[0])) ?? digits(offset);
+  const older = sec < 0 && !NUMERIC_NAMES.has(zone) ? modernNames(zone).get(offset) : undefined;
+  const name = metazoneName(zone, long) ?? older ?? digits(offset);
   return { offset, dst: toMinute(dst), name };
+}
+
+/** tzdata's letters for ICU's long name of a zone's time, if METAZONES has them. */
+function metazoneName(zone: string, long: string): string | undefined {
+  const m = /^(.+?) (?:(Standard|Daylight|Summer|Mean) )?Time$/.exec(long);
+  const letters = m && !NUMERIC_NAMES.has(zone) ? METAZONES[m[1]!] : undefined;
+  return letters && (m![2] === 'Daylight' || m![2] === 'Summer' ? letters[1] : letters[0]);
+}
+
+const modern = new Map<string, Map<number, string>>();
+const MODERN_INSTANTS = [1975, 2000, 2021].flatMap((y) => [Date.UTC(y, 0, 15), Date.UTC(y, 6, 15)].map((ms) => ms / 1000));
+
+/**
+ * A zone's lettered names by offset soon after 1970, when ICU's metazones start: ICU gives
+ * none for older times (New York in 1929 is "GMT-04:00"), which tzdata mostly names as then
+ * (EDT). The earliest instant naming an offset wins.
+ */
+function modernNames(zone: string): Map<number, string> {
+  let names = modern.get(zone);
+  if (!names) {
+    names = new Map();
+    for (const sec of MODERN_INSTANTS) {
+      const name = metazoneName(zone, longName(zone, sec));
+      const offset = toMinute(rawOffset(zone, sec));
+      if (name && !names.has(offset)) names.set(offset, name);
+    }
+    modern.set(zone, names);
+  }
+  return names;
 }
