@@ -9,6 +9,7 @@
 import { TemplateError } from './errors.js';
 import { dictMethods, listMethods, strMethods, type PyMethod } from './methods.js';
 import {
+  PY_GETITEM,
   PyFloat,
   PyTypeError,
   Undefined,
@@ -24,6 +25,7 @@ import {
   pyRepr,
   reprHooks,
   toHost,
+  toList,
   typeName,
 } from './values.js';
 
@@ -508,9 +510,24 @@ export function getAttr(obj: unknown, name: string): unknown {
   }
   if (obj instanceof PyFloat) return missingAttr(obj, name);
   const v = hostGet(obj, name);
-  if (v === undefined) return missingAttr(obj, name);
+  if (v === undefined) {
+    // Jinja2: an attribute the object lacks is looked up as an item (an agate row's `row.name`)
+    const item = hostItem(obj, name);
+    return item === undefined ? missingAttr(obj, name) : item;
+  }
   if (typeof v === 'function') return bindHost(v, obj);
   return v;
+}
+
+/** `obj[key]` through a host object's {@link PY_GETITEM}; undefined when it has none or no such item. */
+function hostItem(obj: object, key: unknown): unknown {
+  const f = (obj as { [PY_GETITEM]?: unknown })[PY_GETITEM];
+  return typeof f === 'function' ? (f as (k: unknown) => unknown).call(obj, key) : undefined;
+}
+
+/** Is `obj` a host sequence: indexable through {@link PY_GETITEM} and iterable? */
+function isHostSequence(obj: unknown): obj is Iterable<unknown> {
+  return obj !== null && typeof obj === 'object' && typeof (obj as { [PY_GETITEM]?: unknown })[PY_GETITEM] === 'function' && Symbol.iterator in obj;
 }
 
 /**
@@ -534,8 +551,9 @@ export function sliceValue(obj: unknown, start: unknown, stop: unknown, step: un
   const st = step === null || step === undefined || step instanceof Undefined ? 1 : num(step);
   if (st === 0) throw new PyValueError0('slice step cannot be zero');
   const isStr = typeof obj === 'string';
-  const arr: unknown[] = isStr ? Array.from(obj as string) : Array.isArray(obj) ? obj : [];
-  if (!isStr && !Array.isArray(obj)) {
+  const hostSeq = !isStr && !Array.isArray(obj) && isHostSequence(obj);
+  const arr: unknown[] = isStr ? Array.from(obj as string) : Array.isArray(obj) ? obj : hostSeq ? toList(obj) : [];
+  if (!isStr && !Array.isArray(obj) && !hostSeq) {
     if (obj instanceof Undefined) throw new UndefinedError(obj.hint);
     throw new PyTypeError(`'${typeName(obj)}' object is not subscriptable`);
   }
@@ -557,7 +575,7 @@ export function sliceValue(obj: unknown, start: unknown, stop: unknown, step: un
     for (let i = a; i > b; i += st) out.push(arr[i]);
   }
   if (isStr) return out.join('');
-  return isTuple(obj) ? makeTuple(out) : out;
+  return isTuple(obj) || hostSeq ? makeTuple(out) : out;
 }
 
 class PyValueError0 extends Error {
@@ -589,6 +607,8 @@ export function getItem(obj: unknown, key: unknown): unknown {
     if (typeof key === 'string') return getAttr(obj, key);
     return missingAttr(obj, key);
   }
+  const item = hostItem(obj, key instanceof PyFloat ? key.value : key);
+  if (item !== undefined) return item;
   if (typeof key === 'string') return getAttr(obj, key);
   return missingAttr(obj, key);
 }
@@ -682,6 +702,7 @@ export function unpack(v: unknown, n: number): unknown[] {
   else if (v instanceof Map) items = [...v.keys()];
   else if (isPlainObject(v)) items = Object.keys(v);
   else if (v instanceof Undefined) throw new UndefinedError(v.hint);
+  else if (v !== null && typeof v === 'object' && Symbol.iterator in v) items = toList(v);
   else throw new PyTypeError(`cannot unpack non-iterable ${typeName(v)} object`);
   if (items.length !== n) {
     if (items.length > n) throw new PyValueError0(`too many values to unpack (expected ${n})`);

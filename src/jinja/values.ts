@@ -217,7 +217,7 @@ export function truthy(v: unknown): boolean {
         for (const _ in v) return true;
         return false;
       }
-      return true;
+      return !hostMethod(v, PY_LEN) || (v as { [PY_LEN](): number })[PY_LEN]() !== 0;
     default:
       return true;
   }
@@ -299,6 +299,16 @@ export const PY_COMPARE: unique symbol = Symbol.for('strata.jinja.compare');
 export const PY_TYPE: unique symbol = Symbol.for('strata.jinja.type');
 /** `() => string`: the value's `repr()`. */
 export const PY_REPR: unique symbol = Symbol.for('strata.jinja.repr');
+/**
+ * Python's sequence protocol for host objects (an agate row, say), beside `Symbol.iterator`
+ * (iteration: `for`, `in`, `| list`, unpacking):
+ * - `[PY_GETITEM](key)`: `obj[key]` for an int or string key, undefined when there is none (then,
+ *   as in Jinja2, `obj['k']` tries the attribute and `obj.k`, missing as an attribute, tries the
+ *   item). A host object with both also slices (`obj[1:]`), as a tuple of its items.
+ * - `[PY_LEN]()`: `len(obj)` (`| length`); a host object of length 0 is false, as in Python.
+ */
+export const PY_GETITEM: unique symbol = Symbol.for('strata.jinja.getitem');
+export const PY_LEN: unique symbol = Symbol.for('strata.jinja.len');
 
 type HostMethod = (this: unknown, other: unknown, reflected?: boolean) => unknown;
 const hostMethod = (v: unknown, sym: symbol): HostMethod | undefined => {
@@ -345,7 +355,7 @@ export function pyRepr(v: unknown, seen?: Set<unknown>): string {
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (v === undefined || v instanceof Undefined) return '';
-  if (v instanceof PyFloat) return formatFloat(v.value);
+  if (v instanceof PyFloat) return v.constructor === PyFloat ? formatFloat(v.value) : String(hostMethod(v, PY_REPR)?.call(v, undefined) ?? formatFloat(v.value));
   if (typeof v === 'function') return `<function ${v.name || 'anonymous'}>`;
   if (typeof v === 'bigint') return v.toString();
   if (typeof v !== 'object') return String(v);
@@ -464,6 +474,7 @@ export function pyLen(v: unknown): number {
   if (v instanceof Map || v instanceof Set) return v.size;
   if (v === undefined || v instanceof Undefined) return 0;
   if (isMapping(v)) return Object.keys(v as object).length;
+  if (hostMethod(v, PY_LEN)) return (v as { [PY_LEN](): number })[PY_LEN]();
   if (v !== null && typeof v === 'object' && Symbol.iterator in v) return toList(v).length;
   throw new PyTypeError(`object of type '${typeName(v)}' has no len()`);
 }
@@ -486,9 +497,12 @@ export function toJS(value: unknown): unknown {
   return value;
 }
 
-/** Values handed to host code: a boxed float becomes a number, Undefined becomes `undefined`. */
+/**
+ * Values handed to host code: a boxed float becomes a number (a subclass of PyFloat, such as a
+ * Decimal, is kept: `return(d)` returns it as it is), Undefined becomes `undefined`.
+ */
 export function toHost(v: unknown): unknown {
-  if (v instanceof PyFloat) return v.value;
+  if (v instanceof PyFloat) return v.constructor === PyFloat ? v.value : v;
   if (v instanceof Undefined) return undefined;
   return v;
 }
