@@ -136,6 +136,10 @@ TEMPLATES = [
     SET + '{{ dt.combine(dt(2021, 6, 7, 9), ' + D + '.time(14, 35)) }} {{ dt.combine(' + D + '.date(2021, 6, 7), ' + D + '.time(14, 35, tzinfo=utc), tzinfo=none) }}',
     SET + '{{ dt.combine(' + D + '.date(2021, 6, 7), "14:35") }}',
     # isocalendar
+    '{{ ' + D + '.date(2021, 1, 1).isocalendar() }} {{ ' + D + '.date(2021, 1, 1).isocalendar()[0] }} {{ ' + D + '.date(2021, 1, 1).isocalendar()[1] }} {{ ' + D + '.date(2021, 1, 1).isocalendar()[2] }}',
+    '{% set y, w, d = ' + D + '.date(2024, 12, 30).isocalendar() %}{{ y }}-W{{ w }}-{{ d }} {{ ' + D + '.date(2024, 12, 30).isocalendar() == (2025, 1, 1) }} {{ ' + D + '.date(2024, 12, 30).isocalendar() | list }}',
+    '{{ ' + D + '.datetime(2027, 1, 3, 23, 59).isocalendar() }} {{ ' + D + '.date(2026, 12, 31).isocalendar() }} {{ ' + D + '.date(2020, 12, 31).isocalendar()[1] }} {{ ' + D + '.date(1, 1, 1).isocalendar() }}',
+    '{% set c = ' + D + '.date(2021, 1, 1).isocalendar() %}{{ c.year }}-W{{ c.week }}-{{ c.weekday }} {{ c[-1] }} {{ c | length }} {{ c[1:] }} {{ [c] }} {{ 2020 in c }} {{ c | join("/") }} {{ c < (2021, 1, 1) }} {{ c == ' + D + '.date(2021, 1, 1).isocalendar() }}',
     '{{ ' + D + '.date.fromisocalendar(2020, 53, 5) }} {{ ' + D + '.datetime.fromisocalendar(2025, 1, 1) }} {{ ' + D + '.date.fromisocalendar(2021, 52, 7) }}',
     '{{ ' + D + '.date.fromisocalendar(2021, 53, 1) }}',
     '{{ ' + D + '.date.fromisocalendar(2021, 1, 8) }}',

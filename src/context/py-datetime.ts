@@ -18,7 +18,7 @@
  * give UTC wall-clock time, and `timestamp()` and `astimezone()` read a naive datetime as
  * UTC, as Python does on a server set to UTC.
  */
-import { PY_ADD, PY_COMPARE, PY_MUL, PY_REPR, PY_SUB, PY_TYPE, PyFloat, pyRepr } from '../jinja/index.js';
+import { PY_ADD, PY_COMPARE, PY_GETITEM, PY_LEN, PY_MUL, PY_REPR, PY_SUB, PY_TYPE, PyFloat, pyRepr } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
 import { bindArgs } from './args.js';
 import { allTimezones, firstState, stateAt, staticState, zoneName, type ZoneState } from './tz-data.js';
@@ -370,10 +370,6 @@ export class PyTimedelta {
     return d ? `${d} day${Math.abs(d) === 1 ? '' : 's'}, ${time}` : time;
   }
 }
-
-/** The template engine's sequence protocol (PY_GETITEM and PY_LEN of src/jinja/values.ts): `obj[i]` and `| length`. */
-const PY_GETITEM = Symbol.for('strata.jinja.getitem');
-const PY_LEN = Symbol.for('strata.jinja.len');
 
 /**
  * `date.isocalendar()`: Python's IsoCalendarDate, the tuple `(year, week, weekday)` with
