@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { MacroReturn, toJS } from '../jinja/index.js';
+import { MacroReturn, makeSet, toJS } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
 import { bindArgs, splitArgs } from './args.js';
 import { datetimeModule, PyDatetime, reModule } from './modules.js';
@@ -126,7 +126,7 @@ export function createBaseContext(o: BaseContextOptions): Record<string, unknown
     set(...args: unknown[]) {
       const a = bindArgs('set', args, ['value', 'default'], { default: null });
       try {
-        return [...new Set(a.value as Iterable<unknown>)];
+        return makeSet([...new Set(a.value as Iterable<unknown>)]);
       } catch {
         return a.default;
       }

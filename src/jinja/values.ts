@@ -113,6 +113,17 @@ export function isTuple(v: unknown): v is unknown[] {
   return Array.isArray(v) && tuples.has(v);
 }
 
+const sets = new WeakSet<unknown[]>();
+
+/**
+ * Mark an array of distinct items as a Python set: it equals another set with the same items in
+ * any order, and prints as `{…}`. (Iterating, `in` and `length` work as on the list it is.)
+ */
+export function makeSet<T extends unknown[]>(a: T): T {
+  sets.add(a);
+  return a;
+}
+
 const views = new WeakMap<unknown[], string>();
 
 /** Mark an array as a dict view (`dict_keys`, `dict_values`, `dict_items`) for printing. */
@@ -368,6 +379,7 @@ export function pyRepr(v: unknown, seen?: Set<unknown>): string {
       const view = views.get(v);
       if (view) return `${view}([${inner}])`;
       if (tuples.has(v)) return v.length === 1 ? `(${inner},)` : `(${inner})`;
+      if (sets.has(v)) return v.length === 0 ? 'set()' : `{${inner}}`;
       return `[${inner}]`;
     }
     if (v instanceof Map) {
@@ -409,6 +421,7 @@ export function pyEq(a: unknown, b: unknown): boolean {
   if (hostMethod(a, PY_COMPARE) || hostMethod(b, PY_COMPARE)) return hostCompare(a, b) === 0;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length || isTuple(a) !== isTuple(b)) return false;
+    if (sets.has(a) || sets.has(b)) return sets.has(a) && sets.has(b) && a.every((x) => b.some((y) => pyEq(x, y)));
     for (let i = 0; i < a.length; i++) if (!pyEq(a[i], b[i])) return false;
     return true;
   }
