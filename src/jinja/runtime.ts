@@ -607,7 +607,7 @@ export function getItem(obj: unknown, key: unknown): unknown {
     if (typeof key === 'string') return getAttr(obj, key);
     return missingAttr(obj, key);
   }
-  const item = hostItem(obj, key instanceof PyFloat ? key.value : key);
+  const item = hostItem(obj, key);
   if (item !== undefined) return item;
   if (typeof key === 'string') return getAttr(obj, key);
   return missingAttr(obj, key);
