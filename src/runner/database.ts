@@ -55,7 +55,7 @@ function servicesOn(adapter: Adapter, use: <T>(fn: (s: Session) => Promise<T>) =
   return {
     async execute(sql, fetch) {
       const r = await use((s) => s.execute(sql, { fetch }));
-      const table = new ResultTable(r.columns.map((c) => ({ name: c.name, dataType: c.type })), r.rows);
+      const table = ResultTable.fromQuery(r.columns.map((c) => ({ name: c.name, dataType: c.type })), r.rows, adapter.type);
       return { message: r.rowsAffected !== undefined ? `OK ${r.rowsAffected}` : 'OK', rowsAffected: r.rowsAffected, table };
     },
     async getRelation(database, schema, identifier) {
