@@ -4,6 +4,7 @@
 import type { Adapter, ColumnInfo } from '../adapters/adapter.js';
 import type { Relation } from '../adapters/relation.js';
 import type { Contract } from './contract.js';
+import type { Hook } from './statement-log.js';
 
 /** A window of event time, `[start, end)`, for one microbatch. */
 export interface BatchWindow {
@@ -42,8 +43,8 @@ export interface MaterializationContext {
    * `batch` restricts upstream refs to an event-time window (microbatch).
    */
   render(opts: { isIncremental: boolean; batch?: BatchWindow }): Promise<string>;
-  /** Already rendered hook SQL: `pre` runs before the build, `post` after it, both inside the build's transaction. */
-  hooks: { pre: string[]; post: string[] };
+  /** The hooks: `pre` run before the build, `post` after it, both inside the build's transaction. */
+  hooks: { pre: Hook[]; post: Hook[] };
   /** `--event-time-start` / `--event-time-end`. */
   eventTimeStart?: Date;
   eventTimeEnd?: Date;

@@ -16,7 +16,7 @@ import type { Relation } from '../adapters/relation.js';
 import { StrataError } from '../errors.js';
 import type { MaterializationNode, MaterializationResult } from './context.js';
 import { applyRelationConfigOn } from './relation-config.js';
-import { runHooksOn } from './statement-log.js';
+import { runHooksOn, type Hook } from './statement-log.js';
 import { ensureSchema } from './ensure-schema.js';
 
 export interface SnapshotContext {
@@ -29,7 +29,7 @@ export interface SnapshotContext {
   signal?: AbortSignal;
   warn?: (message: string) => void;
   /** Already rendered hook SQL, run inside the transaction that writes the table: `pre` first, `post` before its commit. */
-  hooks?: { pre: string[]; post: string[] };
+  hooks?: { pre: Hook[]; post: Hook[] };
 }
 
 

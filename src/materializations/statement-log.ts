@@ -5,6 +5,21 @@
 import type { QueryResult, Session } from '../adapters/adapter.js';
 import { SqlError } from '../adapters/sql-error.js';
 
+/**
+ * A hook as a build runs it: its SQL, or a function that renders it on the build's session when
+ * its turn comes (as dbt renders hooks: what a hook's Jinja does, such as dropping a relation or
+ * reading the table just built, happens there, inside the build's transaction).
+ */
+export type Hook = string | ((session: Session) => Promise<string>);
+
+/** Whether a hook may run something (a hook yet to be rendered may). */
+export const hasHook = (hook: Hook): boolean => typeof hook !== 'string' || hook.trim() !== '';
+
+/** A hook's SQL, rendered on `session` if it is not yet. */
+export async function hookSql(hook: Hook, session: Session): Promise<string> {
+  return typeof hook === 'string' ? hook : hook(session);
+}
+
 /** Executes and records statements. */
 export class StatementLog {
   readonly statements: string[] = [];
@@ -52,8 +67,11 @@ export class StatementLog {
   }
 
   /** Run each hook in order. */
-  async hooks(hooks: string[]): Promise<void> {
-    for (const h of hooks) if (h.trim()) await this.run(h);
+  async hooks(hooks: readonly Hook[]): Promise<void> {
+    for (const h of hooks) {
+      const sql = await hookSql(h, this.session);
+      if (sql.trim()) await this.run(sql);
+    }
   }
 
   /** Run `fn` inside a transaction: commit when it returns, roll back when it throws. */
@@ -80,10 +98,11 @@ export function trimModelSql(sql: string): string {
 }
 
 /** Run hooks on `session` in order, recording them in `executed` (for the builds that keep their own list). */
-export async function runHooksOn(session: Session, hooks: string[] | undefined, executed: string[], signal: AbortSignal | undefined): Promise<void> {
+export async function runHooksOn(session: Session, hooks: readonly Hook[] | undefined, executed: string[], signal: AbortSignal | undefined): Promise<void> {
   for (const h of hooks ?? []) {
-    if (!h.trim()) continue;
-    executed.push(h);
-    await session.execute(h, { fetch: false, signal });
+    const sql = await hookSql(h, session);
+    if (!sql.trim()) continue;
+    executed.push(sql);
+    await session.execute(sql, { fetch: false, signal });
   }
 }

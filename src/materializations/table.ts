@@ -12,7 +12,7 @@
  */
 import type { Relation } from '../adapters/relation.js';
 import type { MaterializationContext, MaterializationResult } from './context.js';
-import { StatementLog, trimModelSql } from './statement-log.js';
+import { StatementLog, hasHook, trimModelSql } from './statement-log.js';
 import { lookupTarget, recordBuilt } from './target.js';
 import { buildId } from './temp-names.js';
 import { indexSpecs, indexStatements } from './indexes.js';
@@ -26,7 +26,7 @@ export async function buildTable(ctx: MaterializationContext): Promise<Materiali
     const log = new StatementLog(session, ctx.signal, ctx.node.config.sql_header);
     const existing = await lookupTarget(ctx, session, log.statements);
     const dialect = ctx.adapter.dialect;
-    const noHooks = !ctx.hooks.pre.some((h) => h.trim()) && !ctx.hooks.post.some((h) => h.trim());
+    const noHooks = !ctx.hooks.pre.some(hasHook) && !ctx.hooks.post.some(hasHook);
     await assertContract(ctx, log, sql);
     if (!existing && noHooks && !ctx.node.contract && indexSpecs(ctx).length === 0 && !hasRelationConfig(ctx) && dialect.capabilities.transactionalDdl) {
       // Nothing to replace: one CREATE TABLE AS is atomic by itself (it commits whole or not at all).

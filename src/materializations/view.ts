@@ -5,7 +5,7 @@
  * hooks or a table in the way, the single CREATE statement runs on its own (it is atomic).
  */
 import type { MaterializationContext, MaterializationResult } from './context.js';
-import { StatementLog, trimModelSql } from './statement-log.js';
+import { StatementLog, hasHook, trimModelSql } from './statement-log.js';
 import { lookupTarget, recordBuilt } from './target.js';
 import { assertContract } from './contract.js';
 import { applyRelationConfig, hasRelationConfig } from './relation-config.js';
@@ -18,7 +18,7 @@ export async function buildView(ctx: MaterializationContext): Promise<Materializ
     const log = new StatementLog(session, ctx.signal, ctx.node.config.sql_header);
     const existing = await lookupTarget(ctx, session, log.statements);
     const dialect = ctx.adapter.dialect;
-    const noHooks = !ctx.hooks.pre.some((h) => h.trim()) && !ctx.hooks.post.some((h) => h.trim());
+    const noHooks = !ctx.hooks.pre.some(hasHook) && !ctx.hooks.post.some(hasHook);
     await assertContract(ctx, log, sql);
     if (noHooks && !hasRelationConfig(ctx) && (!existing || existing.type === 'view')) {
       // One statement, atomic by itself: no transaction round trips needed.

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { StrataError } from '../errors.js';
 import type { Adapter } from '../adapters/index.js';
+import type { Session } from '../adapters/adapter.js';
 import { columnSpec, columnValue, type DatabaseServices } from '../context/node-context.js';
 import { INTERNAL_PACKAGE, type MacroDef } from '../context/macros.js';
 import type { StrategyMacroArgs } from '../materializations/context.js';
@@ -20,6 +21,7 @@ import type { ParsedProject } from '../parse/parser.js';
 import type { Status } from '../report/reporter.js';
 import type { Compiler } from './compile.js';
 import { sessionServices, toAdapterRelation } from './database.js';
+import { hookSql, type Hook } from '../materializations/statement-log.js';
 import { incrementalBuild } from './is-incremental.js';
 import { runUnitTest } from './unit-test.js';
 
@@ -80,38 +82,66 @@ function contractOf(node: ManifestNode, compiler: Compiler): Contract | undefine
 }
 
 /**
- * A node's pre- and post-hooks, rendered before the build with the `is_incremental()` of the
- * build itself (as in dbt-core, in post-hooks too: false after an incremental model's first build).
- * `pre` and `post` run inside the build's transaction; a hook configured with `transaction: false`
- * (`before_begin(…)`, `after_commit(…)`) runs outside it: `before` ahead of the build, `after` once
- * it has committed.
+ * A node's pre- and post-hooks, each rendered when its turn comes, on the session that runs it
+ * (as dbt renders them: a hook's Jinja may read or drop what the build made), with the
+ * `is_incremental()` of the build itself, known before the build (as in dbt-core, in post-hooks
+ * too: false after an incremental model's first build). `pre` and `post` run inside the
+ * build's transaction; a hook configured with `transaction: false` (`before_begin(…)`,
+ * `after_commit(…)`) runs outside it: `before` ahead of the build, `after` once it has committed.
  */
 async function renderHooks(node: ManifestNode, env: ExecutionEnv, incrementalBuildOf: () => Promise<boolean>): Promise<NodeHooks> {
-  let incremental: Promise<boolean> | undefined;
   const hooks: NodeHooks = { pre: [], post: [], before: [], after: [] };
+  let incremental: boolean | undefined;
   for (const key of ['pre_hook', 'post_hook'] as const) {
     for (const h of (node.config[key] as unknown[] | undefined) ?? []) {
       const code = typeof h === 'string' ? h : String((h as { sql?: unknown }).sql ?? '');
+      if (!code.trim()) continue;
       const inside = typeof h === 'string' || (h as { transaction?: unknown }).transaction !== false;
-      incremental ??= incrementalBuildOf();
-      const sql = (await env.compiler.render(node, { code, codeName: `${node.original_file_path} (${key.replace('_', '-')})`, db: env.db, isIncremental: await incremental })).trim();
-      if (sql) hooks[key === 'pre_hook' ? (inside ? 'pre' : 'before') : inside ? 'post' : 'after'].push(sql);
+      incremental ??= await incrementalBuildOf();
+      const isIncremental = incremental;
+      const render: Hook = async (session) =>
+        (await env.compiler.render(node, { code, codeName: `${node.original_file_path} (${key.replace('_', '-')})`, db: sessionDb(env.adapter, session), isIncremental })).trim();
+      hooks[key === 'pre_hook' ? (inside ? 'pre' : 'before') : inside ? 'post' : 'after'].push(render);
     }
   }
   return hooks;
 }
 
+/** A template's view of the database on a build's session: its statements run in the build's transaction. */
+function sessionDb(adapter: Adapter, session: Session): DatabaseServices {
+  const db = sessionServices(adapter, session);
+  // the build holds the transaction: a statement block's auto_begin must not open another
+  return { ...db, execute: (sql, fetch) => db.execute(sql, fetch, false) };
+}
+
+/** Every hook's SQL, rendered on `session` (for builds that take them rendered). */
+async function renderedOn(hooks: readonly Hook[], session: Session): Promise<string[]> {
+  const out: string[] = [];
+  for (const h of hooks) {
+    const sql = await hookSql(h, session);
+    if (sql) out.push(sql);
+  }
+  return out;
+}
+
 interface NodeHooks {
-  pre: string[];
-  post: string[];
-  before: string[];
-  after: string[];
+  pre: Hook[];
+  post: Hook[];
+  before: Hook[];
+  after: Hook[];
 }
 
 /** Build with `build`, running the hooks that stay outside its transaction before and after it. */
 async function outsideTransaction<T>(hooks: NodeHooks, env: ExecutionEnv, build: () => Promise<T>): Promise<T> {
-  const run = async (sqls: string[]) => {
-    if (sqls.length) await env.adapter.withSession(async (s) => { for (const sql of sqls) await s.execute(sql, { fetch: false, signal: env.signal }); });
+  const run = async (list: Hook[]) => {
+    if (list.length) {
+      await env.adapter.withSession(async (s) => {
+        for (const h of list) {
+          const sql = await hookSql(h, s);
+          if (sql) await s.execute(sql, { fetch: false, signal: env.signal });
+        }
+      });
+    }
   };
   await run(hooks.before);
   const result = await build();
@@ -197,16 +227,17 @@ function jinjaMaterialization(env: ExecutionEnv, kind: string): MacroDef | undef
 async function runJinjaMaterialization(node: ManifestNode, env: ExecutionEnv, kind: string, def: MacroDef, hooks: NodeHooks): Promise<Execution> {
   const sql = await env.compiler.render(node, { isIncremental: false, db: env.db });
   env.compiled(sql);
-  const dicts = (list: string[], transaction: boolean) => list.map((hook) => ({ sql: hook, transaction }));
-  const extra = {
-    sql,
-    compiled_code: sql,
-    pre_hooks: [...dicts(hooks.before, false), ...dicts(hooks.pre, true)],
-    post_hooks: [...dicts(hooks.post, true), ...dicts(hooks.after, false)],
-  };
   const executed = await env.adapter.withSession(async (session) => {
     const db = sessionServices(env.adapter, session);
     try {
+      // run_hooks runs them as the materialization says: rendered here, on its session
+      const dicts = async (list: Hook[], transaction: boolean) => (await renderedOn(list, session)).map((hook) => ({ sql: hook, transaction }));
+      const extra = {
+        sql,
+        compiled_code: sql,
+        pre_hooks: [...(await dicts(hooks.before, false)), ...(await dicts(hooks.pre, true))],
+        post_hooks: [...(await dicts(hooks.post, true)), ...(await dicts(hooks.after, false))],
+      };
       const value = await env.compiler.evaluate(node, `${def.packageName}.${def.name}()`, { db, extra });
       if (!value || typeof value !== 'object' || !Array.isArray((value as { relations?: unknown }).relations)) {
         throw new StrataError('materialization-return', `The materialization ${kind} (${def.displayPath}:${def.line}) did not return the relations it built`, {
@@ -318,6 +349,9 @@ const unitTest: Executor = async (node, env) => {
 const seed: Executor = async (node, env) => {
   const src = env.parsed.sources.get(node.unique_id)!;
   const hooks = await renderHooks(node, env, async () => false);
+  const rendered = hooks.pre.length || hooks.post.length
+    ? await env.adapter.withSession(async (s) => ({ pre: await renderedOn(hooks.pre, s), post: await renderedOn(hooks.post, s) }))
+    : { pre: [], post: [] };
   const r = await outsideTransaction(hooks, env, () => loadSeed({
     adapter: env.adapter,
     node: materializationNode(node, env),
@@ -326,7 +360,7 @@ const seed: Executor = async (node, env) => {
     fullRefresh: env.fullRefresh || node.config.full_refresh === true,
     signal: env.signal,
     warn: env.warn,
-    hooks,
+    hooks: rendered,
   }));
   return { status: 'success', message: r.message, executedSql: r.executedSql, response: response(r.message, r.rowsAffected) };
 };

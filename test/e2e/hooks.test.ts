@@ -39,3 +39,22 @@ test('is_incremental() in pre- and post-hooks follows dbt', async () => {
   await run('--full-refresh');
   assert.deepEqual(await entries(), ['grows post False', 'grows pre False', 'plain post False', 'plain pre False'], 'full refresh');
 });
+
+test("a hook is rendered when it runs, on the build's session: its Jinja reads the table just built, in the build's transaction (as dbt renders hooks)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-hooks-'));
+  mkdirSync(join(dir, 'models'));
+  const db = join(dir, 'warehouse.duckdb');
+  writeFileSync(join(dir, 'dbt_project.yml'), 'name: hooks\nversion: "1.0.0"\nconfig-version: 2\nprofile: hooks\n');
+  writeFileSync(join(dir, 'profiles.yml'), `hooks:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${db}\n      schema: main\n`);
+  // the post-hook's run_query reads the model's own table, new on the first run: rendered before
+  // the build, it would fail; its count comes from the rows the build just wrote
+  const audit = "{% if execute %}{% set n = run_query('select count(*) from ' ~ this).columns[0].values()[0] %}create or replace table main.audit as select {{ n }} as n{% endif %}";
+  writeFileSync(join(dir, 'models', 'counted.sql'), `{{ config(materialized='table', post_hook="${audit}") }}\nselect * from range(3)`);
+  // a failing post-hook rolls back what the pre-hook's Jinja did on the session
+  writeFileSync(join(dir, 'models', 'broken.sql'), `{{ config(materialized='table', pre_hook="{% do run_query('create table main.from_pre as select 1 as x') %}", post_hook="select nope") }}\nselect 1 as id`);
+  const chunks: string[] = [];
+  const sink = new Writable({ write: (c, _e, done) => (chunks.push(String(c)), done()) });
+  assert.equal(await main(['run', '--project-dir', dir, '--profiles-dir', dir], { out: sink, err: sink }), 1, chunks.join(''));
+  assert.deepEqual(await queryDuckDb(db, 'select n::int from main.audit'), [[3]]);
+  assert.deepEqual(await queryDuckDb(db, "select count(*)::int from information_schema.tables where table_name in ('from_pre', 'broken')"), [[0]]);
+});
