@@ -37,6 +37,18 @@ export function testName(test: string, namespace: string | null, target: string,
 }
 
 /**
+ * The Jinja expression a generic test's argument is rendered from, as dbt renders arguments:
+ * `{{ expr }}` is the value of `expr`, `ref(…)` / `source(…)` a relation. Undefined for an
+ * argument taken as written (a text with `{{ }}` inside it is rendered as a text).
+ */
+export function testArgumentExpression(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  if (/^\s*(ref|source)\s*\(.*\)\s*$/s.test(v)) return v;
+  const whole = /^\s*\{\{(.*)\}\}\s*$/s.exec(v)?.[1];
+  return whole !== undefined && !whole.includes('}}') ? whole : undefined;
+}
+
+/**
  * The hash ending a generic test's unique id, as dbt makes it: the last 10 hex digits of the
  * md5 of its name and Python's repr of its metadata, keys sorted and every leaf a str.
  */

@@ -18,7 +18,7 @@ import { asBool, asNumber, createBaseContext } from '../context/base.js';
 import { INTERNAL_PACKAGE, MacroRegistry, macroPrototype, type MacroDef } from '../context/macros.js';
 import { createNodeContext, type ContextServices, type ParseRecord } from '../context/node-context.js';
 import { doubleQuote, relation } from '../context/relation.js';
-import { addGenericTests, applyTestConfigCalls, attachTests } from './generic-tests.js';
+import { addGenericTests, applyTestConfigCalls, attachTests, testArgumentExpression } from './generic-tests.js';
 import type { UnitTestEntry } from '../runner/unit-test.js';
 import { CACHE_FILE, ParseCache, envDigest, isJsonSafe, sha256, type CachedParse, type ParseState } from './cache.js';
 import { BUILD_STAMP, fingerprintKey, recordingEnv, type ParseInputs } from './fingerprint.js';
@@ -425,8 +425,8 @@ async function configureTestsFromMacros(setup: ParseSetup, manifest: Manifest): 
     try {
       // the arguments as the test will get them: `{{ … }}` and ref()/source() rendered
       for (const [k, v] of Object.entries(meta.kwargs)) {
-        const expr = typeof v === 'string' ? (/^\s*\{\{(.*)\}\}\s*$/s.exec(v)?.[1] ?? (/^\s*(ref|source)\s*\(.*\)\s*$/s.test(v) ? v : undefined)) : undefined;
-        if (expr === undefined || expr.includes('}}')) kwargs[k] = v;
+        const expr = testArgumentExpression(v);
+        if (expr === undefined) kwargs[k] = v;
         else {
           await setup.jinja.compile(`{{ __strata_capture(${expr}) }}`, node.original_file_path, { cache: false }).render(ctx);
           kwargs[k] = captured;

@@ -18,6 +18,7 @@ import { intersectWindows, type TimeWindow } from './sample.js';
 import { externalSourceLocation } from './external.js';
 import { refFindsVersion } from '../parse/model-versions.js';
 import { escapeRe, locateCall, nodeText } from '../parse/locate.js';
+import { testArgumentExpression } from '../parse/generic-tests.js';
 
 /**
  * A subquery standing for a relation, named `_dbt_<kind>_subq_<table>` where the engine needs
@@ -259,10 +260,9 @@ export class Compiler {
     const meta = node.test_metadata!;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(meta.kwargs)) {
-      const whole = typeof v === 'string' ? /^\s*\{\{(.*)\}\}\s*$/s.exec(v) : null;
+      const expr = testArgumentExpression(v);
       try {
-        if (typeof v === 'string' && /^\s*(ref|source)\s*\(.*\)\s*$/s.test(v)) out[k] = await this.evaluate(node, v, opts, ephemerals);
-        else if (whole && !whole[1]!.includes('}}')) out[k] = await this.evaluate(node, whole[1]!, opts, ephemerals);
+        if (expr !== undefined) out[k] = await this.evaluate(node, expr, opts, ephemerals);
         else if (typeof v === 'string' && v.includes('{{')) out[k] = await this.renderRaw(node, { ...opts, code: v, codeName: node.original_file_path }, ephemerals);
         else out[k] = v;
       } catch (e) {
