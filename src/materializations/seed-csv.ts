@@ -1,7 +1,9 @@
 /**
- * A quick check of a seed's CSV before the engine loads it: the text is UTF-8, every row
- * has as many fields as the header, quotes are closed. Mistakes are reported with the
- * file, line and column, which engines' own readers do not always give.
+ * Reading a seed's CSV: one pass over the text that checks it before an engine loads it
+ * (the text is UTF-8, there is a header, every row has as many fields as the header, quotes
+ * are closed) and hands each record to a visitor (the type inference of `seed-types.ts`).
+ * Mistakes are reported with the file, line and column, which engines' own readers do not
+ * always give.
  */
 import { readFileSync } from 'node:fs';
 import { StrataError } from '../errors.js';
@@ -10,6 +12,18 @@ export interface CsvShape {
   header: string[];
   /** Data rows (not counting the header). */
   rows: number;
+  /** Blank lines skipped between rows (in a file of one column a blank line is a row: an empty value). */
+  blankLines: number;
+  /** Of those, lines of spaces (an engine's reader takes them for a row of one field). */
+  spaceLines: number;
+  /** The text of the file, without a byte order mark. */
+  text: string;
+}
+
+/** What a reader of the records is handed: the header (trimmed), then each data record with which of its fields were quoted (undefined when none was) and its first line. */
+export interface CsvVisitor {
+  header(names: string[]): void;
+  record(fields: string[], quoted: readonly boolean[] | undefined, line: number): void;
 }
 
 /** Field start columns (1-based) of `line`, honouring quotes. */
@@ -24,11 +38,90 @@ export function fieldColumns(line: string, delimiter: string): number[] {
   return cols;
 }
 
-export function checkCsv(path: string, displayPath: string, delimiter = ','): CsvShape {
+/**
+ * Calls `onRecord` for each record of a CSV text (quotes, doubled quotes, newlines inside
+ * quotes), with `blank` set for a line of nothing or spaces (one field). Lines without a
+ * quote take a fast path (a plain split). Returns the line of a quote never closed, if any.
+ */
+export function eachCsvRecord(text: string, delimiter: string, onRecord: (fields: string[], quoted: readonly boolean[] | undefined, line: number, blank: boolean) => void): number | undefined {
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  const n = text.length;
+  let nextQuote = text.indexOf('"', pos);
+  while (pos < n) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = n;
+    if (nextQuote >= 0 && nextQuote < pos) nextQuote = text.indexOf('"', pos);
+    if (nextQuote < 0 || nextQuote > eol) {
+      const raw = text.charCodeAt(eol - 1) === 13 && eol > pos ? text.slice(pos, eol - 1) : text.slice(pos, eol);
+      pos = eol + 1;
+      const blank = raw === '' || (raw.charCodeAt(0) <= 32 && raw.trim() === '');
+      onRecord(blank ? [raw] : raw.split(delimiter), undefined, line++, blank);
+      continue;
+    }
+    const r = quotedRecord(text, pos, delimiter);
+    if (!r) return line;
+    onRecord(r.fields, r.quoted, line, false);
+    line += r.lines;
+    pos = r.next;
+  }
+  return undefined;
+}
+
+/** Parse one record with quotes starting at `start`: its fields, where the next record starts and how many lines it spans; undefined when a quote is not closed. */
+function quotedRecord(text: string, start: number, delimiter: string): { fields: string[]; quoted: boolean[]; next: number; lines: number } | undefined {
+  const fields: string[] = [];
+  const quoted: boolean[] = [];
+  let field = '';
+  let inQuotes = false;
+  let wasQuoted = false;
+  let lines = 1;
+  const n = text.length;
+  const end = () => {
+    fields.push(field);
+    quoted.push(wasQuoted);
+    field = '';
+    wasQuoted = false;
+  };
+  for (let i = start; i < n; ) {
+    const ch = text[i]!;
+    if (inQuotes) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        inQuotes = false;
+      } else {
+        if (ch === '\n') lines++;
+        field += ch;
+      }
+      i++;
+    } else if (ch === '"') {
+      inQuotes = wasQuoted = true;
+      i++;
+    } else if (text.startsWith(delimiter, i)) {
+      end();
+      i += delimiter.length;
+    } else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
+      end();
+      return { fields, quoted, next: i + (ch === '\r' ? 2 : 1), lines };
+    } else {
+      field += ch;
+      i++;
+    }
+  }
+  if (inQuotes) return undefined;
+  end();
+  return { fields, quoted, next: n, lines };
+}
+
+function decode(path: string, displayPath: string): string {
   const bytes = readFileSync(path);
-  let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch {
     // Find the first bad byte to point at its line.
     let line = 1;
@@ -52,70 +145,54 @@ export function checkCsv(path: string, displayPath: string, delimiter = ','): Cs
     }
     throw new StrataError('seed-encoding', `${displayPath} is not UTF-8`, { position: { file: displayPath } });
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = text.split(/\r?\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  if (lines.length === 0 || lines[0]!.trim() === '') {
-    throw new StrataError('seed-empty', `${displayPath} is empty: a seed needs a header row`, { position: { file: displayPath, line: 1, column: 1 } });
-  }
-  // Walk the text once, tracking quotes across lines, counting fields per record.
-  let header: string[] | null = null;
-  let expected = 0;
-  let fields = 1;
-  let quoted = false;
-  let field = '';
-  const headerFields: string[] = [];
-  let recordLine = 1;
+}
+
+/**
+ * Check a seed's file and count its rows, handing each data record to `onRecord` on the way
+ * (one pass over the text), after the header. Blank lines between rows are skipped, as engines' readers skip
+ * them, except in a file of one column, where they are empty values.
+ */
+export function checkCsv(path: string, displayPath: string, delimiter = ',', visitor?: CsvVisitor): CsvShape {
+  const text = decode(path, displayPath);
+  const lineText = (n: number) => text.split(/\r?\n/)[n - 1] ?? '';
+  let header: string[] | undefined;
   let rows = 0;
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n]!;
-    if (!quoted) {
-      recordLine = n + 1;
-      fields = 1;
-      field = '';
-    } else field += '\n';
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i];
-      if (ch === '"') {
-        if (quoted && line[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = !quoted;
-      } else if (!quoted && line.startsWith(delimiter, i)) {
-        if (!header) headerFields.push(field);
-        field = '';
-        fields++;
-        i += delimiter.length - 1;
-      } else field += ch;
-    }
-    if (quoted) continue;
+  let blankLines = 0;
+  let spaceLines = 0;
+  const unclosed = eachCsvRecord(text, delimiter, (fields, quoted, line, blank) => {
     if (!header) {
-      headerFields.push(field);
-      header = headerFields.map((h) => h.trim());
-      expected = fields;
-      const seen = new Map<string, number>();
+      if (blank) throw new StrataError('seed-empty', `${displayPath} is empty: a seed needs a header row`, { position: { file: displayPath, line: 1, column: 1 } });
+      header = fields.map((h) => h.trim());
+      const seen = new Set<string>();
       header.forEach((h, i) => {
-        if (h === '') throw new StrataError('seed-header', `${displayPath}: column ${i + 1} of the header has no name`, { position: { file: displayPath, line: 1, column: fieldColumns(lines[0]!, delimiter)[i] } });
-        const prior = seen.get(h.toLowerCase());
-        if (prior !== undefined) throw new StrataError('seed-header', `${displayPath}: the header names column '${h}' twice`, { position: { file: displayPath, line: 1, column: fieldColumns(lines[0]!, delimiter)[i] } });
-        seen.set(h.toLowerCase(), i);
+        const at = () => ({ file: displayPath, line: 1, column: fieldColumns(lineText(1), delimiter)[i] });
+        if (h === '') throw new StrataError('seed-header', `${displayPath}: column ${i + 1} of the header has no name`, { position: at() });
+        if (seen.has(h.toLowerCase())) throw new StrataError('seed-header', `${displayPath}: the header names column '${h}' twice`, { position: at() });
+        seen.add(h.toLowerCase());
       });
-      continue;
+      visitor?.header(header);
+      return;
     }
-    if (line.trim() === '' && fields === 1) continue;
+    if (blank && header.length > 1) {
+      blankLines++;
+      if (fields[0] !== '') spaceLines++;
+      return;
+    }
     rows++;
-    if (fields !== expected) {
-      const cols = fieldColumns(lines[recordLine - 1]!, delimiter);
-      const column = fields > expected ? cols[expected] ?? 1 : (lines[recordLine - 1]!.length || 0) + 1;
-      throw new StrataError('seed-ragged', `${displayPath}: line ${recordLine} has ${fields} field${fields === 1 ? '' : 's'}, the header has ${expected}`, {
-        position: { file: displayPath, line: recordLine, column },
+    if (fields.length !== header.length) {
+      const first = lineText(line);
+      const column = fields.length > header.length ? fieldColumns(first, delimiter)[header.length] ?? 1 : first.length + 1;
+      throw new StrataError('seed-ragged', `${displayPath}: line ${line} has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header has ${header.length}`, {
+        position: { file: displayPath, line, column },
         source: text,
-        hint: fields > expected ? 'quote values that contain the delimiter ("a, b")' : 'add the missing values (leave them empty for NULL)',
+        hint: fields.length > header.length ? 'quote values that contain the delimiter ("a, b")' : 'add the missing values (leave them empty for NULL)',
       });
     }
+    visitor?.record(fields, quoted, line);
+  });
+  if (unclosed !== undefined) {
+    throw new StrataError('seed-quote', `${displayPath}: a quote opened on line ${unclosed} is never closed`, { position: { file: displayPath, line: unclosed, column: 1 }, source: text });
   }
-  if (quoted) {
-    throw new StrataError('seed-quote', `${displayPath}: a quote opened on line ${recordLine} is never closed`, { position: { file: displayPath, line: recordLine, column: 1 }, source: text });
-  }
-  return { header: header ?? [], rows };
+  if (!header) throw new StrataError('seed-empty', `${displayPath} is empty: a seed needs a header row`, { position: { file: displayPath, line: 1, column: 1 } });
+  return { header, rows, blankLines, spaceLines, text };
 }
