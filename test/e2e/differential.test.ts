@@ -243,6 +243,14 @@ const CASES: Case[] = [
     commands: [['build'], ['run', '-s', 'topped_up', 'gridded']],
   },
   {
+    // seed column types as dbt infers them (t/f and US dates stay text, 1e5 and 00123 are
+    // integers…) and the values dbt-duckdb loads; the second seed replaces the rows in place
+    name: 'seedtypes',
+    dir: join(FIXTURES, 'run', 'seedtypes'),
+    dbVar: 'SEEDTYPES_DB',
+    commands: [['build'], ['seed']],
+  },
+  {
     name: 'jaffle',
     dir: join(FIXTURES, 'projects', 'jaffle'),
     commands: [['deps'], ['seed'], ['build']],
