@@ -3,30 +3,38 @@
    concat, position, arrays…) work on PostgreSQL as written in cross_db.sql;
    `postgres__any_value` and `postgres__current_timestamp` live there too. #}
 
-{# datediff counts the boundaries of `datepart` crossed from the first to the second
-   value, as DuckDB's date_diff does (so both engines give the same numbers): days between
-   dates, calendar months, quarters and years; weeks are whole 7-day spans of the days
-   between (truncated toward zero), as in dbt-postgres and DuckDB. #}
+{# datediff as dbt-postgres writes it, so results have its types: calendar years, quarters and
+   months, hours, minutes, seconds and smaller units are differences of date_part (double
+   precision: `datediff(a, b, 'month') / 12` is 1.1666…, not 1); days are a difference of
+   dates and weeks whole 7-day spans of them, moved by one when the weekday (Sunday first)
+   wraps around (integer). The smaller units build on the larger ones: hours on days,
+   minutes on hours, seconds and below on minutes. #}
 {% macro postgres__datediff(first_date, second_date, datepart) -%}
-  {%- set a = '(' ~ first_date ~ ')::timestamp' -%}
-  {%- set b = '(' ~ second_date ~ ')::timestamp' -%}
   {%- set part = datepart | lower | replace("'", "") -%}
+  {%- set a = '(' ~ first_date ~ ')' -%}
+  {%- set b = '(' ~ second_date ~ ')' -%}
   {%- if part == 'year' -%}
-    cast(date_part('year', {{ b }}) - date_part('year', {{ a }}) as bigint)
-  {%- elif part == 'quarter' -%}
-    cast((date_part('year', {{ b }}) - date_part('year', {{ a }})) * 4 + date_part('quarter', {{ b }}) - date_part('quarter', {{ a }}) as bigint)
-  {%- elif part == 'month' -%}
-    cast((date_part('year', {{ b }}) - date_part('year', {{ a }})) * 12 + date_part('month', {{ b }}) - date_part('month', {{ a }}) as bigint)
-  {%- elif part == 'week' -%}
-    {{ dbt_internal_week_diff(a, b, 'cast(' ~ b ~ ' as date) - cast(' ~ a ~ ' as date)') }}
+    (date_part('year', {{ b }}::date) - date_part('year', {{ a }}::date))
+  {%- elif part in ('quarter', 'month') -%}
+    {%- set per_year = 4 if part == 'quarter' else 12 -%}
+    ({{ datediff(first_date, second_date, 'year') }} * {{ per_year }} + date_part('{{ part }}', {{ b }}::date) - date_part('{{ part }}', {{ a }}::date))
   {%- elif part == 'day' -%}
-    cast(cast({{ b }} as date) - cast({{ a }} as date) as bigint)
-  {%- elif part in ('hour', 'minute', 'second') -%}
-    cast(floor(extract(epoch from date_trunc('{{ part }}', {{ b }}) - date_trunc('{{ part }}', {{ a }})) / {{ {'hour': 3600, 'minute': 60, 'second': 1}[part] }}) as bigint)
-  {%- elif part in ('millisecond', 'microsecond') -%}
-    cast(floor(extract(epoch from date_trunc('{{ part }}', {{ b }}) - date_trunc('{{ part }}', {{ a }})) * {{ {'millisecond': 1000, 'microsecond': 1000000}[part] }}) as bigint)
+    ({{ b }}::date - {{ a }}::date)
+  {%- elif part == 'week' -%}
+    ({{ datediff(first_date, second_date, 'day') }} / 7 + case
+      when date_part('dow', {{ a }}::timestamp) <= date_part('dow', {{ b }}::timestamp) then
+        case when {{ first_date }} <= {{ second_date }} then 0 else -1 end
+      else
+        case when {{ first_date }} <= {{ second_date }} then 1 else 0 end
+    end)
+  {%- elif part in ('hour', 'minute') -%}
+    {%- set larger, per = ('day', 24) if part == 'hour' else ('hour', 60) -%}
+    ({{ datediff(first_date, second_date, larger) }} * {{ per }} + date_part('{{ part }}', {{ b }}::timestamp) - date_part('{{ part }}', {{ a }}::timestamp))
+  {%- elif part in ('second', 'millisecond', 'microsecond') -%}
+    {%- set per_minute = {'second': 60, 'millisecond': 60000, 'microsecond': 60000000}[part] -%}
+    ({{ datediff(first_date, second_date, 'minute') }} * {{ per_minute }} + floor(date_part('{{ part }}', {{ b }}::timestamp)) - floor(date_part('{{ part }}', {{ a }}::timestamp)))
   {%- else -%}
-    {{ exceptions.raise_compiler_error("datediff on postgres does not know the date part '" ~ datepart ~ "'") }}
+    {{ exceptions.raise_compiler_error("Unsupported datepart for macro datediff in postgres: {!r}".format(datepart)) }}
   {%- endif -%}
 {%- endmacro %}
 
