@@ -13,7 +13,7 @@ import type { Relation } from '../adapters/relation.js';
 import { StrataError } from '../errors.js';
 import type { MaterializationNode, MaterializationResult } from './context.js';
 import { applyRelationConfigOn } from './relation-config.js';
-import { runHooksOn } from './statement-log.js';
+import { runHooksOn, type Hook } from './statement-log.js';
 import { ensureSchema } from './ensure-schema.js';
 import { fieldColumns } from './seed-csv.js';
 import { planSeed, rewriteSeed, type SeedColumn, type SeedEngine, type SeedPlan } from './seed-types.js';
@@ -32,7 +32,7 @@ export interface SeedContext {
   signal?: AbortSignal;
   warn?: (message: string) => void;
   /** Already rendered hook SQL, run inside the transaction that writes the table: `pre` first, `post` before its commit. */
-  hooks?: { pre: string[]; post: string[] };
+  hooks?: { pre: Hook[]; post: Hook[] };
 }
 
 

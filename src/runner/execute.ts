@@ -114,7 +114,7 @@ function sessionDb(adapter: Adapter, session: Session): DatabaseServices {
   return { ...db, execute: (sql, fetch) => db.execute(sql, fetch, false) };
 }
 
-/** Every hook's SQL, rendered on `session` (for builds that take them rendered). */
+/** Every hook's SQL, rendered on `session` (for a Jinja materialization's `run_hooks`). */
 async function renderedOn(hooks: readonly Hook[], session: Session): Promise<string[]> {
   const out: string[] = [];
   for (const h of hooks) {
@@ -349,9 +349,6 @@ const unitTest: Executor = async (node, env) => {
 const seed: Executor = async (node, env) => {
   const src = env.parsed.sources.get(node.unique_id)!;
   const hooks = await renderHooks(node, env, async () => false);
-  const rendered = hooks.pre.length || hooks.post.length
-    ? await env.adapter.withSession(async (s) => ({ pre: await renderedOn(hooks.pre, s), post: await renderedOn(hooks.post, s) }))
-    : { pre: [], post: [] };
   const r = await outsideTransaction(hooks, env, () => loadSeed({
     adapter: env.adapter,
     node: materializationNode(node, env),
@@ -360,7 +357,7 @@ const seed: Executor = async (node, env) => {
     fullRefresh: env.fullRefresh || node.config.full_refresh === true,
     signal: env.signal,
     warn: env.warn,
-    hooks: rendered,
+    hooks,
   }));
   return { status: 'success', message: r.message, executedSql: r.executedSql, response: response(r.message, r.rowsAffected) };
 };

@@ -58,3 +58,23 @@ test("a hook is rendered when it runs, on the build's session: its Jinja reads t
   assert.deepEqual(await queryDuckDb(db, 'select n::int from main.audit'), [[3]]);
   assert.deepEqual(await queryDuckDb(db, "select count(*)::int from information_schema.tables where table_name in ('from_pre', 'broken')"), [[0]]);
 });
+
+test("a seed's post-hook is rendered after the load too: its Jinja acts on the loaded table (as dbt's)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-hooks-'));
+  mkdirSync(join(dir, 'seeds'));
+  const db = join(dir, 'warehouse.duckdb');
+  writeFileSync(join(dir, 'dbt_project.yml'), [
+    'name: hooks', 'version: "1.0.0"', 'config-version: 2', 'profile: hooks', 'seeds:', '  hooks:',
+    '    dropped:', `      +post-hook: "{% do adapter.drop_relation(this.incorporate(type='table')) %}"`,
+    '    kept:', `      +post-hook: "{% set n = run_query('select count(*) from ' ~ this).columns[0].values()[0] %}create table main.kept_rows as select {{ n }} as n"`,
+    '',
+  ].join('\n'));
+  writeFileSync(join(dir, 'profiles.yml'), `hooks:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${db}\n      schema: main\n`);
+  writeFileSync(join(dir, 'seeds', 'dropped.csv'), 'id\n1\n');
+  writeFileSync(join(dir, 'seeds', 'kept.csv'), 'id\n1\n2\n');
+  const chunks: string[] = [];
+  const sink = new Writable({ write: (c, _e, done) => (chunks.push(String(c)), done()) });
+  assert.equal(await main(['seed', '--project-dir', dir, '--profiles-dir', dir], { out: sink, err: sink }), 0, chunks.join(''));
+  assert.deepEqual(await queryDuckDb(db, "select table_name from information_schema.tables where table_schema = 'main' order by 1"), [['kept'], ['kept_rows']]);
+  assert.deepEqual(await queryDuckDb(db, 'select n::int from main.kept_rows'), [[2]]);
+});
