@@ -77,7 +77,13 @@ interface CachedContext extends MacroUseRecorder {
   [MACRO_CACHE]?: Map<string, Macro>;
 }
 
-/** The Macro for `def` bound to `ctx` (made once per context). */
+/**
+ * The Macro for `def` bound to `ctx` (made once per context). As in dbt, which compiles each
+ * macro on its own, the names it calls unqualified are looked up in `ctx` (the calling node's
+ * namespace: its package's macros, the root project's, then dbt's), not among the other macros
+ * of its file: a package macro calling `label()` gets the root project's `label` when a root
+ * model calls it, and none when neither the node's package nor the root project has one.
+ */
 export function bindMacro(def: MacroDef, ctx: object): Macro {
   const c = ctx as CachedContext;
   let cache = c[MACRO_CACHE];
@@ -87,7 +93,7 @@ export function bindMacro(def: MacroDef, ctx: object): Macro {
   }
   let m = cache.get(def.uniqueId);
   if (!m) {
-    m = def.template.macro(def.name, ctx);
+    m = def.template.macro(def.name, ctx, { alone: true });
     cache.set(def.uniqueId, m);
   }
   c.macrosUsed?.add(def.uniqueId);
@@ -107,8 +113,10 @@ export function macroPrototype(registry: MacroRegistry, localPackage: string, pa
       configurable: true,
       enumerable: false,
       get(this: object) {
-        const def = registry.resolve(localPackage, name)!;
-        return bindMacro(def, this);
+        const m = bindMacro(registry.resolve(localPackage, name)!, this);
+        // the context keeps it: the next lookup of the name (a macro calling it again) is a property read
+        if (this !== proto) Object.defineProperty(this, name, { value: m, configurable: true, enumerable: false, writable: true });
+        return m;
       },
     });
   }

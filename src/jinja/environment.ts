@@ -429,13 +429,16 @@ export class Template implements RuntimeTemplate {
 
   /**
    * A top-level macro bound to `context` as its globals, without running the template's
-   * top level. The other top-level macros of this template are visible to it; top-level
+   * top level. The other top-level macros of this template are visible to it, unless
+   * `options.alone` (as dbt compiles each macro of a file on its own: every name the macro
+   * uses, its siblings' and its own included, is then looked up in `context`); top-level
    * `set` values are not. Throws a TemplateError if there is no such macro.
    */
-  macro(name: string, context: object): Macro {
+  macro(name: string, context: object, options?: { alone?: boolean }): Macro {
     const def = this.compiled.macroDefs.get(name);
     if (!def) throw new TemplateError('jinja-runtime', `template '${this.name}' has no macro '${name}'`, { name: this.name, line: 0, column: 0 });
     const fr = new Frame(null, new RenderState(this.env, context, this.name));
+    if (options?.alone) return new Macro(def, fr);
     for (const [n, d] of this.compiled.macroDefs) fr.vars[n] = new Macro(d, fr);
     return fr.vars[name] as Macro;
   }
