@@ -72,48 +72,45 @@ export function eachCsvRecord(text: string, delimiter: string, onRecord: (fields
 function quotedRecord(text: string, start: number, delimiter: string): { fields: string[]; quoted: boolean[]; next: number; lines: number } | undefined {
   const fields: string[] = [];
   const quoted: boolean[] = [];
-  let field = '';
-  let inQuotes = false;
-  let wasQuoted = false;
-  let lines = 1;
+  const first = delimiter.charCodeAt(0);
   const n = text.length;
-  const end = () => {
-    fields.push(field);
-    quoted.push(wasQuoted);
-    field = '';
-    wasQuoted = false;
-  };
-  for (let i = start; i < n; ) {
-    const ch = text[i]!;
-    if (inQuotes) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
+  let lines = 1;
+  let field = '';
+  let wasQuoted = false;
+  // `run` starts the characters outside quotes not yet added to `field`
+  let run = start;
+  let i = start;
+  while (i < n) {
+    const ch = text.charCodeAt(i);
+    if (ch === 34) {
+      // a quoted part, up to its closing quote ("" is a quote)
+      field += text.slice(run, i);
+      wasQuoted = true;
+      let from = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', from);
+        if (q < 0) return undefined;
+        const part = text.slice(from, q);
+        for (let k = part.indexOf('\n'); k >= 0; k = part.indexOf('\n', k + 1)) lines++;
+        field += part;
+        if (text.charCodeAt(q + 1) !== 34) {
+          i = run = q + 1;
+          break;
         }
-        inQuotes = false;
-      } else {
-        if (ch === '\n') lines++;
-        field += ch;
+        field += '"';
+        from = q + 2;
       }
-      i++;
-    } else if (ch === '"') {
-      inQuotes = wasQuoted = true;
-      i++;
-    } else if (text.startsWith(delimiter, i)) {
-      end();
-      i += delimiter.length;
-    } else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
-      end();
-      return { fields, quoted, next: i + (ch === '\r' ? 2 : 1), lines };
-    } else {
-      field += ch;
-      i++;
-    }
+    } else if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) === 10) || (ch === first && text.startsWith(delimiter, i))) {
+      fields.push(field + text.slice(run, i));
+      quoted.push(wasQuoted);
+      field = '';
+      wasQuoted = false;
+      if (ch === first) i = run = i + delimiter.length;
+      else return { fields, quoted, next: i + (ch === 13 ? 2 : 1), lines };
+    } else i++;
   }
-  if (inQuotes) return undefined;
-  end();
+  fields.push(field + text.slice(run, n));
+  quoted.push(wasQuoted);
   return { fields, quoted, next: n, lines };
 }
 

@@ -35,6 +35,8 @@ export interface SeedColumn {
   kind: SeedKind;
   /** The column's SQL type on the engine (`column_types`' when it names the column). */
   type: string;
+  /** Some value must be rewritten for the engine to read it as dbt loads it. */
+  odd: boolean;
 }
 
 export interface SeedPlan {
@@ -132,6 +134,8 @@ function normalize(neg: boolean, digits: string, exp: number): Dec {
   return { neg, digits: digits.slice(0, j), exp: exp + digits.length - j };
 }
 
+const digitOrPoint = (c: number) => (c >= 48 && c <= 57) || c === 46;
+
 /** agate's Number.cast of a value that is not NULL; undefined when it is not a number. */
 export function castNumber(v: string): NumberValue | undefined {
   let d = stripChar(strip(v), '%');
@@ -140,7 +144,7 @@ export function castNumber(v: string): NumberValue | undefined {
     neg = true;
     d = d.slice(1);
   }
-  for (const c of CURRENCY) d = stripChar(d, c);
+  if (!digitOrPoint(d.charCodeAt(0)) || !digitOrPoint(d.charCodeAt(d.length - 1))) for (const c of CURRENCY) d = stripChar(d, c);
   if (d.includes(',')) d = d.replaceAll(',', '');
   const x = pyDecimal(d);
   if (x === undefined || x === 'snan') return undefined;
@@ -321,6 +325,7 @@ const BOOL = 16;
 const ODD_INT = 1;
 const ODD_FLOAT = 32;
 const ODD_ALL = 63;
+const ODD_BIT: Record<AgateType, number> = { Number: 0, Date: DATE, DateTime: DATETIME, ISODateTime: ISO, Boolean: BOOL, Text: 0 };
 
 // Forms both engines read as dbt does.
 const PLAIN_FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -494,13 +499,11 @@ export function planSeed(path: string, displayPath: string, delimiter: string, c
       const decimals = maxWhole[c]! + maxDecimals[c]! > 28 ? 28 - maxWhole[c]! : maxDecimals[c]!;
       kind = decimals !== 0 ? 'float' : wide[c] ? 'bigint' : 'integer';
     } else kind = agate === 'Date' ? 'date' : agate === 'DateTime' || agate === 'ISODateTime' ? 'timestamp' : agate === 'Boolean' ? 'boolean' : 'text';
-    return { name, agate, kind, type: given.get(name.toLowerCase()) ?? TYPES[engine][kind] };
+    const bit = agate === 'Number' ? (kind === 'float' ? ODD_FLOAT : ODD_INT) : ODD_BIT[agate];
+    const wrong = agate === 'Text' ? pg && nulls[c] === 1 : (odd[c]! & bit) !== 0;
+    return { name, agate, kind, type: given.get(name.toLowerCase()) ?? TYPES[engine][kind], odd: wrong };
   });
-  const oddBit: Record<AgateType, number> = { Number: 0, Date: DATE, DateTime: DATETIME, ISODateTime: ISO, Boolean: BOOL, Text: 0 };
-  const rewrite =
-    shape.spaceLines > 0 ||
-    (pg && (quotedEmpty || shape.blankLines > 0)) ||
-    columns.some((col, c) => (col.agate === 'Text' ? pg && nulls[c] === 1 : (odd[c]! & (col.agate === 'Number' ? (col.kind === 'float' ? ODD_FLOAT : ODD_INT) : oddBit[col.agate])) !== 0));
+  const rewrite = shape.spaceLines > 0 || (pg && (quotedEmpty || shape.blankLines > 0)) || columns.some((col) => col.odd);
   const zonedValues = new Set<string>();
   columns.forEach((col, c) => col.agate === 'ISODateTime' && offsets[c]!.forEach((s) => zonedValues.add(s)));
   return { header: shape.header, rows: shape.rows, columns, rewrite, offsets: [...zonedValues], text: shape.text };
@@ -521,7 +524,8 @@ const quote = (v: string) => `"${v.replaceAll('"', '""')}"`;
 /** One value in the engine's form ('' for NULL). */
 function canonical(v: string, col: SeedColumn, pg: boolean, offsets: Map<string, string>): string {
   if (v === '') return '';
-  if (col.agate === 'Text') return pg && isNull(v) ? '' : quote(v);
+  if (col.agate === 'Text') return pg && col.odd && isNull(v) ? '' : quote(v);
+  if (!col.odd) return v;
   if (isNull(v)) return '';
   switch (col.agate) {
     case 'Number': {
@@ -568,7 +572,8 @@ export function rewriteSeed(plan: SeedPlan, delimiter: string, engine: SeedEngin
       return;
     }
     if (blank && plan.header.length > 1) return;
-    const record = plan.columns.map((col, c) => canonical(fields[c] ?? '', col, pg, offsets)).join(',');
+    let record = '';
+    for (let c = 0; c < plan.columns.length; c++) record += (c ? ',' : '') + canonical(fields[c] ?? '', plan.columns[c]!, pg, offsets);
     out.push(record);
     lines.push(line);
     for (let i = record.indexOf('\n'); i >= 0; i = record.indexOf('\n', i + 1)) lines.push(line);
