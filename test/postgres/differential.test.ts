@@ -190,7 +190,7 @@ async function contents(db: PgDatabase, schemas: string[], skip: string[], types
   return out;
 }
 
-describe('dbt-postgres and Strata build the same tables', { skip: SKIP_POSTGRES ? 'STRATA_SKIP_POSTGRES=1' : !hasDbtPostgres && process.env.STRATA_REQUIRE_DBT_POSTGRES !== '1' ? 'dbt-postgres harness not installed' : false, timeout: 300_000 }, () => {
+describe('dbt-postgres and Strata build the same tables', { skip: SKIP_POSTGRES ? 'STRATA_SKIP_POSTGRES=1' : !hasDbtPostgres && process.env.STRATA_REQUIRE_DBT_POSTGRES !== '1' ? 'dbt-postgres harness not installed' : false, timeout: 900_000 }, () => {
   const dbs: PgDatabase[] = [];
   before(() => assert.ok(hasDbtPostgres, 'dbt-postgres in .venv-dbt is required (STRATA_REQUIRE_DBT_POSTGRES=1)'));
   after(async () => {
