@@ -1,6 +1,6 @@
 /**
  * Seed loading on PostgreSQL: `strata seed` of a 1-million-row CSV (COPY … FROM STDIN
- * after guessing the column types, inside the build-and-swap transaction) against
+ * after inferring the column types as dbt does, inside the build-and-swap transaction) against
  * `psql \copy` of the same file into a table created beforehand, on the throwaway test
  * server (`scripts/pg-test-server.sh`). Both load into a fresh table each time.
  *
@@ -20,7 +20,7 @@ const dir = join(import.meta.dirname, '.work', 'pg_seed');
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(join(dir, 'seeds'), { recursive: true });
 
-// id, text, decimal, date, timestamp, boolean: every type the guesser knows.
+// id, text, decimal, date, timestamp, boolean: a column of each type dbt's inference gives.
 const csv = join(dir, 'seeds', 'events.csv');
 const out = createWriteStream(csv);
 out.write('id,name,amount,day,ts,flag\n');
@@ -47,7 +47,7 @@ try {
   };
   const psql = () => {
     execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', db.host, '-p', String(db.port), '-U', db.user, '-d', db.database, '-c',
-      'drop table if exists main.events_psql; create table main.events_psql (id bigint, name text, amount numeric, day date, ts timestamp, flag boolean)', '-c',
+      'drop table if exists main.events_psql; create table main.events_psql (id integer, name text, amount float8, day date, ts timestamp, flag boolean)', '-c',
       `\\copy main.events_psql from '${csv}' with (format csv, header true)`], { stdio: ['ignore', 'ignore', 'inherit'] });
   };
   const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -61,11 +61,12 @@ try {
     'pg-seed',
     `## Seed loading on PostgreSQL (\`bench/pg-seed.ts\`)
 
-\`strata seed --full-refresh\` of a generated CSV (bigint, text, numeric, date, timestamp,
+\`strata seed --full-refresh\` of a generated CSV (integer, text, float8, date, timestamp,
 boolean) on the throwaway test server (\`fsync=off\`), against \`psql \\copy\` of the same
 file into a table created beforehand. Strata's time includes parsing the project,
-checking the file, guessing the column types (one scan of the file in TypeScript), the
-staging table, \`COPY … FROM STDIN\` and the swap in one transaction. Median of ${runs}.
+checking the file and inferring the column types as dbt does (one pass over the file in
+TypeScript), the staging table, \`COPY … FROM STDIN\` and the swap in one transaction.
+Median of ${runs}.
 
 | file | strata seed | psql \\copy | ratio | strata throughput |
 |---|---|---|---|---|
