@@ -12,6 +12,8 @@ const KIND_SQL: Record<StoredRelationType, string> = { table: 'TABLE', view: 'VI
 export abstract class BaseDialect implements Dialect {
   abstract readonly capabilities: DialectCapabilities;
   abstract readonly types: TypeNames;
+  /** The engine (`duckdb`, `postgres`): it names dbt's relation class of the relations made here. */
+  abstract readonly adapterType: string;
   readonly maxIdentifierLength: number = 255;
 
   quote(identifier: string): string {
@@ -32,7 +34,7 @@ export abstract class BaseDialect implements Dialect {
 
   /** A relation value using this dialect's quoting. */
   relation(database: string | undefined, schema: string, identifier: string, type?: Relation['type']): Relation {
-    return new Relation({ database, schema, identifier, type }, (id) => this.quote(id));
+    return new Relation({ database, schema, identifier, type }, (id) => this.quote(id), undefined, undefined, this.adapterType);
   }
 
   beginSql(): string {

@@ -87,6 +87,9 @@ export class PooledAdapter implements Adapter {
     return new Relation(
       { database: parts.database ?? this.database, schema: parts.schema ?? this.schema, identifier: parts.identifier, type: parts.type },
       (id) => this.dialect.quote(id),
+      undefined,
+      undefined,
+      this.type,
     );
   }
 

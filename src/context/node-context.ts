@@ -107,7 +107,7 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
     const version = kwargs.version ?? kwargs.v;
     if (parse) {
       record?.refs.push(version === undefined ? { name, ...(pkg ? { package: pkg } : {}) } : { name, ...(pkg ? { package: pkg } : {}), version: version as string | number });
-      return relation({ database: input.self.database, schema: input.self.schema, identifier: name }, services.quote);
+      return relation({ database: input.self.database, schema: input.self.schema, identifier: name }, services.quote, services.adapterType);
     }
     return services.resolveRef!(node, name, pkg, version);
   };
@@ -119,7 +119,7 @@ export function createNodeContext(services: ContextServices, proto: object, inpu
     const t = String(a.table_name);
     if (parse) {
       record?.sources.push([s, t]);
-      return relation({ database: input.self.database, schema: s, identifier: t }, services.quote);
+      return relation({ database: input.self.database, schema: s, identifier: t }, services.quote, services.adapterType);
     }
     return services.resolveSource!(node, s, t);
   };

@@ -354,7 +354,7 @@ export interface NodeSpec {
 export async function renderForParse(setup: ParseSetup, pkg: PackageProject, file: ProjectFile, spec: NodeSpec, config: Record<string, unknown>, codeHash: string): Promise<CachedParse> {
   const uniqueId = nodeUniqueId(spec.resourceType, pkg.name, spec.name, spec.version);
   const record: ParseRecord = { refs: [], sources: [], configCalls: [], macrosUsed: new Set() };
-  const self = relation({ database: setup.target.database as string | null, schema: String(setup.target.schema), identifier: spec.name }, doubleQuote);
+  const self = relation({ database: setup.target.database as string | null, schema: String(setup.target.schema), identifier: spec.name }, doubleQuote, setup.adapterType);
   const workingConfig = { ...config };
   const ctx = createNodeContext(setup.services, setup.protoFor(pkg.name), {
     node: { uniqueId, name: spec.name, packageName: pkg.name, resourceType: spec.resourceType, originalFilePath: file.path },
@@ -416,7 +416,7 @@ async function configureTestsFromMacros(setup: ParseSetup, manifest: Manifest): 
     let captured: unknown;
     const ctx = createNodeContext(setup.services, setup.protoFor(node.package_name), {
       node: { uniqueId: node.unique_id, name: node.name, packageName: node.package_name, resourceType: 'test', originalFilePath: node.original_file_path },
-      self: relation({ database: setup.target.database as string | null, schema: String(setup.target.schema), identifier: node.name }, doubleQuote),
+      self: relation({ database: setup.target.database as string | null, schema: String(setup.target.schema), identifier: node.name }, doubleQuote, setup.adapterType),
       config,
       model,
       record,
@@ -745,7 +745,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     }
     const ctx = createNodeContext({ ...services }, protoFor(node.package_name), {
       node: { uniqueId: node.unique_id, name: node.name, packageName: node.package_name, resourceType: node.resource_type, originalFilePath: node.original_file_path },
-      self: relation({ database: target.database as string | null, schema: String(target.schema), identifier: node.name }),
+      self: relation({ database: target.database as string | null, schema: String(target.schema), identifier: node.name }, doubleQuote, adapterType),
       config: node.config,
       model: node as unknown as Record<string, unknown>,
     });

@@ -32,7 +32,7 @@ function subquery(query: string, kind: string, table: string, named: boolean): s
 /** A relation with the name and parts of `base` that prints as something read from it. */
 abstract class DerivedRelation extends Relation {
   constructor(protected readonly base: Relation) {
-    super(base.parts(), doubleQuote, base.includePolicy);
+    super(base.parts(), doubleQuote, base.includePolicy, base.quotePolicy, base.adapterType);
   }
 }
 
@@ -125,11 +125,16 @@ export class Compiler {
     for (const src of Object.values(m.sources)) this.sourcesByName.set(`${src.source_name}.${src.name}`, src);
   }
 
+  /** A relation of the project's engine (its class, as templates see it, is that engine's). */
+  private relation(parts: Parameters<typeof relation>[0]): Relation {
+    return relation(parts, doubleQuote, this.parsed.adapterType);
+  }
+
   /** The relation a node builds (`this`). */
   relationOf(node: ManifestNode): Relation {
-    if (node.config.materialized === 'ephemeral') return relation({ identifier: `__dbt__cte__${node.name}`, type: 'cte' });
+    if (node.config.materialized === 'ephemeral') return this.relation({ identifier: `__dbt__cte__${node.name}`, type: 'cte' });
     const m = node.config.materialized;
-    return relation({ database: node.database, schema: node.schema, identifier: node.alias, type: m === 'view' || m === 'materialized_view' ? m : 'table' });
+    return this.relation({ database: node.database, schema: node.schema, identifier: node.alias, type: m === 'view' || m === 'materialized_view' ? m : 'table' });
   }
 
   /**
@@ -145,7 +150,7 @@ export class Compiler {
       if (target) return this.relationOf(target);
     } else if (t) {
       const src = this.sourcesByName.get(`${t.source[0]}.${t.source[1]}`);
-      if (src) return relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' });
+      if (src) return this.relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' });
     }
     throw new StrataError('ref-not-found', `Model ${from.name}: the foreign key's to: ${to} names no model, seed, snapshot or source`);
   }
@@ -185,7 +190,7 @@ export class Compiler {
       graph: () => this.graphValue,
       resolveRef: (from, name, pkg, version) => {
         const given = overrides?.refOverrides?.get(`ref:${name}`);
-        if (given) return relation({ identifier: given, type: 'cte' });
+        if (given) return this.relation({ identifier: given, type: 'cte' });
         const node = m.nodes[from.uniqueId];
         const matches = (t: ManifestNode | undefined): t is ManifestNode => refFinds(t, name, pkg, version);
         const id = node?.depends_on.nodes.find((d) => matches(m.nodes[d]));
@@ -205,10 +210,10 @@ export class Compiler {
       },
       resolveSource: (from, s, t) => {
         const given = overrides?.refOverrides?.get(`source:${s}.${t}`);
-        if (given) return relation({ identifier: given, type: 'cte' });
+        if (given) return this.relation({ identifier: given, type: 'cte' });
         const src = this.sourcesByName.get(`${s}.${t}`);
         if (!src) throw new StrataError('source-not-found', `source '${s}.${t}' was not found`);
-        const table = relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' });
+        const table = this.relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' });
         const location = p.adapterType === 'duckdb' ? externalSourceLocation(src) : undefined;
         const rel = location ? new ExternalRelation(table, location) : table;
         if (this.flags.EMPTY === true) return new EmptyRelation(rel, this.namedSubqueries);

@@ -56,3 +56,10 @@ test('using a relation as a dictionary is dbt\'s error', async () => {
 test('api.Relation.add_ephemeral_prefix', () => {
   assert.equal(addEphemeralPrefix('x'), '__dbt__cte__x');
 });
+
+test("relations an engine's dialect or adapter makes are of that engine's class", async () => {
+  const { PostgresDialect } = await import('../../src/adapters/postgres/postgres-dialect.js');
+  const { DuckDBDialect } = await import('../../src/adapters/duckdb/duckdb-dialect.js');
+  assert.equal(new PostgresDialect().relation('db', 'public', 't').className, 'PostgresRelation');
+  assert.equal(new DuckDBDialect().relation('db', 'main', 't').className, 'DuckDBRelation');
+});

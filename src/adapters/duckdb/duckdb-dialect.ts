@@ -16,6 +16,7 @@ export const DUCKDB_TEMP_CATALOG = 'temp';
 /** DuckDB's dialect. */
 export class DuckDBDialect extends BaseDialect {
   readonly capabilities: DialectCapabilities = { transactionalDdl: true, merge: true, tempTables: true, foreignKeys: false, materializedViews: false, grants: false };
+  readonly adapterType = 'duckdb';
   readonly types: TypeNames = {
     string: 'VARCHAR',
     timestamp: 'TIMESTAMP',

@@ -37,6 +37,7 @@ export class PostgresDialect extends BaseDialect {
   override contractType(type: string): string {
     return CONTRACT_FAMILIES[type] ?? type.toUpperCase();
   }
+  readonly adapterType = 'postgres';
   readonly types: TypeNames = {
     string: 'text',
     timestamp: 'timestamp',
