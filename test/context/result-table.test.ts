@@ -9,25 +9,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Environment } from '../../src/jinja/index.js';
 import { ResultTable, type ColumnInfo } from '../../src/context/table.js';
 import { PyDecimal } from '../../src/context/py-decimal.js';
 import { datetimeModule, pytzModule } from '../../src/context/py-datetime.js';
+import { goldenMismatches, readGolden, type GoldenCase } from '../helpers/golden.js';
 
-interface Case {
-  table: string;
-  template: string;
-  expected?: string;
-  stdout?: string;
-  error?: boolean;
-}
-
-const cases = readFileSync(join(import.meta.dirname, 'result-table-golden.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l) as Case);
+const cases = readGolden<GoldenCase & { table: string }>(join(import.meta.dirname, 'result-table-golden.jsonl'));
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const at = (iso: string) => new Date(`${iso}Z`);
@@ -86,19 +75,7 @@ async function renderCapturing(env: Environment, template: string, q: ResultTabl
 test("run_query's table renders and prints as dbt's agate table does", async () => {
   const env = new Environment();
   assert.ok(cases.length >= 40);
-  const wrong: string[] = [];
-  for (const c of cases) {
-    let got: { text: string; stdout: string };
-    try {
-      got = await renderCapturing(env, c.template, TABLES[c.table]!());
-    } catch (e) {
-      if (!c.error) wrong.push(`[${c.table}] ${c.template}\n  failed: ${(e as Error).message}\n  dbt: ${c.expected}`);
-      continue;
-    }
-    if (c.error) wrong.push(`[${c.table}] ${c.template}\n  rendered ${got.text}\n  dbt: an error`);
-    else if (got.text !== c.expected) wrong.push(`[${c.table}] ${c.template}\n  rendered ${got.text}\n  dbt:     ${c.expected}`);
-    else if (got.stdout !== c.stdout) wrong.push(`[${c.table}] ${c.template}\n  printed\n${got.stdout}\n  dbt printed\n${c.stdout}`);
-  }
+  const wrong = await goldenMismatches(cases, (c) => renderCapturing(env, c.template, TABLES[c.table]!()), 'dbt', (c) => `[${c.table}] ${c.template}`);
   assert.deepEqual(wrong, []);
 });
 

@@ -5,21 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Environment } from '../../src/jinja/index.js';
 import { datetimeModule, PyDatetime, PYTZ_UTC, pytzModule } from '../../src/context/py-datetime.js';
+import { goldenMismatches, readGolden } from '../helpers/golden.js';
 
-interface Case {
-  template: string;
-  expected?: string;
-  error?: boolean;
-}
-
-const cases = readFileSync(join(import.meta.dirname, 'tz-golden.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l) as Case);
+const cases = readGolden(join(import.meta.dirname, 'tz-golden.jsonl'));
 
 test('modules.pytz and aware datetimes render as in Python', async () => {
   const env = new Environment();
@@ -28,17 +19,6 @@ test('modules.pytz and aware datetimes render as in Python', async () => {
     run_started_at: new PyDatetime(new Date(Date.UTC(2026, 11, 7, 6, 43, 26, 123)), PYTZ_UTC, 456),
   };
   assert.ok(cases.length > 150);
-  const wrong: string[] = [];
-  for (const c of cases) {
-    let got: string;
-    try {
-      got = await env.compile(c.template, 'golden').render(ctx);
-    } catch (e) {
-      if (!c.error) wrong.push(`${c.template}\n  failed: ${(e as Error).message}\n  Python: ${c.expected}`);
-      continue;
-    }
-    if (c.error) wrong.push(`${c.template}\n  rendered ${got}\n  Python: an error`);
-    else if (got !== c.expected) wrong.push(`${c.template}\n  rendered ${got}\n  Python:  ${c.expected}`);
-  }
+  const wrong = await goldenMismatches(cases, (c) => env.compile(c.template, 'golden').render(ctx), 'Python');
   assert.deepEqual(wrong, []);
 });
