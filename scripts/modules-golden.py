@@ -8,11 +8,10 @@ Each line: {"template", "expected"} or {"template", "error": true}.
 The TypeScript test (test/context/modules.test.ts) reads the file without Python.
 """
 import datetime
-import json
 import os
 import re
 
-import jinja2
+from golden_cases import write_cases
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, '..', 'test', 'context', 'modules-golden.jsonl')
@@ -114,15 +113,7 @@ TEMPLATES = [
 
 
 def main():
-    env = jinja2.Environment(extensions=['jinja2.ext.do', 'jinja2.ext.loopcontrols'])
-    with open(OUT, 'w') as f:
-        for t in TEMPLATES:
-            try:
-                out = {'template': t, 'expected': env.from_string(t).render(CTX)}
-            except Exception:  # the case is that it fails
-                out = {'template': t, 'error': True}
-            f.write(json.dumps(out) + '\n')
-    print(f'wrote {len(TEMPLATES)} cases to {os.path.relpath(OUT)}')
+    write_cases(OUT, TEMPLATES, CTX)
 
 
 if __name__ == '__main__':

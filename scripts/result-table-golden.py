@@ -23,9 +23,10 @@ from decimal import Decimal
 import sys
 
 import agate
-import jinja2
 import pytz
 from dbt_common.clients.agate_helper import table_from_data_flat
+
+from golden_cases import environment
 
 os.environ['TZ'] = 'UTC'
 time.tzset()
@@ -166,7 +167,7 @@ default_output(agate.Table.print_structure, 'output')
 
 
 def main():
-    env = jinja2.Environment(extensions=['jinja2.ext.do', 'jinja2.ext.loopcontrols'])
+    env = environment()
     ctx = {'modules': {'datetime': datetime, 'pytz': pytz}}
     lines = []
     for table, templates in TEMPLATES.items():

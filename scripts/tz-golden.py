@@ -13,12 +13,12 @@ Offsets come from pytz's tz data here and from Node's ICU there; the zones and d
 are ones whose rules did not change between the two (a 2026 rule change would show here).
 """
 import datetime
-import json
 import os
 import time
 
-import jinja2
 import pytz
+
+from golden_cases import write_cases
 
 os.environ['TZ'] = 'UTC'  # the machine's zone, as Strata assumes
 time.tzset()
@@ -172,15 +172,7 @@ TEMPLATES += [ZONE_TEMPLATE.replace('ZONE', repr(z)) for z in ZONES]
 
 
 def main():
-    env = jinja2.Environment(extensions=['jinja2.ext.do', 'jinja2.ext.loopcontrols'])
-    with open(OUT, 'w') as f:
-        for t in TEMPLATES:
-            try:
-                out = {'template': t, 'expected': env.from_string(t).render(CTX)}
-            except Exception:  # the case is that it fails
-                out = {'template': t, 'error': True}
-            f.write(json.dumps(out) + '\n')
-    print(f'wrote {len(TEMPLATES)} cases to {os.path.relpath(OUT)}')
+    write_cases(OUT, TEMPLATES, CTX)
 
 
 if __name__ == '__main__':
