@@ -68,10 +68,7 @@ export class StatementLog {
 
   /** Run each hook in order. */
   async hooks(hooks: readonly Hook[]): Promise<void> {
-    for (const h of hooks) {
-      const sql = await hookSql(h, this.session);
-      if (sql.trim()) await this.run(sql);
-    }
+    await runHooksOn(this.session, hooks, this.statements, this.signal);
   }
 
   /** Run `fn` inside a transaction: commit when it returns, roll back when it throws. */

@@ -19,6 +19,14 @@ export function databaseServices(adapter: Adapter): DatabaseServices {
 }
 
 /**
+ * Database services on a session whose transaction its owner holds (a build running a hook):
+ * what a template runs is part of that transaction.
+ */
+export function buildSessionServices(adapter: Adapter, session: Session): DatabaseServices {
+  return servicesOn(adapter, (fn) => fn(session));
+}
+
+/**
  * Database services on one session, keeping a transaction as dbt's connection does for a
  * materialization written in Jinja: a `statement` block (auto_begin) opens one when none is
  * open, `adapter.commit()` commits it; `end` commits what is left open (or rolls it back).

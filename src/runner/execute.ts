@@ -20,8 +20,8 @@ import type { ModelConstraint } from '../parse/constraints.js';
 import type { ParsedProject } from '../parse/parser.js';
 import type { Status } from '../report/reporter.js';
 import type { Compiler } from './compile.js';
-import { sessionServices, toAdapterRelation } from './database.js';
-import { hookSql, type Hook } from '../materializations/statement-log.js';
+import { buildSessionServices, sessionServices, toAdapterRelation } from './database.js';
+import { hookSql, runHooksOn, type Hook } from '../materializations/statement-log.js';
 import { incrementalBuild } from './is-incremental.js';
 import { runUnitTest } from './unit-test.js';
 
@@ -100,18 +100,11 @@ async function renderHooks(node: ManifestNode, env: ExecutionEnv, incrementalBui
       incremental ??= await incrementalBuildOf();
       const isIncremental = incremental;
       const render: Hook = async (session) =>
-        (await env.compiler.render(node, { code, codeName: `${node.original_file_path} (${key.replace('_', '-')})`, db: sessionDb(env.adapter, session), isIncremental })).trim();
+        (await env.compiler.render(node, { code, codeName: `${node.original_file_path} (${key.replace('_', '-')})`, db: buildSessionServices(env.adapter, session), isIncremental })).trim();
       hooks[key === 'pre_hook' ? (inside ? 'pre' : 'before') : inside ? 'post' : 'after'].push(render);
     }
   }
   return hooks;
-}
-
-/** A template's view of the database on a build's session: its statements run in the build's transaction. */
-function sessionDb(adapter: Adapter, session: Session): DatabaseServices {
-  const db = sessionServices(adapter, session);
-  // the build holds the transaction: a statement block's auto_begin must not open another
-  return { ...db, execute: (sql, fetch) => db.execute(sql, fetch, false) };
 }
 
 /** Every hook's SQL, rendered on `session` (for a Jinja materialization's `run_hooks`). */
@@ -134,14 +127,7 @@ interface NodeHooks {
 /** Build with `build`, running the hooks that stay outside its transaction before and after it. */
 async function outsideTransaction<T>(hooks: NodeHooks, env: ExecutionEnv, build: () => Promise<T>): Promise<T> {
   const run = async (list: Hook[]) => {
-    if (list.length) {
-      await env.adapter.withSession(async (s) => {
-        for (const h of list) {
-          const sql = await hookSql(h, s);
-          if (sql) await s.execute(sql, { fetch: false, signal: env.signal });
-        }
-      });
-    }
+    if (list.length) await env.adapter.withSession((s) => runHooksOn(s, list, [], env.signal));
   };
   await run(hooks.before);
   const result = await build();
