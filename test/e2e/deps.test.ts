@@ -14,7 +14,8 @@ import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { queryDuckDb } from '../helpers/duckdb.js';
-import { gitRepo, gitSha, gnuTarball, startPackageServer, writeFiles, type PackageServer } from '../helpers/package-sources.js';
+import { writeFiles } from '../helpers/files.js';
+import { gitRepo, gitSha, gnuTarball, startPackageServer, type PackageServer } from '../helpers/package-sources.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DBT = join(ROOT, '.venv-dbt', 'bin', 'dbt');

@@ -5,25 +5,23 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { queryDuckDb } from '../helpers/duckdb.js';
+import { writeFiles, type Files } from '../helpers/files.js';
 import { main } from '../../src/cli/main.js';
 
 const log = (when: string) => `insert into main.hook_log select '{{ this.identifier }}', '${when}', '{{ is_incremental() }}'`;
 
 /** A DuckDB project named hooks in a new directory: its files, its warehouse, and a CLI run on it. */
-function hooksProject(files: Record<string, string>, projectConfig: string[] = []) {
+function hooksProject(files: Files, projectConfig: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'strata-hooks-'));
   const db = join(dir, 'warehouse.duckdb');
   writeFileSync(join(dir, 'dbt_project.yml'), ['name: hooks', 'version: "1.0.0"', 'config-version: 2', 'profile: hooks', ...projectConfig, ''].join('\n'));
   writeFileSync(join(dir, 'profiles.yml'), `hooks:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${db}\n      schema: main\n`);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
+  writeFiles(dir, files);
   const strata = async (...args: string[]) => {
     const chunks: string[] = [];
     const sink = new Writable({ write: (c, _e, done) => (chunks.push(String(c)), done()) });

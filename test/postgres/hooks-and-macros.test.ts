@@ -8,10 +8,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { writeFiles } from '../helpers/files.js';
 import { SKIP_POSTGRES, dropDatabase, exportPgEnv, freshDatabase, pgQuery, type PgDatabase } from '../helpers/pg-server.js';
 
 const FILES: Record<string, string> = {
@@ -88,10 +89,7 @@ describe('hooks outside the transaction and dbt macros on PostgreSQL', { skip: S
     db = await freshDatabase('hooks');
     exportPgEnv(db);
     dir = mkdtempSync(join(tmpdir(), 'strata-pg-hooks-'));
-    for (const [path, text] of Object.entries(FILES)) {
-      mkdirSync(join(dir, path, '..'), { recursive: true });
-      writeFileSync(join(dir, path), text);
-    }
+    writeFiles(dir, FILES);
   });
   after(async () => {
     if (db) await dropDatabase(db).catch(() => undefined);

@@ -7,10 +7,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { writeFiles } from '../helpers/files.js';
 import { SKIP_POSTGRES, dropDatabase, exportPgEnv, freshDatabase, pgQuery, type PgDatabase } from '../helpers/pg-server.js';
 
 const QUERY =
@@ -53,10 +54,7 @@ describe('query results on PostgreSQL', { skip: SKIP_POSTGRES && 'STRATA_SKIP_PO
     db = await freshDatabase('results');
     exportPgEnv(db);
     dir = mkdtempSync(join(tmpdir(), 'strata-pg-results-'));
-    for (const [path, text] of Object.entries(FILES)) {
-      mkdirSync(join(dir, path, '..'), { recursive: true });
-      writeFileSync(join(dir, path), text);
-    }
+    writeFiles(dir, FILES);
   });
   after(async () => {
     if (db) await dropDatabase(db).catch(() => undefined);
