@@ -15,7 +15,7 @@
  */
 import { StrataError } from '../errors.js';
 import { isKwargs } from '../jinja/runtime.js';
-import { PY_MAPPING, PY_REPR, PY_TYPE, pyRepr } from '../jinja/values.js';
+import { PY_CONTAINS, PY_EQ, PY_MAPPING, PY_REPR, PY_TYPE, pyRepr } from '../jinja/values.js';
 import type { RelationParts, RelationType, StoredRelationType } from './adapter.js';
 
 /** Quotes one identifier (the dialect's `quote`). */
@@ -39,6 +39,8 @@ const BASE_RELATION = { name: 'BaseRelation', module: 'dbt.adapters.base.relatio
 
 /** The keys dbt's relation answers to in `rel.get(key)` that Strata keeps (its fields and properties). */
 const RELATION_KEYS = new Set(['path', 'type', 'quote_character', 'include_policy', 'quote_policy', 'database', 'schema', 'identifier', 'name', 'table', 'is_table', 'is_view', 'is_cte', 'is_materialized_view']);
+/** dbt's relation methods, which `in` finds as it finds any attribute (where Strata has them too). */
+const RELATION_METHODS = new Set(['render', 'include', 'quote', 'incorporate', 'matches', 'get', 'keys', 'items', 'values', 'without_identifier', 'information_schema']);
 
 /** An immutable relation name. Create with {@link createRelation} or `adapter.relation(…)`. */
 export class Relation implements RelationParts {
@@ -142,6 +144,26 @@ export class Relation implements RelationParts {
     if (typeof key === 'string' && RELATION_KEYS.has(key)) return (this[key as keyof this] as unknown) ?? null;
     return fallback;
   }
+  /** `key in relation`, as dbt's (a Mapping whose items are its attributes): true for what `get` finds and for its methods. */
+  [PY_CONTAINS](key: unknown): boolean {
+    if (typeof key !== 'string') return false;
+    if (key === 'metadata' || RELATION_KEYS.has(key)) return true;
+    return RELATION_METHODS.has(key) && typeof (this as unknown as Record<string, unknown>)[key] === 'function';
+  }
+  /**
+   * `==`, as dbt's dataclass: the same class, path, type and policies. A relation read with a
+   * window or limit (--empty, event-time) renders its subquery, so it equals only its like.
+   */
+  [PY_EQ](other: unknown): boolean {
+    return (
+      other instanceof Relation &&
+      other.className === this.className &&
+      other.type === this.type &&
+      other.render() === this.render() &&
+      samePolicy(other.includePolicy, this.includePolicy) &&
+      samePolicy(other.quotePolicy, this.quotePolicy)
+    );
+  }
   keys(): never {
     throw this.notADict();
   }
@@ -218,6 +240,8 @@ class DbtRecord {
     return this.toString();
   }
 }
+
+const samePolicy = (a: IncludePolicy, b: IncludePolicy) => a.database === b.database && a.schema === b.schema && a.identifier === b.identifier;
 
 /** The `key` and `default` of a template's `get(key, default=None)` call. */
 function getArgs(args: unknown[]): [unknown, unknown] {

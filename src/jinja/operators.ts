@@ -9,6 +9,7 @@ import {
   PY_SUB,
   PyFloat,
   hostBinary,
+  hostContains,
   PyTypeError,
   Undefined,
   UndefinedError,
@@ -192,6 +193,8 @@ export function contains(container: unknown, item: unknown): boolean {
     return false;
   }
   if (isMapping(container)) return mappingHas(container, item);
+  const has = hostContains(container, item);
+  if (has !== undefined) return has;
   if (container !== null && typeof container === 'object' && Symbol.iterator in container) {
     for (const x of container as Iterable<unknown>) if (pyEq(x, item)) return true;
     return false;

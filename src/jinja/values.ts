@@ -320,6 +320,19 @@ export const PY_REPR: unique symbol = Symbol.for('strata.jinja.repr');
  */
 export const PY_GETITEM: unique symbol = Symbol.for('strata.jinja.getitem');
 export const PY_LEN: unique symbol = Symbol.for('strata.jinja.len');
+/**
+ * For host objects that are equal by value without being ordered (dbt's relations, dataclasses):
+ * - `[PY_EQ](other)`: Python's `==` (the host decides; `other` may be any value).
+ * - `[PY_CONTAINS](key)`: `key in obj`, for a host mapping that is not iterable.
+ */
+export const PY_EQ: unique symbol = Symbol.for('strata.jinja.eq');
+export const PY_CONTAINS: unique symbol = Symbol.for('strata.jinja.contains');
+
+/** `key in obj` through the host's {@link PY_CONTAINS}; undefined when it has none. */
+export function hostContains(obj: unknown, key: unknown): boolean | undefined {
+  const f = hostMethod(obj, PY_CONTAINS);
+  return f ? Boolean(f.call(obj, key)) : undefined;
+}
 
 type HostMethod = (this: unknown, other: unknown, reflected?: boolean) => unknown;
 const hostMethod = (v: unknown, sym: symbol): HostMethod | undefined => {
@@ -418,6 +431,8 @@ export function pyEq(a: unknown, b: unknown): boolean {
     return num(a) === num(b);
   }
   if (ta !== 'object' || tb !== 'object' || a === null || b === null) return false;
+  const eq = hostMethod(a, PY_EQ) ?? hostMethod(b, PY_EQ);
+  if (eq) return Boolean(hostMethod(a, PY_EQ) ? eq.call(a, b) : eq.call(b, a));
   if (hostMethod(a, PY_COMPARE) || hostMethod(b, PY_COMPARE)) return hostCompare(a, b) === 0;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length || isTuple(a) !== isTuple(b)) return false;

@@ -63,3 +63,16 @@ test("relations an engine's dialect or adapter makes are of that engine's class"
   assert.equal(new PostgresDialect().relation('db', 'public', 't').className, 'PostgresRelation');
   assert.equal(new DuckDBDialect().relation('db', 'main', 't').className, 'DuckDBRelation');
 });
+
+test("`in` finds a relation's attributes, and relations are equal by class, path, type and policies (as dbt's)", async () => {
+  // dbt-duckdb: 'identifier' in r → True, 'nope' in r → False, 'path' in r → True
+  assert.equal(await renderString("{{ 'identifier' in r }}|{{ 'nope' in r }}|{{ 'path' in r }}|{{ 'render' in r }}|{{ 1 in r }}", { r: duck }), 'True|False|True|True|False');
+  const same = relation({ database: 'dbt', schema: 'main', identifier: 'base', type: 'table' });
+  const view = relation({ database: 'dbt', schema: 'main', identifier: 'base', type: 'view' });
+  // dbt-duckdb: equal copies are ==, and found by `in` in a list; a different type, quote
+  // policy or class is not; `!=` is the negation
+  assert.equal(await renderString('{{ r == s }}|{{ r in [s] }}|{{ r != s }}|{{ r == v }}|{{ r == v.incorporate(type="table") }}', { r: duck, s: same, v: view }), 'True|True|False|False|True');
+  assert.equal(await renderString('{{ r == r.quote(identifier=false) }}|{{ r == r.include(database=false) }}|{{ r == "\\"dbt\\".\\"main\\".\\"base\\"" }}', { r: duck }), 'False|False|False');
+  const pgSame = relation({ database: 'dbt', schema: 'main', identifier: 'base', type: 'table' }, undefined, 'postgres');
+  assert.equal(await renderString('{{ r == p }}', { r: duck, p: pgSame }), 'False');
+});
