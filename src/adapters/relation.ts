@@ -93,7 +93,7 @@ export class Relation implements RelationParts {
 
   /** The quoted full name, e.g. `"analytics"."main"."orders"`. */
   render(): string {
-    if (this.type === 'cte') return this.quoter(this.identifier);
+    if (this.type === 'cte') return this.quotePolicy.identifier ? this.quoter(this.identifier) : this.identifier;
     const parts: string[] = [];
     for (const part of ['database', 'schema', 'identifier'] as const) {
       const name = this[part];

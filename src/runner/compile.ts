@@ -130,9 +130,14 @@ export class Compiler {
     return relation(parts, doubleQuote, this.parsed.adapterType);
   }
 
+  /** A CTE of the compiled SQL, named bare as dbt names it (and as its definition is written). */
+  private cte(identifier: string): Relation {
+    return this.relation({ identifier, type: 'cte' }).quote({ identifier: false });
+  }
+
   /** The relation a node builds (`this`). */
   relationOf(node: ManifestNode): Relation {
-    if (node.config.materialized === 'ephemeral') return this.relation({ identifier: `__dbt__cte__${node.name}`, type: 'cte' });
+    if (node.config.materialized === 'ephemeral') return this.cte(`__dbt__cte__${node.name}`);
     const m = node.config.materialized;
     return this.relation({ database: node.database, schema: node.schema, identifier: node.alias, type: m === 'view' || m === 'materialized_view' ? m : 'table' });
   }
@@ -190,7 +195,7 @@ export class Compiler {
       graph: () => this.graphValue,
       resolveRef: (from, name, pkg, version) => {
         const given = overrides?.refOverrides?.get(`ref:${name}`);
-        if (given) return this.relation({ identifier: given, type: 'cte' });
+        if (given) return this.cte(given);
         const node = m.nodes[from.uniqueId];
         const matches = (t: ManifestNode | undefined): t is ManifestNode => refFinds(t, name, pkg, version);
         const id = node?.depends_on.nodes.find((d) => matches(m.nodes[d]));
@@ -210,7 +215,7 @@ export class Compiler {
       },
       resolveSource: (from, s, t) => {
         const given = overrides?.refOverrides?.get(`source:${s}.${t}`);
-        if (given) return this.relation({ identifier: given, type: 'cte' });
+        if (given) return this.cte(given);
         const src = this.sourcesByName.get(`${s}.${t}`);
         if (!src) throw new StrataError('source-not-found', `source '${s}.${t}' was not found`);
         const table = this.relation({ database: src.database, schema: src.schema, identifier: src.identifier, type: 'table' });

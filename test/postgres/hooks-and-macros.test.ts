@@ -55,6 +55,13 @@ select * from {{ ref('letters') }}
   'models/vacuumed.sql': `{{ config(post_hook=after_commit("vacuum analyze {{ this }}"), pre_hook=before_begin("insert into {{ target.schema }}.hook_log values ('before', 0)")) }}
 select * from {{ ref('letters') }}
 `,
+  // an ephemeral model with capitals: its CTE is named bare where it is defined and where it is
+  // read, as dbt writes both (quoted in one place only, PostgreSQL would not find it)
+  'models/Upper_Eph.sql': `{{ config(materialized='ephemeral') }}
+select 7 as seven
+`,
+  'models/from_eph.sql': `select seven from {{ ref('Upper_Eph') }}
+`,
   'models/spine.sql': `{{ dbt.date_spine('day', "cast('2023-12-30' as date)", "cast('2024-01-02' as date)") }}`,
   'models/numbers.sql': `{{ dbt.generate_series(5) }}`,
   'models/facts.sql': `-- depends_on: {{ ref('numbers') }}
@@ -104,6 +111,7 @@ describe('hooks outside the transaction and dbt macros on PostgreSQL', { skip: S
     assert.deepEqual(await q(`select to_char(date_day, 'YYYY-MM-DD') from analytics.spine order by 1`), [['2023-12-30'], ['2023-12-31'], ['2024-01-01']]);
     assert.deepEqual(await q(`select generated_number::int from analytics.numbers order by 1`), [[1], [2], [3], [4], [5]]);
     assert.deepEqual(await q(`select names, same from analytics.facts`), [['generated_number', true]]);
+    assert.deepEqual(await q(`select seven from analytics.from_eph`), [[7]]);
     assert.deepEqual(await q(`select timeout from analytics.with_header`), [['123s']]);
     assert.deepEqual(await q(`select letter, tens::int from analytics.gridded order by 1`), [['a', 10], ['b', 20], ['c', 30]]);
     assert.deepEqual(await q(`select vacuum_count > 0 or autovacuum_count > 0 from pg_stat_user_tables where relname = 'gridded'`), [[true]]);
