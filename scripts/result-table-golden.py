@@ -118,6 +118,9 @@ TEMPLATES = {
         '{{ q.rows[1].values() | list }}',
         ROW + '{{ row.ts.year }} {{ row.ts.strftime("%Y/%m %H") }} {{ row.ts + modules.datetime.timedelta(days=1) }} {{ row.dt.year }} {{ row.dt + modules.datetime.timedelta(days=1) }} {{ row.tstz.hour }} {{ row.ts.isoformat() }} {{ row.tstz.isoformat() }}',
         ROW + '{{ row.d | float }} {{ row.d | int }} {{ row.d > 1 }} {{ row.d == 1.5 }} {{ row.d is number }} {{ row.d | string }} {{ row.d ~ "" }} {{ [row.d] }} {{ row.d / 2 }} {{ row.d | round(1) }}',
+        ROW + '{{ row.d * 2 }} {{ row.d + row.d }} {{ row.d - 1 }} {{ 1 - row.d }} {{ -row.d }} {{ row.d * row.d }} {{ row.d + True }} {{ [row.d * 3] }} {{ row.f + 1 }} {{ row.d - row.d }}',
+        ROW + '{{ row.d * 1.5 }}',
+        ROW + '{{ 0.5 + row.f }}',
         ROW + '{{ row.v + 1 }} {{ row.v / 2 }} {{ [row.v] }} {{ row.f * 2 }} {{ [row.f] }} {{ "T" if q.rows[1].d else "F" }} {{ "T" if row.b else "F" }} {{ "T" if q.rows[1].b else "F" }}',
         ROW + '{{ row.dt < q.rows[0].dt + modules.datetime.timedelta(days=1) }} {{ row.ts > modules.datetime.datetime(2016, 1, 1) }} {{ row.ts is string }} {{ row.k is string }} {{ row.l is string }}',
         # printing

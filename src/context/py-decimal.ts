@@ -4,11 +4,15 @@
  * `1.50` prints `1.50`, a DOUBLE's `1.0` prints `1.0` and `1e20` prints `1E+20`, as Python's
  * `str()` prints them; its `repr()` is `Decimal('1.50')`.
  *
- * In templates it is a float (a {@link PyFloat} holding its value): comparisons, `| int`,
- * `| float`, `| round` and arithmetic work, and arithmetic gives floats (`d * 2` is `3.0`
- * where Python gives `Decimal('3.00')`).
+ * In templates it is a float (a {@link PyFloat} holding its value) for comparisons, `| int`,
+ * `| float`, `| round`, `/` and `%`. `+`, `-` and `*` with an int or a Decimal are exact, as
+ * Python's (`d * 2` is `Decimal('3.00')`, to 28 significant digits); with a float they are
+ * Python's TypeError.
  */
-import { PY_REPR, PY_TYPE, PyFloat, pyRepr } from '../jinja/index.js';
+import { PY_ADD, PY_MUL, PY_REPR, PY_SUB, PY_TYPE, PyFloat, PyTypeError, pyRepr } from '../jinja/index.js';
+
+/** Python's default decimal context: 28 significant digits. */
+const PRECISION = 28;
 
 /** Python's `Decimal`: sign, coefficient digits and exponent, or NaN / ±Infinity. */
 export class PyDecimal extends PyFloat {
@@ -93,6 +97,66 @@ export class PyDecimal extends PyFloat {
   [PY_REPR](): string {
     return `Decimal('${this.toString()}')`;
   }
+
+  [PY_ADD](other: unknown, reflected: boolean): PyDecimal | undefined {
+    return this.arithmetic('+', other, reflected, (a, b) => add(a, b));
+  }
+  [PY_SUB](other: unknown, reflected: boolean): PyDecimal | undefined {
+    return this.arithmetic('-', other, reflected, (a, b) => (reflected ? add(b, negate(a)) : add(a, negate(b))));
+  }
+  [PY_MUL](other: unknown, reflected: boolean): PyDecimal | undefined {
+    return this.arithmetic('*', other, reflected, (a, b) => ({ negative: a.negative !== b.negative, coefficient: a.coefficient * b.coefficient, exponent: a.exponent + b.exponent }));
+  }
+
+  /** `this <op> other` on exact parts; a float operand is Python's TypeError; undefined for what Decimal does not take. */
+  private arithmetic(op: string, other: unknown, reflected: boolean, f: (a: Parts, b: Parts) => Parts): PyDecimal | undefined {
+    if ((typeof other === 'number' && !Number.isInteger(other)) || (other instanceof PyFloat && !(other instanceof PyDecimal))) {
+      const [l, r] = reflected ? ['float', 'decimal.Decimal'] : ['decimal.Decimal', 'float'];
+      throw new PyTypeError(`unsupported operand type(s) for ${op}: '${l}' and '${r}'`);
+    }
+    const b = other instanceof PyDecimal ? other.parts() : typeof other === 'number' || typeof other === 'boolean' || typeof other === 'bigint' ? intParts(other) : undefined;
+    const a = this.parts();
+    // NaN and the infinities keep the float arithmetic of the value they hold
+    if (!a || !b) return undefined;
+    return PyDecimal.fromParts(f(a, b));
+  }
+
+  /** The exact parts of a finite value. */
+  private parts(): Parts | undefined {
+    return this.isFinite() ? { negative: this.negative, coefficient: BigInt(this.digits), exponent: this.exponent } : undefined;
+  }
+
+  /** The Decimal of exact parts, rounded half-even to the context's 28 significant digits. */
+  private static fromParts(p: Parts): PyDecimal {
+    const d = new PyDecimal(p.negative, p.coefficient.toString(), p.exponent);
+    const excess = d.digits.length - PRECISION;
+    return excess > 0 ? d.quantize(-(d.exponent + excess)) : d;
+  }
+}
+
+/** A finite Decimal's sign, coefficient and exponent. */
+interface Parts {
+  negative: boolean;
+  coefficient: bigint;
+  exponent: number;
+}
+
+function intParts(n: number | boolean | bigint): Parts | undefined {
+  if (typeof n === 'number' && !Number.isSafeInteger(n)) return undefined;
+  const big = BigInt(typeof n === 'boolean' ? Number(n) : n);
+  return { negative: big < 0n, coefficient: big < 0n ? -big : big, exponent: 0 };
+}
+
+function negate(p: Parts): Parts {
+  return { ...p, negative: !p.negative };
+}
+
+/** Exact sum; a zero sum is negative only when both operands are (Python's rounding). */
+function add(a: Parts, b: Parts): Parts {
+  const exponent = Math.min(a.exponent, b.exponent);
+  const signed = (p: Parts) => (p.negative ? -1n : 1n) * p.coefficient * 10n ** BigInt(p.exponent - exponent);
+  const sum = signed(a) + signed(b);
+  return { negative: sum < 0n || (sum === 0n && a.negative && b.negative), coefficient: sum < 0n ? -sum : sum, exponent };
 }
 
 function valueOf(negative: boolean, digits: string, exponent: number): number {

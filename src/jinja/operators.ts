@@ -50,6 +50,11 @@ function unsupported(op: string, a: unknown, b: unknown): never {
   throw new PyTypeError(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
 }
 
+/** `a <op> b` for a boxed number with its own arithmetic (Python's Decimal); undefined for others. */
+function boxedHost(sym: typeof PY_ADD | typeof PY_SUB | typeof PY_MUL, a: unknown, b: unknown): unknown {
+  return a instanceof PyFloat || b instanceof PyFloat ? hostBinary(sym, a, b) : undefined;
+}
+
 /** Result of a numeric operation: a float when either side is a float. */
 function numResult(n: number, a: unknown, b: unknown): number | PyFloat {
   if (isFloat(a) || isFloat(b)) return makeFloat(n);
@@ -63,6 +68,8 @@ export function add(a: unknown, b: unknown): unknown {
     return Number.isInteger(r) && (!Number.isInteger(a) || !Number.isInteger(b)) ? new PyFloat(r) : r;
   }
   if (typeof a === 'string' && typeof b === 'string') return a + b;
+  const boxed = boxedHost(PY_ADD, a, b);
+  if (boxed !== undefined) return boxed;
   if (isNumeric(a) && isNumeric(b)) return numResult(num(a) + num(b), a, b);
   if (Array.isArray(a) && Array.isArray(b) && isTuple(a) === isTuple(b)) {
     const r = a.concat(b);
@@ -82,6 +89,8 @@ export function sub(a: unknown, b: unknown): unknown {
     const r = a - b;
     return Number.isInteger(r) && (!Number.isInteger(a) || !Number.isInteger(b)) ? new PyFloat(r) : r;
   }
+  const boxed = boxedHost(PY_SUB, a, b);
+  if (boxed !== undefined) return boxed;
   if (isNumeric(a) && isNumeric(b)) return numResult(num(a) - num(b), a, b);
   return hostBinary(PY_SUB, a, b) ?? unsupported('-', a, b);
 }
@@ -94,6 +103,8 @@ function repeat<T>(x: T[], n: number): T[] {
 
 /** Python `a * b`. */
 export function mul(a: unknown, b: unknown): unknown {
+  const boxed = boxedHost(PY_MUL, a, b);
+  if (boxed !== undefined) return boxed;
   if (isNumeric(a) && isNumeric(b)) return numResult(num(a) * num(b), a, b);
   if (typeof a === 'string' && (typeof b === 'number' || typeof b === 'boolean') && !isFloat(b)) return a.repeat(Math.max(0, num(b)));
   if (typeof b === 'string' && (typeof a === 'number' || typeof a === 'boolean') && !isFloat(a)) return b.repeat(Math.max(0, num(a)));
@@ -155,7 +166,7 @@ export function pow(a: unknown, b: unknown): unknown {
 /** Python unary `-`. */
 export function neg(a: unknown): unknown {
   if (typeof a === 'number') return a === 0 ? 0 : -a;
-  if (a instanceof PyFloat) return new PyFloat(-a.value);
+  if (a instanceof PyFloat) return boxedHost(PY_MUL, a, -1) ?? new PyFloat(-a.value);
   if (typeof a === 'boolean') return a ? -1 : 0;
   checkUndef(a);
   throw new PyTypeError(`bad operand type for unary -: '${typeName(a)}'`);
