@@ -4,6 +4,8 @@
 import { contains } from './operators.js';
 import { isCallable, type RenderState } from './runtime.js';
 import {
+  PY_GETITEM,
+  PY_LEN,
   PyFloat,
   Undefined,
   isAnyMapping,
@@ -19,6 +21,7 @@ import {
 export type BuiltinTest = (value: unknown, args: unknown[], kwargs: Record<string, unknown>, state: RenderState) => unknown;
 
 const isUndef = (v: unknown): boolean => v === undefined || v instanceof Undefined;
+const hostHas = (v: unknown, sym: symbol): boolean => v !== null && typeof v === 'object' && typeof (v as Record<symbol, unknown>)[sym] === 'function';
 
 const eq: BuiltinTest = (v, a) => pyEq(v, a[0]);
 const ne: BuiltinTest = (v, a) => !pyEq(v, a[0]);
@@ -40,7 +43,8 @@ export const builtinTests: Record<string, BuiltinTest> = Object.assign(Object.cr
   number: (v: unknown) => isNumber(v) || typeof v === 'boolean',
   string: (v: unknown) => typeof v === 'string',
   mapping: (v: unknown) => isAnyMapping(v),
-  sequence: (v: unknown) => typeof v === 'string' || Array.isArray(v) || isMapping(v) || v instanceof Undefined,
+  // Jinja2's: has a length and items (a host object through PY_LEN and PY_GETITEM, as an agate row)
+  sequence: (v: unknown) => typeof v === 'string' || Array.isArray(v) || isMapping(v) || v instanceof Undefined || (hostHas(v, PY_LEN) && hostHas(v, PY_GETITEM)),
   iterable: (v: unknown) =>
     typeof v === 'string' || Array.isArray(v) || isMapping(v) || v instanceof Undefined ||
     (typeof v === 'object' && v !== null && !(v instanceof Undefined) && Symbol.iterator in v),
