@@ -1,7 +1,7 @@
 /**
  * What the runner gives a materialization and what it gets back.
  */
-import type { Adapter, ColumnInfo } from '../adapters/adapter.js';
+import type { Adapter, ColumnInfo, Session } from '../adapters/adapter.js';
 import type { Relation } from '../adapters/relation.js';
 import type { Contract } from './contract.js';
 import type { Hook } from './statement-log.js';
@@ -65,8 +65,12 @@ export interface MaterializationContext {
   strategyMacro?(strategy: string): ((args: StrategyMacroArgs) => Promise<string>) | undefined;
 }
 
-/** What a strategy macro is given: the table, the staged new rows, and the columns to write. */
+/**
+ * What a strategy macro is given: the table, the staged new rows, and the columns to write; and
+ * the build's session, whose transaction holds the staged table, for the queries the macro runs.
+ */
 export interface StrategyMacroArgs {
+  session: Session;
   target: Relation;
   staged: Relation;
   columns: ColumnInfo[];

@@ -59,7 +59,7 @@ export async function buildIncremental(ctx: MaterializationContext): Promise<Mat
       await assertForeignKeys(ctx, log, staged);
       const columns = await applySchemaChange(mode, ctx.node.name, log, dialect, target, await session.getColumns(staged), await session.getColumns(target));
       const statements = custom
-        ? [{ sql: await custom({ target, staged, columns: await columnsOf(session, target, columns), predicates }), counts: true }]
+        ? [{ sql: await custom({ session, target, staged, columns: await columnsOf(session, target, columns), predicates }), counts: true }]
         : strategyStatements(dialect, {
             strategy,
             target,

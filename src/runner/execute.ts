@@ -262,7 +262,7 @@ function strategyMacro(node: ManifestNode, env: ExecutionEnv, strategy: string):
       dest_columns: args.columns.map((c) => columnValue(columnSpec({ name: c.name, dataType: c.type }, engine), engine)),
       incremental_predicates: args.predicates.length ? args.predicates : null,
     };
-    const value = await env.compiler.evaluate(node, `${name}(__strata_arg_dict)`, { db: env.db, isIncremental: true, extra: { __strata_arg_dict: argDict } });
+    const value = await env.compiler.evaluate(node, `${name}(__strata_arg_dict)`, { db: buildSessionServices(env.adapter, args.session), isIncremental: true, extra: { __strata_arg_dict: argDict } });
     const sql = value == null ? '' : String(value);
     if (!sql.trim()) {
       throw new StrataError('config-error', `Model ${node.name}: the macro ${name} (${def.displayPath}:${def.line}) returned no SQL for incremental_strategy '${strategy}'`, {

@@ -67,6 +67,20 @@ test('a strategy no macro defines is an error naming the macro to write; a strat
     assert.match(output(), /the macro get_incremental_nothing_sql \(macros\/empty\.sql:1\) returned no SQL/);
   }));
 
+test("a strategy macro's queries run on the build's session: it can read the staged rows, as in dbt", () =>
+  withFixtureProject('globals', 'GLOBALS_DB', async ({ dir, db, strata, output }) => {
+    writeFileSync(join(dir, 'macros', 'counted.sql'), `{% macro get_incremental_counted_sql(arg_dict) %}
+  {%- set staged = run_query('select count(*) from ' ~ arg_dict['temp_relation']).columns[0].values()[0] -%}
+  {%- set columns = adapter.get_columns_in_relation(arg_dict['temp_relation']) | map(attribute='name') | join(',') -%}
+  insert into {{ arg_dict['target_relation'] }} select n, '{{ columns }}:{{ staged }}' from {{ arg_dict['temp_relation'] }}
+{% endmacro %}`);
+    writeFileSync(join(dir, 'models', 'counted_batches.sql'), "{{ config(materialized='incremental', incremental_strategy='counted') }}\nselect n, 'first' as note from range(3) as t(n)");
+    assert.equal(await strata('run', '-s', 'counted_batches'), 0, output());
+    writeFileSync(join(dir, 'models', 'counted_batches.sql'), "{{ config(materialized='incremental', incremental_strategy='counted') }}\nselect n, 'later' as note from range(10, 12) as t(n)");
+    assert.equal(await strata('run', '-s', 'counted_batches'), 0, output());
+    assert.deepEqual(await queryDuckDb(db, 'select n::int, note from main.counted_batches order by n'), [[0, 'first'], [1, 'first'], [2, 'first'], [10, 'n,note:2'], [11, 'n,note:2']]);
+  }));
+
 test('refs in hooks are seen while parsing; a ref that parsing cannot see is an error with the line to add, as in dbt', () =>
   withFixtureProject('globals', 'GLOBALS_DB', async ({ dir, db, strata, output }) => {
     writeFileSync(join(dir, 'models', 'counted.sql'), `{{ config(post_hook="insert into main.hook_log select 'counted', count(*) from {{ ref('numbers') }}") }}\nselect 1 as x`);
