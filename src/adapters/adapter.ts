@@ -53,8 +53,9 @@ export interface ExecuteOptions {
  * Values are plain JavaScript: integers are numbers when they fit in a double exactly and
  * decimal strings otherwise (BIGINT, HUGEINT, UBIGINT…); DECIMAL and floating types are
  * numbers (a DECIMAL beyond 15 digits loses precision); DATE, TIMESTAMP and TIMESTAMPTZ
- * are `Date` objects (UTC; a DATE is its UTC midnight; nanoseconds are cut to
- * milliseconds); TIME is its text `HH:MM:SS[.ffffff]`; UUID is its text; BLOB is a
+ * are `Date` objects (UTC; a DATE is its UTC midnight; a column's TIMESTAMP's microseconds
+ * below the millisecond are on the Date, read with {@link subMillisOf}; nanoseconds are cut);
+ * TIME is its text `HH:MM:SS[.ffffff]`; UUID is its text; BLOB is a
  * `Uint8Array`; lists are arrays, structs are plain objects, a MAP is an array of
  * `{ key, value }`; INTERVAL is `{ months, days, micros }`; NULL is `null`.
  */
@@ -63,6 +64,20 @@ export interface QueryResult {
   rows: unknown[][];
   /** Rows inserted, updated or deleted, when the statement is DML or CREATE TABLE AS. */
   rowsAffected?: number;
+}
+
+/** Where a timestamp's microseconds below its millisecond ride on its Date (a Date holds milliseconds only). */
+const SUB_MILLIS: unique symbol = Symbol('strata.subMillis');
+
+/** `d` with `micros` (0–999) microseconds past its millisecond; `d` itself. */
+export function withSubMillis(d: Date, micros: number): Date {
+  if (micros) Object.defineProperty(d, SUB_MILLIS, { value: micros });
+  return d;
+}
+
+/** The microseconds past a query's timestamp's millisecond (0 when none were given). */
+export function subMillisOf(d: Date): number {
+  return (d as { [SUB_MILLIS]?: number })[SUB_MILLIS] ?? 0;
 }
 
 /** One table or view in {@link Session.catalog}'s answer, for `catalog.json` and the docs site. */

@@ -14,6 +14,7 @@
  * - a list, struct or JSON object: its JSON text as Python's `json.dumps` writes it;
  * - text, booleans and NULL (None) as they are.
  */
+import { subMillisOf } from '../adapters/adapter.js';
 import { PyFloat, pyRepr } from '../jinja/index.js';
 import { PyDecimal } from './py-decimal.js';
 import { PyDate, PyDatetime, PyTimedelta, UTC, pytzModule, type PyTzinfo } from './py-datetime.js';
@@ -93,7 +94,7 @@ export function cellValue(v: unknown, kind: ColumnKind): unknown {
   }
   if (v instanceof Date) {
     if (kind.family === 'date') return new PyDate(v.getTime());
-    return new PyDatetime(v, kind.family === 'timestamptz' ? kind.zone : false);
+    return new PyDatetime(v, kind.family === 'timestamptz' ? kind.zone : false, subMillisOf(v));
   }
   if (v instanceof Uint8Array) return bytesText(v);
   if (kind.family === 'interval' && isInterval(v)) return String(timedelta(v, kind.yearDays));

@@ -64,6 +64,7 @@ const RESULTS = `
   {%- set q = run_query("select 'a' as k, 1 as v, 1.5::decimal(10,2) as d, 1.0::double as f, true as b, null::integer as n, date '2017-01-02' as dt, timestamp '2017-01-01 10:11:12' as ts") -%}
   {%- set row = q.rows[0] -%}
   {%- set empty = run_query("select 1 as x where false") -%}
+  {%- set stamps = run_query("select timestamp '2024-01-01 10:00:00.123456' as ts, timestamptz '2024-01-01 10:00:00.000654+00' as tz, timestamp '1969-12-31 23:59:59.999999' as before_epoch").rows[0] -%}
 {%- endif %}
 select
   '{{ rels | join(",") if execute }}' as relations,
@@ -72,7 +73,8 @@ select
   '{{ row.k if execute }}|{{ row["v"] if execute }}|{{ row[2] if execute }}|{{ row.f if execute }}|{{ row.b if execute }}|{{ row.n if execute }}' as values_by_name,
   '{{ row.dt if execute }}|{{ row.ts if execute }}|{{ row.ts.year if execute }}|{{ (row.ts + modules.datetime.timedelta(days=1)).strftime("%Y-%m-%d") if execute }}' as dates,
   '{% if execute %}{% for r in q %}{{ r.k }}{% endfor %}|{{ q.columns["v"].values() }}|{{ q.column_names | length }}|{{ q | length }}{% endif %}' as table_shape,
-  '{{ ("empty" if not empty else "rows") if execute }}|{{ (row.keys() | join(",")) if execute }}' as misc
+  '{{ ("empty" if not empty else "rows") if execute }}|{{ (row.keys() | join(",")) if execute }}' as misc,
+  '{{ stamps.ts if execute }}|{{ stamps.ts.microsecond if execute }}|{{ stamps.tz if execute }}|{{ stamps.before_epoch if execute }}' as microseconds
 `;
 
 test('query results read as dbt reads them: rows by column name, columns as dicts, Python values', async () => {
@@ -88,7 +90,7 @@ test('query results read as dbt reads them: rows by column name, columns as dict
 
   const r = await cli(dir, 'run');
   assert.equal(r.code, 0, r.text);
-  const [row] = await queryDuckDb(db, 'select relations, as_dict, single, values_by_name, dates, table_shape, misc from main.summary');
+  const [row] = await queryDuckDb(db, 'select relations, as_dict, single, values_by_name, dates, table_shape, misc, microseconds from main.summary');
   assert.deepEqual(row, [
     '"results"."main"."base_a","results"."main"."base_b"',
     'x,y/3',
@@ -97,5 +99,7 @@ test('query results read as dbt reads them: rows by column name, columns as dict
     '2017-01-02|2017-01-01 10:11:12|2017|2017-01-02',
     "a|(1,)|8|1",
     'empty|k,v,d,f,b,n,dt,ts',
+    // a timestamp keeps its microseconds, as dbt's datetime does (a watermark read back must be exact)
+    '2024-01-01 10:00:00.123456|123456|2024-01-01 10:00:00.000654+00:00|1969-12-31 23:59:59.999999',
   ]);
 });

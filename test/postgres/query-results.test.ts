@@ -18,7 +18,8 @@ const QUERY =
   "select 1.0::float8 as f, true as b, null::int as n, 5::smallint as sm, 9007199254740993::bigint as big, 100::numeric as num, " +
   "date '2017-01-02' as dt, timestamp '2017-01-01 10:11:12' as ts, timestamptz '2017-01-01 10:11:12+02' as tstz, " +
   "interval '3 days 04:05:06' as iv, interval '14 months' as iv2, array[date '2017-01-01'] as dates, array[1, 2] as ints, " +
-  "json_build_object('a', 1, 'b', json_build_array('é')) as j, 'x'::char(2) as ch";
+  "json_build_object('a', 1, 'b', json_build_array('é')) as j, 'x'::char(2) as ch, " +
+  "timestamp '2017-01-01 10:11:12.123456' as tsu, timestamptz '2017-01-01 10:11:12.000007+02' as tstzu";
 
 const FILES: Record<string, string> = {
   'dbt_project.yml': "name: results_pg\nversion: '1.0.0'\nconfig-version: 2\nprofile: results_pg\n",
@@ -65,6 +66,7 @@ describe('query results on PostgreSQL', { skip: SKIP_POSTGRES && 'STRATA_SKIP_PO
     assert.deepEqual(await pgQuery(db, 'select rendered from analytics."values"'), [[
       'f=1.0;b=True;n=None;sm=5;big=9007199254740993;num=100;dt=2017-01-02;ts=2017-01-01 10:11:12;tstz=2017-01-01 08:11:12+00:00;' +
         'iv=3 days, 4:05:06;iv2=425 days, 0:00:00;dates=["2017-01-01"];ints=[1, 2];j={"a": 1, "b": ["\\u00e9"]};ch=x ;' +
+        'tsu=2017-01-01 10:11:12.123456;tstzu=2017-01-01 08:11:12.000007+00:00;' +
         '|2017|UTC|9007199254740993',
     ]]);
   });

@@ -11,7 +11,7 @@ import { DuckDBInstance, DuckDBResultReader, type DuckDBConnection, type DuckDBM
 import { StrataError } from '../../errors.js';
 import type { AdapterOptions, Connection, Dialect, Driver, ExecuteOptions, QueryResult, TargetConfig } from '../adapter.js';
 import { SqlError, sqlErrorLine } from '../sql-error.js';
-import { plainRows } from './duckdb-values.js';
+import { keepMicros, plainRows } from './duckdb-values.js';
 
 /** One `attach` entry of a DuckDB profile. */
 export interface DuckDBAttachment {
@@ -275,6 +275,7 @@ class DuckDBSessionConnection implements Connection {
     const reader = new DuckDBResultReader(result);
     await reader.readAll();
     const rows = plainRows(reader.getRowsJS() as unknown[][], columns.map((c) => c.type));
+    if (fetch) keepMicros(columns, rows, (col, row) => reader.value(col, row));
     if (wantCount) rowsAffected = typeof rows[0]?.[0] === 'number' ? (rows[0][0] as number) : Number(rows[0]?.[0] ?? 0);
     return { columns, rows: fetch ? rows : [], rowsAffected };
   }

@@ -3,6 +3,7 @@
  * `QueryResult`: bigints become numbers when exact and decimal strings otherwise; the
  * rest is kept (Dates, arrays, objects), converted recursively.
  */
+import { withSubMillis } from '../adapter.js';
 
 /** A plain value from a DuckDB value in its `getRowsJS` form. */
 export function plainValue(v: unknown): unknown {
@@ -35,4 +36,27 @@ export function plainRows(rows: unknown[][], types: string[] = []): unknown[][] 
       return isTime[i] && typeof p === 'number' ? timeText(p) : p;
     }),
   );
+}
+
+/**
+ * The microseconds of a TIMESTAMP or TIMESTAMPTZ column, which `getRowsJS`'s Dates lose: each
+ * Date is set from the column's value (`cell`, DuckDB's own, holds `micros`), its millisecond
+ * rounded down (`getRowsJS` rounds toward zero, a millisecond late before 1970) and the
+ * microseconds below it put on it.
+ */
+export function keepMicros(columns: { type: string }[], rows: unknown[][], cell: (col: number, row: number) => unknown): void {
+  columns.forEach((c, i) => {
+    if (c.type !== 'TIMESTAMP' && c.type !== 'TIMESTAMP WITH TIME ZONE') return;
+    for (let r = 0; r < rows.length; r++) {
+      const d = rows[r]![i];
+      const micros = (cell(i, r) as { micros?: unknown } | null)?.micros;
+      if (!(d instanceof Date) || typeof micros !== 'bigint') continue;
+      const below = ((micros % 1000n) + 1000n) % 1000n;
+      const ms = Number((micros - below) / 1000n);
+      // ±infinity lies outside a Date's range: left as getRowsJS gives it
+      if (Math.abs(ms) > 8.64e15) continue;
+      d.setTime(ms);
+      withSubMillis(d, Number(below));
+    }
+  });
 }

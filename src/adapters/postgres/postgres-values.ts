@@ -6,6 +6,7 @@
  * Also the names of the common type OIDs, for result column types.
  */
 import pg from 'pg';
+import { withSubMillis } from '../adapter.js';
 
 /** Type OIDs of the built-in types this module converts or names. */
 export const OID = {
@@ -72,8 +73,17 @@ export function timestampValue(s: string): Date | string {
   const d = new Date(0);
   d.setUTCFullYear(m[8] ? 1 - Number(m[1]) : Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   d.setUTCHours(Number(m[4]), Number(m[5]), Number(m[6]), ms);
-  return d;
+  return withSubMillis(d, subMillis(m[7]));
 }
+
+/** A TIMESTAMPTZ's text → its instant (pg's parser), keeping its microseconds. */
+export function timestamptzValue(s: string): Date | string {
+  const d = (pg.types.getTypeParser(OID.timestamptz, 'text') as (v: string) => Date | string)(s);
+  return d instanceof Date ? withSubMillis(d, subMillis(/^[^.]*:\d\d\.(\d+)/.exec(s)?.[1])) : d;
+}
+
+/** The microseconds below the millisecond in a fraction of a second's digits. */
+const subMillis = (fraction: string | undefined) => (fraction && fraction.length > 3 ? Number(fraction.slice(3, 6).padEnd(3, '0')) : 0);
 
 /** An interval in its `postgres-interval` parsed form (the pg default parser's output). */
 interface ParsedInterval {
@@ -110,6 +120,8 @@ export const postgresTypes: pg.CustomTypesConfig = {
         return dateValue;
       case OID.timestamp:
         return timestampValue;
+      case OID.timestamptz:
+        return timestamptzValue;
       case OID.interval:
         return intervalValue;
       case OID.int8Array:
