@@ -151,3 +151,30 @@ export function deprecationWarnings(nodes: Iterable<{ unique_id: string; name: s
   }
   return out;
 }
+
+/**
+ * A model's `deprecation_date` as dbt writes it: Python's isoformat of an aware datetime
+ * (`2099-01-01T00:00:00+00:00`), keeping a given offset, and a date or a time without one read
+ * in the machine's zone, as dbt does. A YAML timestamp (a Date) is its instant in UTC.
+ */
+export function deprecationDate(d: unknown): string | null {
+  if (d === undefined || d === null || d === '') return null;
+  if (d instanceof Date) return Number.isNaN(d.getTime()) ? String(d) : isoWithOffset(d.getTime(), 0);
+  const m = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,6}))?)?)?\s*(Z|[+-]\d\d(?::?\d\d)?)?$/i.exec(String(d).trim());
+  if (!m) return String(d);
+  const [y, mo, day, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
+  const micros = Number((m[7] ?? '').padEnd(6, '0'));
+  const wall = Date.UTC(y!, mo! - 1, day!, h, mi, sec);
+  const zone = m[8];
+  const offsetMin = zone === undefined ? -new Date(y!, mo! - 1, day!, h, mi, sec).getTimezoneOffset() : /^z$/i.test(zone) ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.replace(':', '').slice(3, 5) || 0));
+  return isoWithOffset(wall - offsetMin * 60_000, offsetMin, micros);
+}
+
+/** Python's `isoformat()` of the instant `ms` at UTC offset `offsetMin` minutes (microseconds only when not 0). */
+function isoWithOffset(ms: number, offsetMin: number, micros = 0): string {
+  const wall = new Date(ms + offsetMin * 60_000).toISOString().slice(0, 19);
+  const sign = offsetMin < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMin);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${wall}${micros ? `.${String(micros).padStart(6, '0')}` : ''}${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+}

@@ -26,7 +26,7 @@ import { emptyManifest, serializeManifest, STRATA_VERSION, type ColumnEntry, typ
 import type { PatchEntry } from './patch.js';
 import { readConstraints } from './constraints.js';
 import { exposureEntry } from './exposures.js';
-import { deprecationWarnings, ignoredVersionAccess, nodeUniqueId, packageVersions, refFindsVersion, searchName } from './model-versions.js';
+import { deprecationDate, deprecationWarnings, ignoredVersionAccess, nodeUniqueId, packageVersions, refFindsVersion, searchName } from './model-versions.js';
 import { locateCall, nodeText, refCallPattern, sourceCallPattern } from './locate.js';
 import { checkGroupsAndAccess, checkRefAccess, groupEntries, groupMap, inheritTestGroups, type ResolvedRef } from './groups.js';
 import type { ParseWarning } from './parse-warning.js';
@@ -1116,17 +1116,9 @@ function makeNode(
     compiled_path: null,
     contract: { enforced: (fullConfig.contract as { enforced?: unknown } | undefined)?.enforced === true, alias_types: true, checksum: null },
     ...(spec.resourceType === 'model'
-      ? { access: String(fullConfig.access), constraints: constraints!.constraints, version: spec.version ?? null, latest_version: spec.latestVersion ?? null, deprecation_date: deprecationDate(spec.props) }
+      ? { access: String(fullConfig.access), constraints: constraints!.constraints, version: spec.version ?? null, latest_version: spec.latestVersion ?? null, deprecation_date: deprecationDate(spec.props?.raw.deprecation_date) }
       : {}),
   };
-}
-
-/** A model's `deprecation_date` (YAML gives a date, a date-time or a string), as an ISO string. */
-function deprecationDate(props: NodeProperties | undefined): string | null {
-  const d = props?.raw.deprecation_date;
-  if (d === undefined || d === null || d === '') return null;
-  const t = d instanceof Date ? d : new Date(String(d));
-  return Number.isNaN(t.getTime()) ? String(d) : t.toISOString();
 }
 
 /** The text of one macro (from its line to its end tag), as dbt's manifest holds it, not its whole file. */

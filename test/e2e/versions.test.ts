@@ -38,6 +38,10 @@ test('each version of a model is its own node and relation; ref() finds the late
 
     const manifest = JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, Node>; unit_tests: Record<string, { depends_on: { nodes: string[] } }> };
     const models = Object.values(manifest.nodes).filter((n) => n.unique_id.startsWith('model.'));
+    // dbt's isoformat of an aware datetime: a date without a zone is read in the machine's zone
+    const offset = -new Date(2024, 5, 30).getTimezoneOffset();
+    const zone = `${offset < 0 ? '-' : '+'}${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
+    assert.equal((manifest.nodes['model.versions.orders.v1'] as unknown as { deprecation_date: string }).deprecation_date, `2024-06-30T00:00:00${zone}`);
     assert.deepEqual(models.map((n) => [n.unique_id, n.name, n.version, n.latest_version, n.fqn.join('.'), n.alias, n.config.materialized]).sort(), [
       ['model.versions.customer_summary', 'customer_summary', null, null, 'versions.customer_summary', 'customer_summary', 'table'],
       ['model.versions.dim_customers.v1', 'dim_customers', 1, 2, 'versions.dim_customers.v1', 'dim_customers_v1', 'table'],
