@@ -120,6 +120,7 @@ TEMPLATES = {
         ROW + '{{ row.d | float }} {{ row.d | int }} {{ row.d > 1 }} {{ row.d == 1.5 }} {{ row.d is number }} {{ row.d | string }} {{ row.d ~ "" }} {{ [row.d] }} {{ row.d / 2 }} {{ row.d | round(1) }}',
         ROW + '{{ row.d * 2 }} {{ row.d + row.d }} {{ row.d - 1 }} {{ 1 - row.d }} {{ -row.d }} {{ row.d * row.d }} {{ row.d + True }} {{ [row.d * 3] }} {{ row.f + 1 }} {{ row.d - row.d }}',
         ROW + '{{ row.d * 1.5 }}',
+        '{{ q.columns["d"].values() | sum }} {{ q.columns["f"].values() | sum }} {{ [q.rows[0].d, 1] | sum }}',
         ROW + '{{ row is sequence }} {{ q is sequence }} {{ q.rows is sequence }} {{ q.columns is sequence }} {{ q.columns["d"] is sequence }} {{ row is mapping }} {{ row is iterable }}',
         ROW + '{{ 0.5 + row.f }}',
         ROW + '{{ row.v + 1 }} {{ row.v / 2 }} {{ [row.v] }} {{ row.f * 2 }} {{ [row.f] }} {{ "T" if q.rows[1].d else "F" }} {{ "T" if row.b else "F" }} {{ "T" if q.rows[1].b else "F" }}',

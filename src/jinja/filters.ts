@@ -1,6 +1,7 @@
 /**
  * Built-in filters (`{{ x | join(', ') }}`), with Jinja2's names, arguments and results.
  */
+import { add } from './operators.js';
 import { percentFormat } from './format.js';
 import { dictMethods, sortValues, strMethods } from './methods.js';
 import { getAttr, getItem, isPromise, type RenderState } from './runtime.js';
@@ -491,6 +492,8 @@ export const builtinFilters: Record<string, BuiltinFilter> = Object.assign(Objec
     let total: unknown = arg(a, k, 1, 'start', 0);
     let items = toList(v);
     if (!isNone(attribute)) items = items.map(attrGetter(attribute));
+    // a number with arithmetic of its own (a query's Decimal) adds as Python's sum() adds it
+    if (items.some((x) => x instanceof PyFloat && x.constructor !== PyFloat)) return items.reduce(add, total);
     let isF = isFloat(total);
     let s = num(total);
     for (const x of items) {
