@@ -34,7 +34,8 @@ export interface ManifestNode {
   alias: string;
   database: string | null;
   schema: string;
-  checksum: { name: 'sha256'; checksum: string };
+  /** dbt's FileHash: the sha256 of the file's stripped text, or (a seed over 1 MiB) its path. */
+  checksum: { name: 'sha256' | 'path'; checksum: string };
   config: Record<string, unknown>;
   tags: string[];
   description: string;

@@ -348,6 +348,39 @@ export interface NodeSpec {
 }
 
 /**
+ * `model` while a node is parsed, as dbt's node is then: its names and paths, the target's
+ * database and schema, and empty what the parse fills in later (dependencies, tags, meta, the
+ * YAML's description and columns).
+ */
+function parseTimeModel(setup: ParseSetup, pkg: PackageProject, file: ProjectFile, spec: NodeSpec, uniqueId: string, config: Record<string, unknown>): Record<string, unknown> {
+  return {
+    unique_id: uniqueId,
+    name: spec.name,
+    package_name: pkg.name,
+    resource_type: spec.resourceType,
+    config,
+    original_file_path: file.path,
+    path: spec.path,
+    fqn: spec.fqn,
+    database: setup.target.database ?? null,
+    schema: setup.target.schema,
+    alias: spec.name,
+    language: 'sql',
+    raw_code: spec.code,
+    checksum: fileChecksum(file),
+    version: spec.version ?? null,
+    depends_on: { macros: [], nodes: [] },
+    refs: [],
+    sources: [],
+    tags: [],
+    meta: {},
+    description: '',
+    columns: {},
+    unrendered_config: {},
+  };
+}
+
+/**
  * Render a node's code in parse mode with `config` (its project and YAML config) and
  * return what it asked for: refs, sources, config calls, macros and env vars read.
  */
@@ -360,7 +393,7 @@ export async function renderForParse(setup: ParseSetup, pkg: PackageProject, fil
     node: { uniqueId, name: spec.name, packageName: pkg.name, resourceType: spec.resourceType, originalFilePath: file.path },
     self,
     config: workingConfig,
-    model: { unique_id: uniqueId, name: spec.name, package_name: pkg.name, resource_type: spec.resourceType, config: workingConfig, original_file_path: file.path, fqn: spec.fqn },
+    model: parseTimeModel(setup, pkg, file, spec, uniqueId, workingConfig),
     record,
   });
   const envReads = (setup.envReads = new Map<string, string | null>());
@@ -545,7 +578,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     }
     for (const c of rec.configCalls) config = mergeConfig(config, c);
     sources.set(uniqueId, { absPath: file.absPath, templateName, code: spec.code, lineOffset: spec.lineOffset, columnOffset: spec.columnOffset });
-    const node = makeNode(uniqueId, pkg, file, spec, config, await withHookRequests(setup, pkg, file, spec, config, rec), codeHash);
+    const node = makeNode(uniqueId, pkg, file, spec, config, await withHookRequests(setup, pkg, file, spec, config, rec), fileChecksum(file));
     if (config.enabled === false) {
       (manifest.disabled[uniqueId] ??= []).push(node);
       return;
@@ -621,7 +654,7 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
       const props = yamlProps.get(`${pkg.name}:seeds:${name}`);
       const config = mergeConfig(configFor(project, 'seeds', fqn), props?.config ?? {});
       const uniqueId = `seed.${pkg.name}.${name}`;
-      const node = makeNode(uniqueId, pkg, file, { resourceType: 'seed', name, fqn, path: rel, code: '', props }, config, { refs: [], sources: [], macros: [] }, file.hash);
+      const node = makeNode(uniqueId, pkg, file, { resourceType: 'seed', name, fqn, path: rel, code: '', props }, config, { refs: [], sources: [], macros: [] }, fileChecksum(file));
       node.root_path = pkg.dir;
       sources.set(uniqueId, { absPath: file.absPath, templateName: displayPath(rootDir, file.absPath), code: '', lineOffset: 0, columnOffset: 0 });
       if (config.enabled === false) (manifest.disabled[uniqueId] ??= []).push(node);
@@ -1063,6 +1096,23 @@ function columnsOf(cols: ColumnProperties[] | undefined): Record<string, ColumnE
   return out;
 }
 
+/** Python's whitespace (`str.isspace`), which dbt strips from a file's text before hashing it. */
+const PY_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const PY_STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'g');
+const PY_SPACE_AT_END = new RegExp(`^${PY_SPACE}|${PY_SPACE}$`);
+/** dbt hashes a seed up to this size; a larger one's checksum is its path. */
+const SEED_HASH_LIMIT = 1024 * 1024;
+
+/**
+ * A node's checksum as dbt computes it (so that `state:modified` compares with a manifest dbt
+ * wrote): the sha256 of its file's text stripped of surrounding whitespace (every node of a
+ * snapshot file has the file's), or for a seed over 1 MiB its path.
+ */
+export function fileChecksum(file: ProjectFile): ManifestNode['checksum'] {
+  if (file.kind === 'seed' && Buffer.byteLength(file.contents, 'utf8') > SEED_HASH_LIMIT) return { name: 'path', checksum: file.path };
+  return { name: 'sha256', checksum: PY_SPACE_AT_END.test(file.contents) ? sha256(file.contents.replace(PY_STRIP, '')) : file.hash };
+}
+
 function makeNode(
   uniqueId: string,
   pkg: PackageProject,
@@ -1070,7 +1120,7 @@ function makeNode(
   spec: { resourceType: ManifestNode['resource_type']; name: string; fqn: string[]; path: string; code: string; props?: NodeProperties; version?: string | number; latestVersion?: string | number },
   config: Record<string, unknown>,
   rec: { refs: ManifestNode['refs'] | { name: string; package?: string; version?: string | number }[]; sources: [string, string][]; macros: string[] },
-  checksum: string,
+  checksum: ManifestNode['checksum'],
 ): ManifestNode {
   const materialized = config.materialized ?? (spec.resourceType === 'model' ? 'view' : spec.resourceType === 'seed' ? 'seed' : spec.resourceType === 'snapshot' ? 'snapshot' : spec.resourceType === 'test' ? 'test' : undefined);
   const fullConfig: Record<string, unknown> = { enabled: true, tags: [], meta: {}, group: null, pre_hook: [], post_hook: [], ...config };
@@ -1094,7 +1144,7 @@ function makeNode(
     alias: spec.name,
     database: null,
     schema: '',
-    checksum: { name: 'sha256', checksum },
+    checksum,
     config: fullConfig,
     tags,
     description: spec.props?.description ?? '',

@@ -22,7 +22,7 @@ import type { ProjectFile } from '../project/types.js';
 import type { CachedParse } from './cache.js';
 import { fileStamp, recordedPath, restampManifest, saveFingerprint, saveStamps, type ChangedFiles, type FingerprintFile } from './fingerprint.js';
 import { patchRoom } from './manifest.js';
-import { renderForParse, setupParse, type MacroIndex, type NodeSpec, type ParseOptions } from './parser.js';
+import { fileChecksum, renderForParse, setupParse, type MacroIndex, type NodeSpec, type ParseOptions } from './parser.js';
 import type { ParseWarning } from './parse-warning.js';
 
 export const PATCH_FILE = 'partial_parse.strata.patch.jsonl';
@@ -136,7 +136,7 @@ export async function patchManifest(options: ParseOptions, changed: ChangedFiles
   // The macro files are unchanged (the fingerprint check found only these files changed),
   // so they are compiled only if the renders call them.
   const setup = await setupParse({ ...options, knownMacros: header.macros, log: (message, info, print) => void (info && logged.push({ message, print: print === true })) }, env, true);
-  const patched: { line: IndexLine; contents: string; hash: string; stamp: FingerprintFile['files'][number]; fileIndex: number }[] = [];
+  const patched: { line: IndexLine; file: ProjectFile; contents: string; hash: string; stamp: FingerprintFile['files'][number]; fileIndex: number }[] = [];
   for (const [n, line] of lines.entries()) {
     const pkg = setup.project.packages.find((p) => p.name === line.pkg);
     if (!pkg) return undefined;
@@ -153,7 +153,7 @@ export async function patchManifest(options: ParseOptions, changed: ChangedFiles
     }
     if (!sameRequests(rec, line.rec)) return undefined;
     const fileIndex = changed.files[n]!;
-    patched.push({ line, contents, hash, stamp: fileStamp(fp.files[fileIndex]![0], st.size, st.mtimeMs, hash, changed.startedAt), fileIndex });
+    patched.push({ line, file, contents, hash, stamp: fileStamp(fp.files[fileIndex]![0], st.size, st.mtimeMs, hash, changed.startedAt), fileIndex });
   }
 
   // The new entries go into manifest.json in place (not into a new file renamed over the
@@ -186,7 +186,7 @@ export async function patchManifest(options: ParseOptions, changed: ChangedFiles
         }
         if (node.unique_id !== p.line.id) return undefined;
         node.raw_code = p.contents;
-        node.checksum = { name: 'sha256', checksum: p.hash };
+        node.checksum = fileChecksum(p.file);
         node.created_at = now;
         const json = Buffer.from(JSON.stringify(node));
         const bytes = Buffer.alloc(json.length <= end - start ? end - start : json.length + patchRoom(node), ' ');
