@@ -85,7 +85,9 @@ export async function runTest(ctx: TestRunContext): Promise<TestRunResult> {
       if (severity === 'ERROR' && shouldError) [status, condition] = ['fail', errorIf];
       else if (shouldWarn) [status, condition] = [ctx.warnError ? 'fail' : 'warn', warnIf];
       const message = status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? 'fail' : 'warn'} if ${condition}`;
-      return { status, failures, message, executedSql: executed, storedIn };
+      // as dbt: a test that passes reports no failures, even when its query counted some rows
+      // (rows below its warn_if/error_if thresholds)
+      return { status, failures: status === 'pass' ? 0 : failures, message, executedSql: executed, storedIn };
     } finally {
       ctx.signal?.removeEventListener('abort', abort);
     }

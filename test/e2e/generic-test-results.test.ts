@@ -1,0 +1,64 @@
+/**
+ * How generic tests defined in YAML are configured, given their arguments and reported, as
+ * dbt-core 1.10 does it (checked against dbt-duckdb on the same project): what run_results.json
+ * says of a test that passes, Jinja inside its YAML config, and Jinja inside its list arguments.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../../src/cli/main.js';
+import { writeFiles, type Files } from '../helpers/files.js';
+
+interface TestResult {
+  unique_id: string;
+  status: string;
+  failures: number | null;
+}
+
+/** Builds a project (one model `m` of three rows, plus `files`) and returns each test's result by name. */
+async function build(files: Files): Promise<{ code: number; output: string; results: Record<string, TestResult> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-test-results-'));
+  writeFiles(dir, {
+    'dbt_project.yml': 'name: tr\nversion: "1.0"\nconfig-version: 2\nprofile: tr\n',
+    'profiles.yml': `tr:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: "${join(dir, 'tr.duckdb')}"\n`,
+    'models/m.sql': 'select * from range(3) r(id)\n',
+    // a test that returns `rows` of the tested model, and one that compares a list of texts
+    'macros/tests.sql':
+      '{% test some_rows(model, rows) %}select * from {{ model }} where id < {{ rows }}{% endtest %}\n' +
+      "{% test listed(model, column_name, names) %}select * from {{ model }} where '{{ names | join(\",\") }}' != 'id,{{ target.type }}'{% endtest %}\n",
+    ...files,
+  });
+  const chunks: string[] = [];
+  const sink = new Writable({ write: (c, _e, done) => (chunks.push(String(c)), done()) });
+  const code = await main(['build', '--project-dir', dir, '--profiles-dir', dir, '--no-color'], { out: sink, err: sink });
+  const run = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: TestResult[] };
+  const results = Object.fromEntries(run.results.filter((r) => r.unique_id.startsWith('test.')).map((r) => [r.unique_id.split('.')[2]!, r]));
+  return { code, output: chunks.join(''), results };
+}
+
+test('a test that passes under its thresholds reports 0 failures, as dbt does', async () => {
+  const { code, output, results } = await build({
+    'models/s.yml': [
+      'version: 2',
+      'models:',
+      '  - name: m',
+      '    data_tests:',
+      '      - some_rows:',
+      '          name: below_thresholds',
+      '          rows: 2',
+      '          config: {warn_if: ">5", error_if: ">9"}',
+      '      - some_rows:',
+      '          name: warns',
+      '          rows: 2',
+      '          config: {warn_if: ">1", error_if: ">9"}',
+      '',
+    ].join('\n'),
+  });
+  assert.equal(code, 0, output);
+  // the query found 2 rows, but the test passed: dbt writes 0 failures
+  assert.deepEqual([results.below_thresholds!.status, results.below_thresholds!.failures], ['pass', 0]);
+  assert.deepEqual([results.warns!.status, results.warns!.failures], ['warn', 2]);
+});
