@@ -269,12 +269,27 @@ export class Compiler {
   private async testKwargs(node: ManifestNode, opts: RenderOptions, ephemerals: Set<string>): Promise<Record<string, unknown>> {
     const meta = node.test_metadata!;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(meta.kwargs)) {
+    // as dbt: every text inside the arguments is rendered, however deep in lists and mappings
+    // (`[date, "{{ type_timestamp() }}"]`), except the column's name, taken as written
+    const render = async (v: unknown): Promise<unknown> => {
+      if (Array.isArray(v)) {
+        const items: unknown[] = [];
+        for (const item of v) items.push(await render(item));
+        return items;
+      }
+      if (v !== null && typeof v === 'object') {
+        const entries: Record<string, unknown> = {};
+        for (const [k, item] of Object.entries(v)) entries[k] = await render(item);
+        return entries;
+      }
       const expr = testArgumentExpression(v);
+      if (expr !== undefined) return this.evaluate(node, expr, opts, ephemerals);
+      if (typeof v === 'string' && v.includes('{{')) return this.renderRaw(node, { ...opts, code: v, codeName: node.original_file_path }, ephemerals);
+      return v;
+    };
+    for (const [k, v] of Object.entries(meta.kwargs)) {
       try {
-        if (expr !== undefined) out[k] = await this.evaluate(node, expr, opts, ephemerals);
-        else if (typeof v === 'string' && v.includes('{{')) out[k] = await this.renderRaw(node, { ...opts, code: v, codeName: node.original_file_path }, ephemerals);
-        else out[k] = v;
+        out[k] = k === 'column_name' ? v : await render(v);
       } catch (e) {
         throw this.atTestArgument(node, k, e);
       }

@@ -62,3 +62,22 @@ test('a test that passes under its thresholds reports 0 failures, as dbt does', 
   assert.deepEqual([results.below_thresholds!.status, results.below_thresholds!.failures], ['pass', 0]);
   assert.deepEqual([results.warns!.status, results.warns!.failures], ['warn', 2]);
 });
+
+test("Jinja inside a test's list argument is rendered, as dbt renders every text of the arguments", async () => {
+  const { code, output, results } = await build({
+    'models/s.yml': [
+      'version: 2',
+      'models:',
+      '  - name: m',
+      '    columns:',
+      '      - name: id',
+      '        data_tests:',
+      '          - listed:',
+      '              names: [id, "{{ target.type }}"]',
+      '',
+    ].join('\n'),
+  });
+  assert.equal(code, 0, output);
+  // the macro got ['id', 'duckdb'], not the text '{{ target.type }}'
+  assert.deepEqual([results['listed_m_id__id___target_type_']!.status, results['listed_m_id__id___target_type_']!.failures], ['pass', 0]);
+});
