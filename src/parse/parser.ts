@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { StatementListener } from '../adapters/index.js';
 import { Environment, type Template } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
+import { duckdbCatalogName, targetObject } from '../project/target-object.js';
 import { loadProject, configFor, groupOf, mergeConfig, resolveVar, InputLog, recordInputs, readInput, noteFolder, folderTime } from '../project/index.js';
 import type { LoadProjectOptions, PackageProject, Project, ProjectFile, NodeProperties, ColumnProperties, UnitTestProperties } from '../project/types.js';
 import { buildGraph, suggest, type Graph, type GraphNode } from '../graph/index.js';
@@ -132,21 +133,10 @@ const BLOCK_TAGS = {
 
 /** The target object templates see: every non-secret field plus dbt's standard names. */
 export function targetContext(project: Project): Record<string, unknown> {
-  const p = project.profile;
-  if (!p) {
-    return { name: 'dev', type: 'duckdb', schema: 'main', database: duckdbCatalogName(project.defaultDuckdbPath), threads: 4, profile_name: project.root.config.profile ?? project.root.name, path: project.defaultDuckdbPath };
-  }
-  const fields: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(p.fields)) if (!p.secretFields.includes(k)) fields[k] = v;
-  const database = p.fields.database ?? p.fields.dbname ?? (p.type === 'duckdb' ? duckdbCatalogName(String(p.fields.path ?? project.defaultDuckdbPath)) : null);
-  return { ...fields, name: p.targetName, type: p.type, schema: p.fields.schema ?? (p.type === 'duckdb' ? 'main' : 'public'), database, threads: p.threads, profile_name: p.profileName, target_name: p.targetName };
+  return targetObject(project.profile, project.defaultDuckdbPath, project.root.config.profile ?? project.root.name);
 }
 
-/** DuckDB names a file's catalog after the file name without its extension. */
-export function duckdbCatalogName(path: string): string {
-  if (path === ':memory:' || path === '') return 'memory';
-  return basename(path).replace(/\.[^.]*$/, '');
-}
+export { duckdbCatalogName };
 
 const displayPaths = new Map<string, string>();
 
@@ -201,6 +191,7 @@ export function yamlRenderHook(
       const pkg = where.packageName;
       return t.render(
         Object.assign(Object.create(yamlBase), {
+          ...(where.target ? { target: where.target } : {}),
           var: (...args: unknown[]) => {
             const a = bindArgs('var', args, ['name', 'default']);
             const v = resolveVar(scope, pkg, String(a.name));

@@ -13,6 +13,7 @@ import { scanDocBlocks } from './docs-blocks.js';
 import { installedPackages, readPackagesFile, type PackageDependency } from './packages-file.js';
 import { findProfiles, resolveProfile } from './profiles.js';
 import { readPropertyFile, rendersInPropertyFile } from './property-file.js';
+import { targetObject } from './target-object.js';
 import { readSelectorsFile } from './selectors-file.js';
 import type { DocBlock, HookSource, LoadProjectOptions, PackageProject, Position, Project, ProjectWarning, PropertyFile, RenderHook, ResolvedTarget } from './types.js';
 import { makeVarScope } from './vars.js';
@@ -41,16 +42,14 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
     stubs[0]!.read.config.name,
     stubs.map((s) => ({ name: s.read.config.name, vars: s.read.config.vars })),
   );
-  const packages = await Promise.all(
-    stubs.map((s) => loadPackage(s, rootDir, render && ((text, where) => render(text, { ...where, packageName: s.read.config.name, vars })), warnings, options.macrosOnly === true)),
-  );
-  const root = packages[0]!;
+  const rootConfig = stubs[0]!.read.config;
   const notices: string[] = [];
 
+  // the profile first: property files are rendered with its target, as dbt renders them
   let profile: ResolvedTarget | null = null;
-  const profileName = options.profile ?? root.config.profile;
-  const targetPath = resolve(rootDir, root.config['target-path']);
-  const defaultDuckdbPath = join(warehouseDir, `${root.name}.duckdb`);
+  const profileName = options.profile ?? rootConfig.profile;
+  const targetPath = resolve(rootDir, rootConfig['target-path']);
+  const defaultDuckdbPath = join(warehouseDir, `${rootConfig.name}.duckdb`);
   const fallback = `using embedded DuckDB at ${displayPath(rootDir, defaultDuckdbPath)}`;
   if (!profileName) {
     if (options.profilesDir || options.target) {
@@ -75,6 +74,11 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       if (r.notice) notices.push(r.notice);
     }
   }
+  const target = targetObject(profile, defaultDuckdbPath, rootConfig.profile ?? rootConfig.name);
+  const packages = await Promise.all(
+    stubs.map((s) => loadPackage(s, rootDir, render && ((text, where) => render(text, { ...where, packageName: s.read.config.name, vars, target })), warnings, options.macrosOnly === true)),
+  );
+  const root = packages[0]!;
 
   const selectors = await readSelectorsFile(rootDir, rootDir, render);
   const byName = [...stubs.slice(1)].sort((a, b) => (a.read.config.name < b.read.config.name ? -1 : 1));

@@ -28,6 +28,8 @@ export type RenderHook = (
     /** For property files: the package the file belongs to, and the vars in scope. */
     packageName?: string;
     vars?: VarScope;
+    /** For property files: the `target` object (dbt renders them with the profile's target). */
+    target?: Record<string, unknown>;
   },
 ) => Promise<unknown>;
 
