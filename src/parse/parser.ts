@@ -11,7 +11,7 @@ import type { StatementListener } from '../adapters/index.js';
 import { Environment, type Template } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
 import { duckdbCatalogName, targetObject } from '../project/target-object.js';
-import { loadProject, configFor, groupOf, mergeConfig, resolveVar, InputLog, recordInputs, readInput, noteFolder, folderTime } from '../project/index.js';
+import { isTestConfigPath, loadProject, configFor, groupOf, mergeConfig, resolveVar, InputLog, recordInputs, readInput, noteFolder, folderTime } from '../project/index.js';
 import type { LoadProjectOptions, PackageProject, Project, ProjectFile, NodeProperties, ColumnProperties, UnitTestProperties } from '../project/types.js';
 import { buildGraph, suggest, type Graph, type GraphNode } from '../graph/index.js';
 import { bindArgs } from '../context/args.js';
@@ -185,12 +185,22 @@ export function yamlRenderHook(
   });
   const renderHook: LoadProjectOptions['render'] = async (text, where) => {
     if (where.kind === 'properties' && /\bdoc\s*\(/.test(text)) return text;
-    const t = jinja.compile(text, where.file, { lineOffset: where.line - 1, columnOffset: where.column - 1 });
+    // a test's config value that is one `{{ expression }}` is that expression's value, as dbt
+    // renders test configs natively (a boolean stays a boolean); any other text is a text
+    const whole = where.kind === 'properties' && where.path && isTestConfigPath(where.path) ? /^\s*\{\{(.*)\}\}\s*$/s.exec(text)?.[1] : undefined;
+    let value: unknown;
+    const native = whole !== undefined && !whole.includes('}}');
+    const t = native
+      ? jinja.compile(`{{ __strata_value(${whole}) }}`, where.file, { lineOffset: where.line - 1, columnOffset: where.column - 1, cache: false })
+      : jinja.compile(text, where.file, { lineOffset: where.line - 1, columnOffset: where.column - 1 });
+    const capture = native ? { __strata_value: (v: unknown) => ((value = v), '') } : {};
+    const result = async (out: Promise<string>): Promise<unknown> => (native ? (await out, value) : out);
     if (where.packageName && where.vars) {
       const scope = where.vars;
       const pkg = where.packageName;
-      return t.render(
+      return result(t.render(
         Object.assign(Object.create(yamlBase), {
+          ...capture,
           ...(where.target ? { target: where.target } : {}),
           var: (...args: unknown[]) => {
             const a = bindArgs('var', args, ['name', 'default']);
@@ -200,9 +210,9 @@ export function yamlRenderHook(
             throw new StrataError('var-not-found', `Required var '${String(a.name)}' not found in config`, { hint: `define it under vars: in dbt_project.yml or pass --vars` });
           },
         }),
-      );
+      ));
     }
-    return t.render(yamlContext);
+    return result(t.render(native ? Object.assign(Object.create(yamlContext), capture) : yamlContext));
   };
   return renderHook;
 }

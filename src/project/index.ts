@@ -19,7 +19,7 @@ export { findProfiles, resolveProfile, redactTarget, secretValues, scrubSecrets,
 export { resolveVar, hasVar, varsFor, makeVarScope } from './vars.js';
 export { readDbtProject, rendersInProjectFile, type ReadDbtProject } from './dbt-project-file.js';
 export { readPackagesFile, type PackageDependency } from './packages-file.js';
-export { readPropertyFile, rendersInPropertyFile } from './property-file.js';
+export { isTestConfigPath, readPropertyFile, rendersInPropertyFile } from './property-file.js';
 export { readSelectorsFile, parseSelectors } from './selectors-file.js';
 export { scanDocBlocks } from './docs-blocks.js';
 export { discoverFiles } from './discover-files.js';

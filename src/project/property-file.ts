@@ -29,7 +29,23 @@ const GROUP_KEYS = ['name', 'owner', 'description', 'config'];
 /** Whether a value of a property file at `path` is rendered when the file is read. */
 export function rendersInPropertyFile(path: readonly (string | number)[]): boolean {
   if (path[0] === 'unit_tests') return false;
-  return !path.some((p) => typeof p === 'string' && NO_RENDER_KEYS.has(p));
+  if (!path.some((p) => typeof p === 'string' && NO_RENDER_KEYS.has(p))) return true;
+  return isTestConfigPath(path);
+}
+
+/**
+ * Whether `path` is a text of a generic test's config: under its `config:` or one of the config
+ * keys written beside its arguments (`severity:`, `enabled:`, `where:` …). dbt renders these
+ * when it reads the test, as native values (`enabled: "{{ target.type == 'duckdb' }}"` is a
+ * boolean); its arguments are rendered when the test runs.
+ */
+export function isTestConfigPath(path: readonly (string | number)[]): boolean {
+  const at = path.length - (path[path.length - 2] === 'config' ? 5 : 4);
+  const tests = path[at];
+  if (at < 0 || (tests !== 'tests' && tests !== 'data_tests') || typeof path[at + 1] !== 'number' || typeof path[at + 2] !== 'string') return false;
+  const key = path[path.length - 1];
+  if (path[at + 3] === 'config') return typeof key === 'string' && path.length === at + 5;
+  return typeof key === 'string' && FLAT_TEST_CONFIG.has(key);
 }
 
 /**

@@ -25,6 +25,8 @@ export type RenderHook = (
     line: number;
     column: number;
     kind: RenderKind;
+    /** Where the value is in its file (keys and list indexes). */
+    path?: readonly (string | number)[];
     /** For property files: the package the file belongs to, and the vars in scope. */
     packageName?: string;
     vars?: VarScope;

@@ -125,7 +125,7 @@ export class YamlFile {
     for (const p of now) {
       let out: unknown;
       try {
-        out = await hook(p.text, { file: p.position.file, line: p.position.line, column: p.position.column, kind });
+        out = await hook(p.text, { file: p.position.file, line: p.position.line, column: p.position.column, kind, path: p.path });
       } catch (e) {
         if (e instanceof StrataError) {
           if (e.position) throw e;

@@ -81,3 +81,34 @@ test("Jinja inside a test's list argument is rendered, as dbt renders every text
   // the macro got ['id', 'duckdb'], not the text '{{ target.type }}'
   assert.deepEqual([results['listed_m_id__id___target_type_']!.status, results['listed_m_id__id___target_type_']!.failures], ['pass', 0]);
 });
+
+test("Jinja in a test's YAML config is rendered when the test is read, to native values", async () => {
+  const { code, output, results } = await build({
+    'models/s.yml': [
+      'version: 2',
+      'models:',
+      '  - name: m',
+      '    data_tests:',
+      '      - some_rows:',
+      '          name: severity_from_target',
+      '          rows: 2',
+      '          config:',
+      `            severity: "{{ 'warn' if target.type == 'duckdb' else 'error' }}"`,
+      '      - some_rows:',
+      '          name: flat_severity',
+      '          rows: 2',
+      `          severity: "{{ 'warn' }}"`,
+      '      - some_rows:',
+      '          name: disabled_by_target',
+      '          rows: 2',
+      '          config:',
+      `            enabled: "{{ target.type != 'duckdb' }}"`,
+      '',
+    ].join('\n'),
+  });
+  assert.equal(code, 0, output);
+  assert.deepEqual([results.severity_from_target!.status, results.severity_from_target!.failures], ['warn', 2]);
+  assert.deepEqual([results.flat_severity!.status, results.flat_severity!.failures], ['warn', 2]);
+  // `enabled` rendered to the boolean false: the test is not built at all
+  assert.equal(results.disabled_by_target, undefined);
+});

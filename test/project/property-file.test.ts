@@ -137,3 +137,15 @@ test('descriptions and tests are never rendered; other values are', () => {
   assert.equal(rendersInPropertyFile(['sources', 0, 'schema']), true);
   assert.equal(rendersInPropertyFile(['unit_tests', 0, 'given']), false);
 });
+
+test("a test's config values are rendered when the file is read (dbt does), its arguments are not", () => {
+  assert.equal(rendersInPropertyFile(['models', 0, 'data_tests', 2, 'rows_lt', 'config', 'severity']), true);
+  assert.equal(rendersInPropertyFile(['models', 0, 'columns', 1, 'tests', 0, 'pkg.expect_x', 'config', 'enabled']), true);
+  assert.equal(rendersInPropertyFile(['sources', 0, 'tables', 0, 'tests', 0, 'unique', 'where']), true);
+  assert.equal(rendersInPropertyFile(['models', 0, 'tests', 0, 'accepted_values', 'severity']), true);
+  // arguments, nested config values and a test's description stay as written
+  assert.equal(rendersInPropertyFile(['models', 0, 'tests', 0, 'accepted_values', 'arguments', 'severity']), false);
+  assert.equal(rendersInPropertyFile(['models', 0, 'tests', 0, 'accepted_values', 'values', 0]), false);
+  assert.equal(rendersInPropertyFile(['models', 0, 'tests', 0, 'accepted_values', 'config', 'meta', 'owner']), false);
+  assert.equal(rendersInPropertyFile(['models', 0, 'tests', 0, 'accepted_values', 'description']), false);
+});
