@@ -47,7 +47,8 @@ export interface ExecutionEnv {
 /** What an executor did. */
 export interface Execution {
   status: Status;
-  message: string;
+  /** dbt's message (none for a test that passes). */
+  message: string | null;
   /** Every statement run, for target/run/. */
   executedSql: string[];
   /** dbt's adapter_response. */
@@ -318,7 +319,9 @@ const test: Executor = async (node, env) => {
   });
   return {
     status: r.status,
-    message: r.storedIn ? `${r.message}; failing rows in ${r.storedIn}` : r.message,
+    // as dbt: a test that passes has no message; its adapter_response is its one-row query's
+    message: r.storedIn ? `${r.message}; failing rows in ${r.storedIn}` : r.status === 'pass' ? null : r.message,
+    response: response('SELECT 1', 1),
     executedSql: r.executedSql,
     failures: r.failures,
     relationName: r.storedIn,
@@ -329,7 +332,9 @@ const unitTest: Executor = async (node, env) => {
   const m = env.parsed.manifest;
   const ut = m.unit_tests[node.unique_id]!;
   const r = await runUnitTest(ut, m.nodes[ut.depends_on.nodes[0]!]!, env.compiler, env.adapter, env.db);
-  return { status: r.status, message: r.message, executedSql: r.executedSql };
+  // as dbt: a unit test that passes has no message and 0 failures; one that fails, 1 failure
+  if (r.status === 'pass') return { status: r.status, message: null, failures: 0, executedSql: r.executedSql };
+  return { status: r.status, message: r.message, failures: r.status === 'fail' ? 1 : undefined, executedSql: r.executedSql };
 };
 
 const seed: Executor = async (node, env) => {

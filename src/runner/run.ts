@@ -328,7 +328,7 @@ function describeCounts(nodes: ManifestNode[]): string {
 }
 
 /** A node's entry of run_results.json. */
-export function nodeResult(node: ManifestNode, status: Status, seconds: number, message: string, compiled: string | null, response: Record<string, unknown>, startedAt?: string): NodeResult {
+export function nodeResult(node: ManifestNode, status: Status, seconds: number, message: string | null, compiled: string | null, response: Record<string, unknown>, startedAt?: string): NodeResult {
   const now = new Date().toISOString();
   return {
     unique_id: node.unique_id,

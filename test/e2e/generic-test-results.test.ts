@@ -16,6 +16,8 @@ interface TestResult {
   unique_id: string;
   status: string;
   failures: number | null;
+  message: string | null;
+  adapter_response: Record<string, unknown>;
 }
 
 /** Builds a project (one model `m` of three rows, plus `files`) and returns each test's result by name. */
@@ -35,7 +37,7 @@ async function build(files: Files): Promise<{ code: number; output: string; resu
   const sink = new Writable({ write: (c, _e, done) => (chunks.push(String(c)), done()) });
   const code = await main(['build', '--project-dir', dir, '--profiles-dir', dir, '--no-color'], { out: sink, err: sink });
   const run = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: TestResult[] };
-  const results = Object.fromEntries(run.results.filter((r) => r.unique_id.startsWith('test.')).map((r) => [r.unique_id.split('.')[2]!, r]));
+  const results = Object.fromEntries(run.results.filter((r) => /^(unit_)?test\./.test(r.unique_id)).map((r) => [r.unique_id.split('.').at(r.unique_id.startsWith('unit_test.') ? -1 : 2)!, r]));
   return { code, output: chunks.join(''), results };
 }
 
@@ -61,6 +63,38 @@ test('a test that passes under its thresholds reports 0 failures, as dbt does', 
   // the query found 2 rows, but the test passed: dbt writes 0 failures
   assert.deepEqual([results.below_thresholds!.status, results.below_thresholds!.failures], ['pass', 0]);
   assert.deepEqual([results.warns!.status, results.warns!.failures], ['warn', 2]);
+});
+
+test('a test that passes has no message, and the adapter_response of its query, as dbt writes them', async () => {
+  const { code, output, results } = await build({
+    'models/s.yml': 'version: 2\nmodels:\n  - name: m\n    data_tests:\n      - some_rows:\n          name: passes\n          rows: 0\n      - some_rows:\n          name: fails\n          rows: 1\n',
+  });
+  assert.equal(code, 1, output);
+  assert.equal(results.passes!.message, null);
+  assert.deepEqual(results.passes!.adapter_response, { _message: 'SELECT 1', code: 'SELECT', rows_affected: 1 });
+  assert.equal(results.fails!.message, 'Got 1 result, configured to fail if != 0');
+});
+
+test('a unit test that passes has no message and 0 failures; one that fails has 1', async () => {
+  const { code, output, results } = await build({
+    'models/doubled.sql': "select id * 2 as id from {{ ref('m') }}\n",
+    'models/tripled.sql': "select id * 3 as id from {{ ref('m') }}\n",
+    'models/u.yml': [
+      'unit_tests:',
+      '  - name: doubles',
+      '    model: doubled',
+      '    given: [{input: "ref(\'m\')", rows: [{id: 1}]}]',
+      '    expect: {rows: [{id: 2}]}',
+      '  - name: wrong',
+      '    model: tripled',
+      '    given: [{input: "ref(\'m\')", rows: [{id: 1}]}]',
+      '    expect: {rows: [{id: 4}]}',
+      '',
+    ].join('\n'),
+  });
+  assert.equal(code, 1, output);
+  assert.deepEqual([results.doubles!.status, results.doubles!.failures, results.doubles!.message], ['pass', 0, null]);
+  assert.deepEqual([results.wrong!.status, results.wrong!.failures], ['fail', 1]);
 });
 
 test("Jinja inside a test's list argument is rendered, as dbt renders every text of the arguments", async () => {
