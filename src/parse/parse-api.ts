@@ -12,6 +12,7 @@ import { writeFingerprint } from './fingerprint.js';
 import { serializeManifest, writeManifest } from './manifest.js';
 import { writePatchIndex } from './patch.js';
 import { parseProject, type ParsedProject } from './parser.js';
+import { checkRelationUniqueness } from './relation-uniqueness.js';
 import type { ParseWarning } from './parse-warning.js';
 
 export { reporterFor };
@@ -122,6 +123,8 @@ export async function parse(o: CommonOptions & { flags?: Record<string, unknown>
     saveInBackground: true,
     log: (msg, info, print) => (print ? reporter.printed(msg) : info ? reporter.info(msg) : undefined),
   });
+  // as dbt: two nodes may not be the same relation (tests count when they store failures)
+  checkRelationUniqueness(parsed.manifest, o.flags?.STORE_FAILURES === true);
   const secrets = secretValues(parsed.project.profile, process.env);
   reporter.addSecrets(secrets);
   if (reporter.logsDebug) {
