@@ -19,6 +19,13 @@
 {% macro default__dateadd(datepart, interval, from_date_or_timestamp) -%}
   ({{ from_date_or_timestamp }} + ((interval '1 {{ datepart }}') * ({{ interval }})))
 {%- endmacro %}
+{#- On DuckDB, as dbt-duckdb adds them: a whole number of units (the count is cast to bigint, so
+    1.5 days is 2 days), quarters counted as 3 months and weeks as 7 days. -#}
+{% macro duckdb__dateadd(datepart, interval, from_date_or_timestamp) -%}
+  {%- set part = datepart | lower -%}
+  {%- set unit, factor = {'quarter': ('month', 3), 'week': ('day', 7)}.get(part, (part, 1)) -%}
+  ({{ from_date_or_timestamp }} + cast({{ interval }} as bigint){{ ' * ' ~ factor if factor != 1 }} * interval 1 {{ unit }})
+{%- endmacro %}
 
 {% macro datediff(first_date, second_date, datepart) %}
   {{ return(adapter.dispatch('datediff', 'dbt')(first_date, second_date, datepart)) }}
