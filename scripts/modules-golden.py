@@ -109,6 +109,16 @@ TEMPLATES = [
     "{{ modules.re.compile('^stg_', modules.re.IGNORECASE).match('STG_orders') is not none }}",
     "{{ modules.re.fullmatch('[a-z_]+', 'orders_2') }}",
     "{{ modules.re.escape('a.b*c') }}",
+    # Python syntax a JavaScript pattern spells differently (dbt-codegen's import-CTE regexes)
+    "{{ modules.re.search('(?i)(?s)(^.*\\\\s*|\\\\s+|,)with\\\\s', 'select 1\\nWITH x') is not none }}",
+    "{{ modules.re.sub('(?is)^.*?with\\\\s', '', 'a\\nWITH b with c', 1) }}",
+    "{{ modules.re.sub('(?i)(?s)(^.*\\\\s*|\\\\s+|,)with\\\\s', '\\\\g<1>', 'a with b WITH c', 1) }}",
+    "{% set p = '(?i)(from|join)\\\\s+({{\\\\s*ref\\\\s*\\\\()([^)]+)(\\\\)\\\\s*}})' %}{{ modules.re.findall(p, 'from {{ ref(\\'a\\') }} JOIN {{ref(\"b\")}}') }}",
+    "{% set p = '(from|join)\\\\s+([\\\\[`\\\\\"]?\\\\w+[\\\\]`\\\\\"]?)\\\\.([\\\\[`\\\\\"]?\\\\w+[\\\\]`\\\\\"]?)' %}{{ modules.re.findall(p, 'from `a`.b join \"c\".[d]') }}",
+    "{{ modules.re.findall('xb{,2}y|c{2}|d{x}|e}', 'xbby xy ccc d{x} e}') }}",
+    "{{ modules.re.findall('\\\\-\\\\#\\\\@[\\\\-x]', '-#@- -#@x') }}",
+    "{{ modules.re.search('ab$', 'ab\\n') is not none }} {{ modules.re.search('ab$', 'ab\\nc') is not none }} {{ modules.re.findall('(?m)^\\\\w$', 'a\\nb') }}",
+    "{{ modules.re.search('\\\\Aab\\\\Z', 'ab') is not none }} {{ modules.re.search('(?#note)x(?P<n>y)(?P=n)', 'xyy').group('n') }}",
 ]
 
 

@@ -24,19 +24,95 @@ class PyMatch {
   }
 }
 
-/** Translate the common Python regex syntax differences to JavaScript. */
-function toRegExp(pattern: unknown, flags: unknown, extra = ''): RegExp {
-  let src = String(pattern).replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>').replace(/\\A/g, '^').replace(/\\Z/g, '$');
-  let f = extra;
-  const fl = Number(flags ?? 0);
-  if (fl & 2) f += 'i';
-  if (fl & 8) f += 'm';
-  if (fl & 16) f += 's';
-  if (src.startsWith('(?i)')) {
-    src = src.slice(4);
-    f += 'i';
+/** Characters that keep their backslash in a JavaScript `u`-mode pattern. */
+const JS_SYNTAX = new Set([...'^$\\.*+?()[]{}|/']);
+
+/**
+ * Translate a Python `re` pattern to a JavaScript one (returns the source and the flags that
+ * leading inline groups such as `(?i)(?s)` or `(?is)` switch on). Python differs from a
+ * JavaScript `u`-mode pattern in ways dbt packages rely on: a `{` or `}` that does not make a
+ * repetition count is a literal; a backslash before punctuation (`\"`, `` \` ``, `\-`) is that
+ * character; `$` also matches before a final newline; `\A`/`\Z` anchor the whole string;
+ * `(?P<n>…)`, `(?P=n)` and `(?#…)` are Python's spellings.
+ */
+function translatePattern(pattern: string, multilineFlag: boolean): { src: string; flags: string } {
+  let i = 0;
+  let flags = '';
+  // Global flags: one or more groups at the very start (Python 3.11 rejects them elsewhere).
+  for (let m; (m = /^\(\?([aiLmsux]+)\)/.exec(pattern.slice(i))); i += m[0].length) {
+    for (const c of m[1]) {
+      if (c === 'x') throw new Error('verbose regular expressions (?x) are not supported');
+      if ('ims'.includes(c) && !flags.includes(c)) flags += c;
+    }
   }
-  return new RegExp(src, f + 'u');
+  const multiline = multilineFlag || flags.includes('m');
+  let out = '';
+  let inClass = false;
+  while (i < pattern.length) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const n = pattern[i + 1] ?? '';
+      i += 2;
+      if (n === 'A' && !inClass) out += '(?<![\\s\\S])';
+      else if (n === 'Z' && !inClass) out += '(?![\\s\\S])';
+      else if (/[A-Za-z0-9]/.test(n) || JS_SYNTAX.has(n) || (n === '-' && inClass)) out += '\\' + n;
+      else out += n; // an escaped punctuation character is itself
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      out += c;
+      i++;
+      if (pattern[i] === '^') out += pattern[i++];
+      if (pattern[i] === ']') out += '\\]', i++; // a `]` first in a class is a literal
+      continue;
+    }
+    if (c === '{') {
+      const q = /^\{(\d*)(,(\d*))?\}/.exec(pattern.slice(i));
+      if (q && (q[1] !== '' || (q[2] !== undefined && q[3] !== ''))) {
+        out += q[1] === '' ? `{0${q[2]}}` : q[0];
+        i += q[0].length;
+      } else {
+        out += '\\{';
+        i++;
+      }
+      continue;
+    }
+    if (c === '}') out += '\\}';
+    else if (c === '$') out += multiline ? '$' : '(?=\\n?(?![\\s\\S]))';
+    else if (pattern.startsWith('(?P<', i)) {
+      out += '(?<';
+      i += 4;
+      continue;
+    } else if (pattern.startsWith('(?P=', i)) {
+      const end = pattern.indexOf(')', i);
+      out += `\\k<${pattern.slice(i + 4, end)}>`;
+      i = end + 1;
+      continue;
+    } else if (pattern.startsWith('(?#', i)) {
+      i = pattern.indexOf(')', i) + 1 || pattern.length;
+      continue;
+    } else out += c;
+    i++;
+  }
+  return { src: out, flags };
+}
+
+/** A JavaScript RegExp for a Python pattern and `re` flags (`extra`: JavaScript-only flags). */
+function toRegExp(pattern: unknown, flags: unknown, extra = ''): RegExp {
+  const fl = Number(flags ?? 0);
+  const t = translatePattern(String(pattern), (fl & 8) !== 0);
+  let f = extra;
+  if (fl & 2 || t.flags.includes('i')) f += 'i';
+  if (fl & 8 || t.flags.includes('m')) f += 'm';
+  if (fl & 16 || t.flags.includes('s')) f += 's';
+  return new RegExp(t.src, f + 'u');
 }
 
 class PyPattern {
