@@ -99,3 +99,20 @@ test("a var the project lacks is None while parsing, as in dbt: the models that 
   assert.equal(given.code, 0, given.text);
   assert.deepEqual(await queryDuckDb(join(dir, 'pv.duckdb'), 'select d from main.needs_var'), [['2024-01-01']]);
 });
+
+test("property files render with the target, as dbt's do: a source's schema built from target.schema", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-yaml-target-'));
+  const file = (rel: string, text: string) => (mkdirSync(join(dir, rel, '..'), { recursive: true }), writeFileSync(join(dir, rel), text));
+  file('dbt_project.yml', "name: yt\nversion: '1.0.0'\nconfig-version: 2\nprofile: yt\n");
+  file('profiles.yml', `yt:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      schema: analytics\n      path: ${JSON.stringify(join(dir, 'yt.duckdb'))}\n`);
+  file('models/sources.yml', ['version: 2', 'sources:', '  - name: raw', '    schema: "{{ target.schema }}_raw"', '    tables:', '      - name: events', '        identifier: "events_{{ target.name }}"', ''].join('\n'));
+  file('models/from_raw.sql', "select * from {{ source('raw', 'events') }}\n");
+  file('macros/setup.sql', '{% macro setup() %}{% do run_query("create schema if not exists analytics_raw; create table analytics_raw.events_dev as select 7 as n") %}{% endmacro %}\n');
+  const setup = await cli(dir, 'run-operation', 'setup');
+  assert.equal(setup.code, 0, setup.text);
+  const r = await cli(dir, 'build');
+  assert.equal(r.code, 0, r.text);
+  const compiled = readFileSync(join(dir, 'target', 'compiled', 'yt', 'models', 'from_raw.sql'), 'utf8');
+  assert.match(compiled, /"analytics_raw"\."events_dev"/);
+  assert.deepEqual(await queryDuckDb(join(dir, 'yt.duckdb'), 'select n from analytics.from_raw'), [[7]]);
+});
