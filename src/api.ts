@@ -328,7 +328,11 @@ export async function runOperation(o: CommonOptions & { macro: string; args?: Re
     const compiler = new Compiler(parsed, flags);
     const args = typeof o.args === 'string' ? parseVars(o.args) : o.args ?? {};
     const [pkg, name] = o.macro.includes('.') ? o.macro.split('.', 2) as [string, string] : [undefined, o.macro];
-    const def = pkg ? parsed.registry.get(pkg, name) : parsed.registry.resolve(parsed.project.root.name, name);
+    // As dbt finds an operation's macro: the named package's, else the root project's, else
+    // an installed package's (`run-operation generate_source` runs dbt-codegen's), else dbt's.
+    const def = pkg
+      ? parsed.registry.get(pkg, name)
+      : parsed.registry.resolve(parsed.project.root.name, name, parsed.project.packages.map((p) => p.name));
     if (!def) {
       const { suggest } = await import('./graph/index.js');
       const guess = suggest(name, parsed.registry.all().map((m) => m.name));
@@ -337,7 +341,9 @@ export async function runOperation(o: CommonOptions & { macro: string; args?: Re
     const root = parsed.project.root.name;
     const argNames = Object.keys(args).map((k) => `${k}=__args[${JSON.stringify(k)}]`).join(', ');
     const code = `{{ ${pkg ? pkg + '.' : ''}${name}(${argNames}) }}`;
-    const pseudo = { ...inlineNode(parsed, code, false), unique_id: `operation.${root}.${name}`, name } as ManifestNode;
+    // the operation runs in its macro's package, as in dbt: the macros it calls unqualified
+    // are that package's (then the root project's and dbt's)
+    const pseudo = { ...inlineNode(parsed, code, false), unique_id: `operation.${root}.${name}`, name, package_name: def.packageName } as ManifestNode;
     const out = await compiler.render(pseudo, { code, codeName: `run-operation ${o.macro}`, db: databaseServices(adapter), extra: { __args: args } });
     return out;
   } finally {

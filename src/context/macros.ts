@@ -49,9 +49,15 @@ export class MacroRegistry {
     return this.byPackage.get(packageName)?.get(name);
   }
 
-  /** Unqualified lookup from a node of `localPackage`: its own package, then the root project, then the internal package. */
-  resolve(localPackage: string, name: string): MacroDef | undefined {
-    return this.get(localPackage, name) ?? this.get(this.rootPackage, name) ?? this.get(INTERNAL_PACKAGE, name);
+  /**
+   * Unqualified lookup from a node of `localPackage`: its own package, then the root project,
+   * then (when given: how `run-operation` looks a macro up) the installed packages in order,
+   * then the internal package.
+   */
+  resolve(localPackage: string, name: string, installed: readonly string[] = []): MacroDef | undefined {
+    let def = this.get(localPackage, name) ?? this.get(this.rootPackage, name);
+    for (const p of installed) def ??= p === INTERNAL_PACKAGE ? undefined : this.get(p, name);
+    return def ?? this.get(INTERNAL_PACKAGE, name);
   }
 
   /** Names visible unqualified from a node of `localPackage`. */

@@ -118,3 +118,25 @@ test("relations pass dbt_utils' _is_relation check while the project parses, and
   assert.notEqual(bad.code, 0, bad.text);
   assert.match(bad.text, /Macro column_list expected a Relation but received the value: base/);
 });
+
+test("run-operation finds an installed package's macro by its bare name and runs it in that package's namespace, the root project's macro winning a shared name", async () => {
+  const dir = project({
+    'pkga/macros/op.sql': [
+      "{% macro a_op(who) %}{{ print('a_op ' ~ who ~ ' ' ~ only_a() ~ ' ' ~ label()) }}{% endmacro %}",
+      "{% macro shared_op() %}{{ print('pkga shared_op') }}{% endmacro %}",
+    ].join('\n'),
+    'macros/root.sql': "{% macro shared_op() %}{{ print('root shared_op') }}{% endmacro %}\n",
+  });
+  const bare = await cli(dir, 'run-operation', 'a_op', '--args', '{who: me}');
+  assert.equal(bare.code, 0, bare.text);
+  assert.match(bare.text, /^a_op me only-a a-label$/m);
+  const qualified = await cli(dir, 'run-operation', 'pkga.a_op', '--args', '{who: you}');
+  assert.equal(qualified.code, 0, qualified.text);
+  assert.match(qualified.text, /^a_op you only-a a-label$/m);
+  const shared = await cli(dir, 'run-operation', 'shared_op');
+  assert.equal(shared.code, 0, shared.text);
+  assert.match(shared.text, /^root shared_op$/m);
+  const missing = await cli(dir, 'run-operation', 'no_such_op');
+  assert.equal(missing.code, 2, missing.text);
+  assert.match(missing.text, /no macro named 'no_such_op'/);
+});
