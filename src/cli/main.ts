@@ -350,9 +350,9 @@ export async function main(argv: string[], streams?: Partial<CliIO>): Promise<nu
     .action(async (macro: string, f: GlobalFlags & { args?: string }) => {
       const r = reporterOf(f);
       const api = await loadApi();
-      const out = await api.runOperation({ ...options(f, r), macro, args: f.args });
-      const text = String(out ?? '').trim();
-      if (text) r.print(text);
+      // as in dbt, the macro's text and return value are not shown: only what it logs or prints
+      // (the TypeScript API returns them)
+      await api.runOperation({ ...options(f, r), macro, args: f.args });
     });
 
   if (wanted('clean')) common(program.command('clean').description('delete the clean-targets (target/ by default)'), false).action(async (f: GlobalFlags) => {

@@ -116,3 +116,22 @@ test("property files render with the target, as dbt's do: a source's schema buil
   assert.match(compiled, /"analytics_raw"\."events_dev"/);
   assert.deepEqual(await queryDuckDb(join(dir, 'yt.duckdb'), 'select n from analytics.from_raw'), [[7]]);
 });
+
+test('run-operation shows what the macro logs or prints, not its text or its return value, as dbt', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-op-out-'));
+  const file = (rel: string, text: string) => (mkdirSync(join(dir, rel, '..'), { recursive: true }), writeFileSync(join(dir, rel), text));
+  file('dbt_project.yml', "name: oo\nversion: '1.0.0'\nconfig-version: 2\nprofile: oo\n");
+  file('profiles.yml', `oo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${JSON.stringify(join(dir, 'oo.duckdb'))}\n`);
+  file('macros/ops.sql', [
+    "{% macro speak() %}rendered-text-{{ 40 + 2 }}{{ print('printed-line') }}{{ return('returned-value') }}{% endmacro %}",
+    '{% macro just_text() %}only-rendered-text{% endmacro %}',
+    '',
+  ].join('\n'));
+  const r = await cli(dir, 'run-operation', 'speak');
+  assert.equal(r.code, 0, r.text);
+  assert.match(r.text, /^printed-line$/m);
+  assert.doesNotMatch(r.text, /rendered-text|returned-value/);
+  const t = await cli(dir, 'run-operation', 'just_text');
+  assert.equal(t.code, 0, t.text);
+  assert.doesNotMatch(t.text, /only-rendered-text/);
+});
