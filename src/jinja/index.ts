@@ -20,7 +20,7 @@ export type {
 } from './environment.js';
 export type { CapturedBlock, MacroInfo } from './compiler.js';
 export { TemplateError, TemplateSyntaxError } from './errors.js';
-export { CALL, Kwargs, Macro, MacroReturn, Namespace, isKwargs } from './runtime.js';
+export { CALL, Kwargs, Macro, MacroReturn, Namespace, isKwargs, withChainableUndefined } from './runtime.js';
 export { PY_ADD, PY_COMPARE, PY_CONTAINS, PY_EQ, PY_GETITEM, PY_LEN, PY_MUL, PY_REPR, PY_SUB, PY_TYPE, PyFloat, PyTypeError, Undefined, isUndefined, makeSet, makeTuple, pyRepr, pyStr, toJS } from './values.js';
 
 let defaultEnv: Environment | undefined;

@@ -6,6 +6,7 @@
  * Closures return a value or a Promise of one; a Promise appears only when a host
  * function (or a loader) returned one, so the common case stays synchronous.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { TemplateError } from './errors.js';
 import { dictMethods, listMethods, strMethods, type PyMethod } from './methods.js';
 import {
@@ -424,6 +425,24 @@ export class BoundMethod {
   ) {}
 }
 
+/**
+ * Renders inside {@link withChainableUndefined} treat an undefined value as dbt treats it while
+ * parsing (Jinja2's ChainableUndefined, with calls too): taking an attribute or item of it, or
+ * calling it, gives it back instead of raising; printing, iterating and `length` behave as usual.
+ */
+const chainableUndefined = new AsyncLocalStorage<boolean>();
+
+/** Run `fn` (a render) with chainable undefined values; see {@link chainableUndefined}. */
+export function withChainableUndefined<T>(fn: () => Promise<T>): Promise<T> {
+  return chainableUndefined.run(true, fn);
+}
+
+/** The undefined value a chainable render gives back for `obj` (an Undefined or a missing name); null when renders raise. */
+function chained(obj: unknown, name: unknown): Undefined | null {
+  if (chainableUndefined.getStore() !== true) return null;
+  return obj instanceof Undefined ? obj : new Undefined(`'${String(name)}' is undefined`);
+}
+
 // ---------------------------------------------------------------- attribute / item lookup
 
 function missingAttr(obj: unknown, name: unknown): Undefined {
@@ -459,6 +478,10 @@ export function pyMethod(obj: unknown, name: string): PyMethod | undefined {
 
 /** `obj.name` with Jinja's rules: attribute (Python methods of builtins), then item. */
 export function getAttr(obj: unknown, name: string): unknown {
+  if (obj === undefined || obj instanceof Undefined) {
+    const c = chained(obj, name);
+    if (c) return c;
+  }
   if (obj === undefined) throw new UndefinedError(`'${name}' is undefined`);
   if (obj instanceof Undefined) throw new UndefinedError(obj.hint);
   if (obj === null || typeof obj !== 'object') {
@@ -587,6 +610,10 @@ class PyValueError0 extends Error {
 
 /** `obj[key]` with Jinja's rules: item, then attribute for string keys. */
 export function getItem(obj: unknown, key: unknown): unknown {
+  if (obj === undefined || obj instanceof Undefined) {
+    const c = chained(obj, key);
+    if (c) return c;
+  }
   if (obj === undefined) throw new UndefinedError('value is undefined');
   if (obj instanceof Undefined) throw new UndefinedError(obj.hint);
   if (Array.isArray(obj) || typeof obj === 'string') {
@@ -649,6 +676,10 @@ export function callValue(fn: unknown, self: unknown, args: unknown[], kwargs: R
   if (fn instanceof LoopContext) {
     if (!fn.recurse) throw new PyTypeError('Tried to call non recursive loop.  Maybe you forgot the \'recursive\' modifier.');
     return fn.recurse(args[0]);
+  }
+  if (fn === undefined || fn instanceof Undefined) {
+    const c = chained(fn, 'value');
+    if (c) return c;
   }
   if (fn instanceof Undefined) throw new UndefinedError(fn.hint);
   if (fn === undefined) throw new UndefinedError('value is undefined');

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StatementListener } from '../adapters/index.js';
-import { Environment, type Template } from '../jinja/index.js';
+import { Environment, withChainableUndefined, type Template } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
 import { duckdbCatalogName, targetObject } from '../project/target-object.js';
 import { isTestConfigPath, loadProject, configFor, groupOf, mergeConfig, resolveVar, InputLog, recordInputs, readInput, noteFolder, folderTime } from '../project/index.js';
@@ -402,7 +402,8 @@ export async function renderForParse(setup: ParseSetup, pkg: PackageProject, fil
     // Not kept in the engine's cache: a run compiles only the nodes it builds, and ten
     // thousand kept templates cost more in garbage collection than compiling again.
     const tpl = setup.jinja.compile(spec.code, displayPath(setup.rootDir, file.absPath), { lineOffset: spec.lineOffset, columnOffset: spec.columnOffset, cache: false });
-    await tpl.render(ctx);
+    // as dbt parses: an undefined value's attributes, items and calls are undefined, not errors
+    await withChainableUndefined(async () => tpl.render(ctx));
   } finally {
     setup.envReads = null;
   }
@@ -462,11 +463,11 @@ async function configureTestsFromMacros(setup: ParseSetup, manifest: Manifest): 
         const expr = testArgumentExpression(v);
         if (expr === undefined) kwargs[k] = v;
         else {
-          await setup.jinja.compile(`{{ __strata_capture(${expr}) }}`, node.original_file_path, { cache: false }).render(ctx);
+          await withChainableUndefined(async () => setup.jinja.compile(`{{ __strata_capture(${expr}) }}`, node.original_file_path, { cache: false }).render(ctx));
           kwargs[k] = captured;
         }
       }
-      await setup.jinja.compile(node.raw_code, node.original_file_path, { cache: false }).render(ctx);
+      await withChainableUndefined(async () => setup.jinja.compile(node.raw_code, node.original_file_path, { cache: false }).render(ctx));
     } catch {
       continue;
     }

@@ -135,3 +135,20 @@ test('run-operation shows what the macro logs or prints, not its text or its ret
   assert.equal(t.code, 0, t.text);
   assert.doesNotMatch(t.text, /only-rendered-text/);
 });
+
+test("parsing tolerates what only execution can fill, as dbt: the first column of a relation read while parsing (an empty list then), its attributes and calls", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-parse-undef-'));
+  const file = (rel: string, text: string) => (mkdirSync(join(dir, rel, '..'), { recursive: true }), writeFileSync(join(dir, rel), text));
+  file('dbt_project.yml', "name: pu\nversion: '1.0.0'\nconfig-version: 2\nprofile: pu\n");
+  file('profiles.yml', `pu:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${JSON.stringify(join(dir, 'pu.duckdb'))}\n`);
+  file('models/base.sql', 'select 1 as a, 2 as b\n');
+  file('models/m.sql', [
+    "{% set cols = adapter.get_columns_in_relation(ref('base')) %}",
+    '{% set first = cols[0] %}',
+    "select '{{ first.name }}' as first_col, '{{ first.is_integer() }}' as is_int, {{ cols | length }} as n",
+    '',
+  ].join('\n'));
+  const r = await cli(dir, 'build');
+  assert.equal(r.code, 0, r.text);
+  assert.deepEqual(await queryDuckDb(join(dir, 'pu.duckdb'), 'select first_col, is_int, n::int from main.m'), [['a', 'True', 2]]);
+});

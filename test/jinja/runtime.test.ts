@@ -1,7 +1,7 @@
 /** Unit tests of the compiler and runtime: sync fast path, scoping, loops, calls. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Environment, renderString } from '../../src/jinja/index.js';
+import { Environment, renderString, withChainableUndefined } from '../../src/jinja/index.js';
 import { Out } from '../../src/jinja/runtime.js';
 
 test('a template without async host calls renders synchronously (no Promise in the closures)', () => {
@@ -56,4 +56,14 @@ test('namespace and dict assignment never touch prototypes', async () => {
   assert.equal(await renderString('{% set ns = namespace() %}{% set ns.__proto__ = {"x": 1} %}{{ ns.x }}|{{ ns.__proto__ }}'), '|');
   assert.equal(await renderString('{% set d = {} %}{% do d.update({"__proto__": 1}) %}{{ d }}'), "{'__proto__': 1}");
   assert.equal(({} as Record<string, unknown>).x, undefined);
+});
+
+test('withChainableUndefined: attributes, items and calls of an undefined value are undefined (as dbt parses); outside it they raise', async () => {
+  const env = new Environment();
+  const src = '[{{ [][0].name }}][{{ nothing.a.b }}][{{ missing()["k"] }}][{{ {}.x.y | length }}][{% for c in nothing.cols %}{{ c }}{% endfor %}]';
+  assert.equal(await withChainableUndefined(async () => env.compile(src, 't').render({})), '[][][][0][]');
+  await assert.rejects(async () => env.compile('{{ [][0].name }}', 't').render({}), /list object has no element 0/);
+  await assert.rejects(async () => env.compile('{{ nothing.a }}', 't').render({}), /'nothing' is undefined/);
+  // arithmetic on an undefined value still raises, as Jinja2's Undefined does
+  await assert.rejects(withChainableUndefined(async () => env.compile('{{ nothing.a + 1 }}', 't').render({})));
 });
