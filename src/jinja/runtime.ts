@@ -117,7 +117,7 @@ export function lookup(fr: Frame, name: string): unknown {
   if (v !== undefined) return v;
   const g = st.env.globals[name];
   if (g !== undefined) return g;
-  return new Undefined(`'${name}' is undefined`);
+  return new Undefined(`'${name}' is undefined`, true);
 }
 
 /** Set a variable in the frame. */
@@ -437,10 +437,14 @@ export function withChainableUndefined<T>(fn: () => Promise<T>): Promise<T> {
   return chainableUndefined.run(true, fn);
 }
 
-/** The undefined value a chainable render gives back for `obj` (an Undefined or a missing name); null when renders raise. */
-function chained(obj: unknown, name: unknown): Undefined | null {
-  if (chainableUndefined.getStore() !== true) return null;
-  return obj instanceof Undefined ? obj : new Undefined(`'${String(name)}' is undefined`);
+/**
+ * The undefined value a chainable render gives back for `obj`; null when it raises: outside
+ * {@link withChainableUndefined}, and for a name the context lacks (`unknown_macro()`,
+ * `pkg.macro` without the package), which Strata reports at parse where dbt waits for compile.
+ */
+function chained(obj: unknown): Undefined | null {
+  if (chainableUndefined.getStore() !== true || !(obj instanceof Undefined) || obj.missingName) return null;
+  return obj;
 }
 
 // ---------------------------------------------------------------- attribute / item lookup
@@ -479,7 +483,7 @@ export function pyMethod(obj: unknown, name: string): PyMethod | undefined {
 /** `obj.name` with Jinja's rules: attribute (Python methods of builtins), then item. */
 export function getAttr(obj: unknown, name: string): unknown {
   if (obj === undefined || obj instanceof Undefined) {
-    const c = chained(obj, name);
+    const c = chained(obj);
     if (c) return c;
   }
   if (obj === undefined) throw new UndefinedError(`'${name}' is undefined`);
@@ -611,7 +615,7 @@ class PyValueError0 extends Error {
 /** `obj[key]` with Jinja's rules: item, then attribute for string keys. */
 export function getItem(obj: unknown, key: unknown): unknown {
   if (obj === undefined || obj instanceof Undefined) {
-    const c = chained(obj, key);
+    const c = chained(obj);
     if (c) return c;
   }
   if (obj === undefined) throw new UndefinedError('value is undefined');
@@ -678,7 +682,7 @@ export function callValue(fn: unknown, self: unknown, args: unknown[], kwargs: R
     return fn.recurse(args[0]);
   }
   if (fn === undefined || fn instanceof Undefined) {
-    const c = chained(fn, 'value');
+    const c = chained(fn);
     if (c) return c;
   }
   if (fn instanceof Undefined) throw new UndefinedError(fn.hint);

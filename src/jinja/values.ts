@@ -61,8 +61,13 @@ export class Undefined {
   /**
    * @param hint the message of the error raised when the value is used, such as
    * `'x' is undefined` or `'dict object' has no attribute 'y'`.
+   * @param missingName whether it stands for a name nothing defines.
    */
-  constructor(readonly hint: string = 'value is undefined') {}
+  constructor(
+    readonly hint: string = 'value is undefined',
+    /** Made for a name nothing defines (not for a missing attribute or item of a value). */
+    readonly missingName = false,
+  ) {}
   toString(): string {
     return '';
   }

@@ -60,10 +60,12 @@ test('namespace and dict assignment never touch prototypes', async () => {
 
 test('withChainableUndefined: attributes, items and calls of an undefined value are undefined (as dbt parses); outside it they raise', async () => {
   const env = new Environment();
-  const src = '[{{ [][0].name }}][{{ nothing.a.b }}][{{ missing()["k"] }}][{{ {}.x.y | length }}][{% for c in nothing.cols %}{{ c }}{% endfor %}]';
+  const src = '[{{ [][0].name }}][{{ {}.a.b }}][{{ [][0].is_integer()["k"] }}][{{ {}.x.y | length }}][{% for c in [][0].cols %}{{ c }}{% endfor %}]';
   assert.equal(await withChainableUndefined(async () => env.compile(src, 't').render({})), '[][][][0][]');
   await assert.rejects(async () => env.compile('{{ [][0].name }}', 't').render({}), /list object has no element 0/);
-  await assert.rejects(async () => env.compile('{{ nothing.a }}', 't').render({}), /'nothing' is undefined/);
-  // arithmetic on an undefined value still raises, as Jinja2's Undefined does
-  await assert.rejects(withChainableUndefined(async () => env.compile('{{ nothing.a + 1 }}', 't').render({})));
+  await assert.rejects(async () => env.compile('{{ {}.a.b }}', 't').render({}), /has no attribute 'a'/);
+  // a name nothing defines still raises (Strata reports an unknown macro at parse), and so does arithmetic
+  await assert.rejects(withChainableUndefined(async () => env.compile('{{ unknown_macro() }}', 't').render({})), /'unknown_macro' is undefined/);
+  await assert.rejects(withChainableUndefined(async () => env.compile('{{ unknown_pkg.m() }}', 't').render({})), /'unknown_pkg' is undefined/);
+  await assert.rejects(withChainableUndefined(async () => env.compile('{{ [][0].a + 1 }}', 't').render({})));
 });
