@@ -364,7 +364,7 @@ export function columnSpec(c: ColumnInfo, engine: string): ColumnSpec {
 }
 
 /** A column as dbt's Column object (`.name`, `.dtype`, `.data_type`, `.quoted`, `.is_string()`…), with its engine's rules. */
-export function columnValue(c: ColumnSpec, engine: string) {
+export function columnValue(c: ColumnSpec, engine: string): ColumnValue {
   const t = c.dtype.toLowerCase();
   const charSize = c.charSize ?? null;
   const precision = c.precision ?? null;
@@ -382,8 +382,23 @@ export function columnValue(c: ColumnSpec, engine: string) {
   if (engine === 'postgres' && (t === 'text' || (t === 'character varying' && charSize === null))) dataType = c.dtype;
   // dbt's Column is a dataclass: `{{ col }}` prints its fields under the adapter's class name
   const fields = `column=${pyRepr(c.name)}, dtype=${pyRepr(c.dtype)}, char_size=${pyRepr(charSize)}, numeric_precision=${pyRepr(precision)}, numeric_scale=${pyRepr(scale)}`;
-  const repr = engine === 'duckdb' ? `DuckDBColumn(${fields}, fields=[])` : engine === 'postgres' ? `PostgresColumn(${fields})` : `Column(${fields})`;
-  return Object.freeze({
+  // dbt-duckdb's column knows a STRUCT's members: `fields` (one column each), is_struct(), flatten()
+  const duck = engine === 'duckdb';
+  const isStruct = duck && t.startsWith('struct');
+  const members = isStruct ? structMembers(c.dtype).map((m) => columnValue(m, engine)) : [];
+  const repr = duck ? `DuckDBColumn(${fields}, fields=[${members.map(String).join(', ')}])` : engine === 'postgres' ? `PostgresColumn(${fields})` : `Column(${fields})`;
+  const duckOnly = duck
+    ? {
+        fields: members,
+        is_struct: () => isStruct,
+        flatten: (): unknown[] =>
+          isStruct
+            ? members.flatMap((m) => (m.is_struct!() ? m.flatten!() : [m]).map((f) => columnValue({ name: `${c.name}.${String((f as { name: string }).name)}`, dtype: (f as { dtype: string }).dtype }, engine)))
+            : [self],
+      }
+    : {};
+  const self: ColumnValue = Object.freeze({
+    ...duckOnly,
     name: c.name,
     column: c.name,
     dtype: c.dtype,
@@ -404,6 +419,45 @@ export function columnValue(c: ColumnSpec, engine: string) {
       isString && other?.is_string?.() === true && (other.string_size?.() ?? 0) > stringSize(),
     toString: () => repr,
     [PY_REPR]: () => repr,
+  });
+  return self;
+}
+
+/** What {@link columnValue} makes (the STRUCT parts exist on DuckDB only). */
+export interface ColumnValue {
+  readonly name: string;
+  readonly dtype: string;
+  readonly fields?: readonly ColumnValue[];
+  is_struct?(): boolean;
+  flatten?(): unknown[];
+  is_string(): boolean;
+  string_size(): number;
+  [key: string]: unknown;
+}
+
+/**
+ * The members of a DuckDB `STRUCT(name type, …)` type as dbt-duckdb reads them: the text inside
+ * the outermost parentheses, cut at the commas outside nested parentheses, each member's name
+ * being what comes before its first space (kept as written) and its type the rest.
+ */
+function structMembers(dtype: string): ColumnSpec[] {
+  const m = /^STRUCT\((.*)\)/i.exec(dtype);
+  if (!m) return [];
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of m[1]!) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      parts.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  parts.push(cur.trim());
+  return parts.map((p) => {
+    const space = p.indexOf(' ');
+    return space < 0 ? { name: p, dtype: '' } : { name: p.slice(0, space), dtype: p.slice(space + 1) };
   });
 }
 
