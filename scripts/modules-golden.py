@@ -119,6 +119,15 @@ TEMPLATES = [
     "{{ modules.re.findall('\\\\-\\\\#\\\\@[\\\\-x]', '-#@- -#@x') }}",
     "{{ modules.re.search('ab$', 'ab\\n') is not none }} {{ modules.re.search('ab$', 'ab\\nc') is not none }} {{ modules.re.findall('(?m)^\\\\w$', 'a\\nb') }}",
     "{{ modules.re.search('\\\\Aab\\\\Z', 'ab') is not none }} {{ modules.re.search('(?#note)x(?P<n>y)(?P=n)', 'xyy').group('n') }}",
+    # Python-only pattern syntax: inline flags, verbose mode with comments, needless escapes,
+    # braces that are not quantifiers, `$` before a final newline
+    "{{ modules.re.findall('(?ix)\n  # a keyword\n  (from|join) \\\\s+\n  ([\\'\\\"]?) (\\\\w+) # the name\n', 'SELECT 1 FROM \"tbl\" join x') }}",
+    "{{ modules.re.findall('(from)\\\\s+({{\\\\s*var\\\\(\\\\s*[\\'\\\"]?)([^)\\'\\\"]+)', 'from {{ var(\"t\") }}') }}",
+    "{{ modules.re.search('a b # c', 'xab', modules.re.VERBOSE).group() }} {{ modules.re.search('a\\\\ b\\\\#', 'a b#', modules.re.X).group() }}",
+    "{{ modules.re.search('(?i)STG_', 'my_stg_x') is not none }} {{ modules.re.search('(?s)a.b', 'a\\nb') is not none }}",
+    "{{ modules.re.findall('x{2}|y{1,}|z{,2}q|{w}', 'xxx yy zzq {w}') }}",
+    "{{ modules.re.search('end$', 'the end\\n') is not none }} {{ modules.re.fullmatch('end', 'end\\n') is not none }} {{ modules.re.search('\\\\Aa', 'ba') is not none }}",
+    "{{ modules.re.sub('(?P<w>o)', '[\\\\g<w>]', 'foo') }} {{ modules.re.findall('[]a]+', 'a]b') }} {{ modules.re.search('(?#note)b', 'ab').start() }}",
 ]
 
 

@@ -24,39 +24,41 @@ class PyMatch {
   }
 }
 
-/** Characters that keep their backslash in a JavaScript `u`-mode pattern. */
-const JS_SYNTAX = new Set([...'^$\\.*+?()[]{}|/']);
+const RE_IGNORECASE = 2;
+const RE_MULTILINE = 8;
+const RE_DOTALL = 16;
+const RE_VERBOSE = 64;
+
+/** Characters a JavaScript `u` regex accepts after a backslash as themselves. */
+const JS_SYNTAX = new Set('^$\\.*+?()[]{}|/'.split(''));
 
 /**
- * Translate a Python `re` pattern to a JavaScript one (returns the source and the flags that
- * leading inline groups such as `(?i)(?s)` or `(?is)` switch on). Python differs from a
- * JavaScript `u`-mode pattern in ways dbt packages rely on: a `{` or `}` that does not make a
- * repetition count is a literal; a backslash before punctuation (`\"`, `` \` ``, `\-`) is that
- * character; `$` also matches before a final newline; `\A`/`\Z` anchor the whole string;
- * `(?P<n>…)`, `(?P=n)` and `(?#…)` are Python's spellings.
+ * Rewrite a Python regular expression as a JavaScript one with the same meaning, for the
+ * parts dbt projects use: global inline flags at the start (`(?ix)`, `(?i)(?s)`), verbose mode (its
+ * whitespace and `#` comments dropped outside classes), named groups, `(?#...)` comments,
+ * `\A`/`\Z`, Python's `$` (also before a final newline unless multiline), and escapes of
+ * characters that need none in Python (`\'`, `\#`, `\ `), which a `u` regex refuses.
  */
-function translatePattern(pattern: string, multilineFlag: boolean): { src: string; flags: string } {
+function translatePattern(pattern: string, flags: number): { src: string; flags: number } {
+  let fl = flags;
   let i = 0;
-  let flags = '';
-  // Global flags: one or more groups at the very start (Python 3.11 rejects them elsewhere).
-  for (let m; (m = /^\(\?([aiLmsux]+)\)/.exec(pattern.slice(i))); i += m[0].length) {
-    for (const c of m[1]) {
-      if (c === 'x') throw new Error('verbose regular expressions (?x) are not supported');
-      if ('ims'.includes(c) && !flags.includes(c)) flags += c;
-    }
+  // Python takes several flag groups at the start (`(?i)(?s)`)
+  for (let lead = /^\(\?([aiLmsux]+)\)/.exec(pattern); lead; lead = /^\(\?([aiLmsux]+)\)/.exec(pattern.slice(i))) {
+    for (const c of lead[1]!) fl |= c === 'i' ? RE_IGNORECASE : c === 'm' ? RE_MULTILINE : c === 's' ? RE_DOTALL : c === 'x' ? RE_VERBOSE : 0;
+    i += lead[0].length;
   }
-  const multiline = multilineFlag || flags.includes('m');
+  const verbose = (fl & RE_VERBOSE) !== 0;
   let out = '';
   let inClass = false;
   while (i < pattern.length) {
     const c = pattern[i];
     if (c === '\\') {
-      const n = pattern[i + 1] ?? '';
+      const d = pattern[i + 1] ?? '';
       i += 2;
-      if (n === 'A' && !inClass) out += '(?<![\\s\\S])';
-      else if (n === 'Z' && !inClass) out += '(?![\\s\\S])';
-      else if (/[A-Za-z0-9]/.test(n) || JS_SYNTAX.has(n) || (n === '-' && inClass)) out += '\\' + n;
-      else out += n; // an escaped punctuation character is itself
+      if (d === 'A' && !inClass) out += '(?<![\\s\\S])';
+      else if (d === 'Z' && !inClass) out += '(?![\\s\\S])';
+      else if (/[0-9A-Za-z]/.test(d) || JS_SYNTAX.has(d) || (inClass && d === '-')) out += '\\' + d;
+      else out += d === '' ? '\\\\' : d;
       continue;
     }
     if (inClass) {
@@ -69,14 +71,28 @@ function translatePattern(pattern: string, multilineFlag: boolean): { src: strin
       inClass = true;
       out += c;
       i++;
-      if (pattern[i] === '^') out += pattern[i++];
-      if (pattern[i] === ']') out += '\\]', i++; // a `]` first in a class is a literal
+      // a `]` right after `[` or `[^` is a literal in Python
+      if (pattern[i] === '^') { out += '^'; i++; }
+      if (pattern[i] === ']') { out += '\\]'; i++; }
       continue;
     }
+    if (verbose && /\s/.test(c)) { i++; continue; }
+    if (verbose && c === '#') {
+      while (i < pattern.length && pattern[i] !== '\n') i++;
+      continue;
+    }
+    if (pattern.startsWith('(?#', i)) {
+      const close = pattern.indexOf(')', i);
+      i = close < 0 ? pattern.length : close + 1;
+      continue;
+    }
+    if (pattern.startsWith('(?P<', i)) { out += '(?<'; i += 4; continue; }
+    const backref = /^\(\?P=(\w+)\)/.exec(pattern.slice(i));
+    if (backref) { out += `\\k<${backref[1]}>`; i += backref[0].length; continue; }
     if (c === '{') {
-      const q = /^\{(\d*)(,(\d*))?\}/.exec(pattern.slice(i));
+      const q = /^\{(\d*)(?:(,)(\d*))?\}/.exec(pattern.slice(i));
       if (q && (q[1] !== '' || (q[2] !== undefined && q[3] !== ''))) {
-        out += q[1] === '' ? `{0${q[2]}}` : q[0];
+        out += `{${q[1] || '0'}${q[2] ?? ''}${q[3] ?? ''}}`;
         i += q[0].length;
       } else {
         out += '\\{';
@@ -84,34 +100,22 @@ function translatePattern(pattern: string, multilineFlag: boolean): { src: strin
       }
       continue;
     }
-    if (c === '}') out += '\\}';
-    else if (c === '$') out += multiline ? '$' : '(?=\\n?(?![\\s\\S]))';
-    else if (pattern.startsWith('(?P<', i)) {
-      out += '(?<';
-      i += 4;
-      continue;
-    } else if (pattern.startsWith('(?P=', i)) {
-      const end = pattern.indexOf(')', i);
-      out += `\\k<${pattern.slice(i + 4, end)}>`;
-      i = end + 1;
-      continue;
-    } else if (pattern.startsWith('(?#', i)) {
-      i = pattern.indexOf(')', i) + 1 || pattern.length;
-      continue;
-    } else out += c;
+    if (c === '}') { out += '\\}'; i++; continue; }
+    if (c === '$' && !(fl & RE_MULTILINE)) { out += '(?=\\n?(?![\\s\\S]))'; i++; continue; }
+    out += c;
     i++;
   }
-  return { src: out, flags };
+  return { src: out, flags: fl };
 }
 
-/** A JavaScript RegExp for a Python pattern and `re` flags (`extra`: JavaScript-only flags). */
-function toRegExp(pattern: unknown, flags: unknown, extra = ''): RegExp {
-  const fl = Number(flags ?? 0);
-  const t = translatePattern(String(pattern), (fl & 8) !== 0);
+/** Translate a Python pattern and its flags to a JavaScript RegExp. */
+function toRegExp(pattern: unknown, flags: unknown, extra = '', whole = false): RegExp {
+  const t = translatePattern(String(pattern), Number(flags ?? 0));
+  if (whole) t.src = `(?:${t.src})(?![\\s\\S])`;
   let f = extra;
-  if (fl & 2 || t.flags.includes('i')) f += 'i';
-  if (fl & 8 || t.flags.includes('m')) f += 'm';
-  if (fl & 16 || t.flags.includes('s')) f += 's';
+  if (t.flags & RE_IGNORECASE) f += 'i';
+  if (t.flags & RE_MULTILINE) f += 'm';
+  if (t.flags & RE_DOTALL) f += 's';
   return new RegExp(t.src, f + 'u');
 }
 
@@ -126,7 +130,7 @@ class PyPattern {
 
 /** `modules.re`. */
 export const reModule = Object.freeze({
-  IGNORECASE: 2, I: 2, MULTILINE: 8, M: 8, DOTALL: 16, S: 16,
+  IGNORECASE: 2, I: 2, MULTILINE: 8, M: 8, DOTALL: 16, S: 16, VERBOSE: 64, X: 64, UNICODE: 32, U: 32, ASCII: 256, A: 256,
   compile: (p: unknown, flags: unknown = 0) => new PyPattern(String(p), Number(flags)),
   match: (p: unknown, s: unknown, flags: unknown = 0) => {
     const re = toRegExp(p, flags, 'y');
@@ -134,7 +138,7 @@ export const reModule = Object.freeze({
     return m ? new PyMatch(m) : null;
   },
   fullmatch: (p: unknown, s: unknown, flags: unknown = 0) => {
-    const re = toRegExp(`(?:${String(p)})$`, flags, 'y');
+    const re = toRegExp(p, flags, 'y', true);
     const m = re.exec(String(s));
     return m ? new PyMatch(m) : null;
   },
@@ -155,8 +159,9 @@ export const reModule = Object.freeze({
     const r = String(repl).replace(/\\(\d)/g, '$$$1').replace(/\\g<(\w+)>/g, (_x, g: string) => (/^\d+$/.test(g) ? `$${g}` : `$<${g}>`));
     return String(s).replace(toRegExp(p, flags, 'g'), (...m: unknown[]) => {
       if (n++ >= max) return String(m[0]);
-      const groups = m.slice(1, -2) as (string | undefined)[];
-      return r.replace(/\$(\d)|\$<(\w+)>/g, (_y, d?: string) => (d !== undefined ? groups[Number(d) - 1] ?? '' : ''));
+      const named = typeof m[m.length - 1] === 'object' ? (m[m.length - 1] as Record<string, string | undefined>) : undefined;
+      const groups = m.slice(1, named ? -3 : -2) as (string | undefined)[];
+      return r.replace(/\$(\d)|\$<(\w+)>/g, (_y, d?: string, name?: string) => (d !== undefined ? groups[Number(d) - 1] ?? '' : named?.[name ?? ''] ?? ''));
     });
   },
   split: (p: unknown, s: unknown) => String(s).split(toRegExp(p, 0)),
