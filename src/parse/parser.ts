@@ -700,6 +700,10 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
             const database = (src.database ?? target.database ?? null) as string | null;
             const schema = src.schema ?? src.name;
             const identifier = t.identifier ?? t.name;
+            const freshness = sourceFreshness(config.freshness, src.freshness, t.freshness);
+            const loadedAtField = t.loaded_at_field ?? src.loaded_at_field ?? (typeof config.loaded_at_field === 'string' ? config.loaded_at_field : null);
+            const meta = { ...src.meta, ...metaOf(src.config), ...t.meta, ...metaOf(t.config) };
+            const tags = [...new Set([...src.tags, ...t.tags])];
             const entry: SourceEntry = {
               unique_id: uniqueId,
               name: t.name,
@@ -713,16 +717,17 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
               schema,
               identifier,
               loader: src.loader ?? '',
-              loaded_at_field: t.loaded_at_field ?? src.loaded_at_field ?? null,
-              freshness: t.freshness === undefined ? src.freshness ?? null : t.freshness,
+              loaded_at_field: loadedAtField,
+              freshness,
               description: t.description ?? '',
               source_description: src.description ?? '',
               columns: columnsOf(t.columns),
               // as dbt: the source's meta (and its config's), then the table's, the later winning
-              meta: { ...src.meta, ...metaOf(src.config), ...t.meta, ...metaOf(t.config) },
+              meta,
               source_meta: { ...src.meta, ...metaOf(src.config) },
-              tags: [...new Set([...src.tags, ...t.tags])],
-              config,
+              tags,
+              // as dbt: a source's config always holds these keys, with the resolved values
+              config: { enabled: true, event_time: null, loaded_at_query: null, ...config, freshness, loaded_at_field: loadedAtField, meta, tags },
               relation_name: relation({ database, schema, identifier }, doubleQuote).render(),
               quoting: { ...src.quoting, ...t.quoting },
               external: t.external ?? null,
@@ -1082,6 +1087,20 @@ function stripRoot(path: string, roots: string[]): string {
     if (path.startsWith(prefix)) return path.slice(prefix.length);
   }
   return path;
+}
+
+/**
+ * A source table's freshness as dbt resolves it: the table's keys over the source's over the
+ * project's `+freshness`; `freshness: null` on the table (or on the source, the table saying
+ * nothing) turns it off. A resolved freshness always has `warn_after`, `error_after` and `filter`.
+ */
+function sourceFreshness(fromConfig: unknown, fromSource: Record<string, unknown> | null | undefined, fromTable: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+  if (fromTable === null || (fromTable === undefined && fromSource === null)) return null;
+  const parts = [fromConfig, fromSource, fromTable].filter((x): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x));
+  if (parts.length === 0) return null;
+  const merged: Record<string, unknown> = Object.assign({}, ...parts);
+  const noThreshold = () => ({ count: null, period: null });
+  return { ...merged, warn_after: merged.warn_after ?? noThreshold(), error_after: merged.error_after ?? noThreshold(), filter: merged.filter ?? null };
 }
 
 /** The `meta` of a config, when it is a mapping. */

@@ -1,0 +1,57 @@
+/**
+ * The `graph` context variable as packages that introspect a project read it (such as
+ * dbt-project-evaluator): each node's, source's and exposure's attributes and config carry the
+ * keys and defaults dbt gives them, so templates that print them render what dbt renders.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../../src/cli/main.js';
+import { writeFiles, type Files } from '../helpers/files.js';
+
+/** Compiles a project whose model `m` prints lines about the graph; returns those lines. */
+async function graphLines(files: Files, modelBody: string): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-graph-'));
+  writeFiles(dir, {
+    'dbt_project.yml': "name: ga\nversion: '1.0.0'\nconfig-version: 2\nprofile: ga\n",
+    'profiles.yml': `ga:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${JSON.stringify(join(dir, 'ga.duckdb'))}\n`,
+    'models/m.sql': `select 1 as id\n{% if execute %}${modelBody}{% endif %}\n`,
+    ...files,
+  });
+  const chunks: string[] = [];
+  const sink = new Writable({ write: (c, _e, done) => (chunks.push(String(c)), done()) });
+  const code = await main(['compile', '--project-dir', dir, '--profiles-dir', dir, '--no-color'], { out: sink, err: sink });
+  assert.equal(code, 0, chunks.join(''));
+  const text = readFileSync(join(dir, 'target', 'compiled', 'ga', 'models', 'm.sql'), 'utf8');
+  return text.split('\n').filter((l) => l.startsWith('-- ')).map((l) => l.slice(3));
+}
+
+test("a source's config holds enabled, event_time, freshness, loaded_at_field, loaded_at_query, meta and tags; its freshness merges the table's keys over the source's", async () => {
+  const lines = await graphLines({
+    'models/src.yml': [
+      'version: 2',
+      'sources:',
+      '  - name: s1',
+      '    meta: {a: 1}',
+      '    tags: [t_src]',
+      '    freshness: {error_after: {count: 2, period: day}}',
+      '    tables:',
+      '      - name: t1',
+      '        meta: {b: 2}',
+      '      - name: t2',
+      '        loaded_at_field: lf',
+      '        freshness: {warn_after: {count: 1, period: hour}, filter: "x > 1"}',
+      '      - name: t3',
+      '        freshness: null',
+    ].join('\n'),
+  }, "{% for s in graph.sources.values() | sort(attribute='name') %}\n-- {{ s.name }} enabled={{ s.config.enabled }} {{ s.config | tojson }} {{ s.freshness | tojson }}\n{% endfor %}");
+  const none = '{"count": null, "period": null}';
+  assert.deepEqual(lines, [
+    `t1 enabled=True {"enabled": true, "event_time": null, "freshness": {"error_after": {"count": 2, "period": "day"}, "filter": null, "warn_after": ${none}}, "loaded_at_field": null, "loaded_at_query": null, "meta": {"a": 1, "b": 2}, "tags": ["t_src"]} {"error_after": {"count": 2, "period": "day"}, "filter": null, "warn_after": ${none}}`,
+    `t2 enabled=True {"enabled": true, "event_time": null, "freshness": {"error_after": {"count": 2, "period": "day"}, "filter": "x \\u003e 1", "warn_after": {"count": 1, "period": "hour"}}, "loaded_at_field": "lf", "loaded_at_query": null, "meta": {"a": 1}, "tags": ["t_src"]} {"error_after": {"count": 2, "period": "day"}, "filter": "x \\u003e 1", "warn_after": {"count": 1, "period": "hour"}}`,
+    't3 enabled=True {"enabled": true, "event_time": null, "freshness": null, "loaded_at_field": null, "loaded_at_query": null, "meta": {"a": 1}, "tags": ["t_src"]} null',
+  ]);
+});
