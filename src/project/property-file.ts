@@ -313,6 +313,13 @@ class PropertyReader {
         configAt[key] = this.yaml.posOf(e, key);
       } else if (key in written) configAt[key] = this.yaml.posOf(written, key);
     }
+    // as dbt 1.10: a top-level `meta` is the config's meta (given in both places, an error)
+    if (e['meta'] != null) {
+      if ('meta' in written) {
+        throw this.yaml.error('property-invalid', `${what} '${name}' has \`meta\` both as a top-level key and under \`config:\``, this.yaml.posOf(e, 'meta'), 'keep it under config only: config: {meta: {…}}');
+      }
+      config.meta = this.map(e, 'meta');
+    }
     this.checkGroupAndAccess(config, configAt, what, `${what} '${name}'`);
     return { config, configAt };
   }

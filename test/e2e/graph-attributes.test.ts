@@ -55,3 +55,17 @@ test("a source's config holds enabled, event_time, freshness, loaded_at_field, l
     't3 enabled=True {"enabled": true, "event_time": null, "freshness": null, "loaded_at_field": null, "loaded_at_query": null, "meta": {"a": 1}, "tags": ["t_src"]} null',
   ]);
 });
+
+test("a top-level `meta` in a model's or seed's properties is its config's meta, merged over the project's; given also under config it is an error", async () => {
+  const files: Files = {
+    'dbt_project.yml': "name: ga\nversion: '1.0.0'\nconfig-version: 2\nprofile: ga\nmodels:\n  ga:\n    +meta: {p: 0, a: 0}\n",
+    'models/props.yml': 'version: 2\nmodels:\n  - name: m\n    meta: {a: 1, b: 1}\nseeds:\n  - name: s\n    meta: {s: 1}\n',
+    'seeds/s.csv': 'x\n1\n',
+  };
+  const lines = await graphLines(files, "{% for n in graph.nodes.values() | sort(attribute='name') %}\n-- {{ n.name }} {{ n.meta }} {{ n.config.meta }}\n{% endfor %}");
+  assert.deepEqual(lines, ["m {'p': 0, 'a': 1, 'b': 1} {'p': 0, 'a': 1, 'b': 1}", "s {'s': 1} {'s': 1}"]);
+  await assert.rejects(
+    graphLines({ ...files, 'models/props.yml': 'version: 2\nmodels:\n  - name: m\n    meta: {a: 1}\n    config: {meta: {b: 2}}\n' }, ''),
+    /`meta` both as a top-level key and under `config:`/,
+  );
+});
