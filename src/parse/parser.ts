@@ -1148,6 +1148,8 @@ function makeNode(
   if (materialized !== undefined) fullConfig.materialized = materialized;
   // as dbt: every node's config has a group, a model's an access (protected unless set)
   if (spec.resourceType === 'model') fullConfig.access ??= 'protected';
+  // as dbt: every node's config but a test's has on_schema_change, `ignore` unless set
+  if (spec.resourceType !== 'test') fullConfig.on_schema_change ??= 'ignore';
   // dbt's default for a test's schema: where stored failures go (`<target schema>_dbt_test__audit`)
   if (spec.resourceType === 'test') fullConfig.schema ??= 'dbt_test__audit';
   const tags = Array.isArray(fullConfig.tags) ? (fullConfig.tags as string[]) : [String(fullConfig.tags)];

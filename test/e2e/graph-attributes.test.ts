@@ -69,3 +69,12 @@ test("a top-level `meta` in a model's or seed's properties is its config's meta,
     /`meta` both as a top-level key and under `config:`/,
   );
 });
+
+test("every node's config but a test's has on_schema_change, `ignore` unless set", async () => {
+  const lines = await graphLines({
+    'models/inc.sql': "{{ config(materialized='incremental', on_schema_change='fail') }}\nselect 1 as id",
+    'models/props.yml': 'version: 2\nmodels:\n  - name: inc\n    columns: [{name: id, tests: [unique]}]\n',
+    'seeds/s.csv': 'x\n1\n',
+  }, "{% for n in graph.nodes.values() | sort(attribute='name') %}\n-- {{ n.resource_type }} {{ n.name }} {{ n.config.on_schema_change }}\n{% endfor %}");
+  assert.deepEqual(lines, ['model inc fail', 'model m ignore', 'seed s ignore', 'test unique_inc_id ']);
+});
