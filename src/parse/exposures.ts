@@ -41,7 +41,8 @@ export function exposureEntry(project: Project, pkg: PackageProject, pf: Propert
     original_file_path: pf.path,
     fqn,
     type: e.type ?? '',
-    owner: e.owner,
+    // as dbt (and as a group's): an owner always has an email and a name, null when not given
+    owner: { email: e.owner.email ?? null, name: e.owner.name ?? null, ...e.owner },
     description: e.description ?? '',
     label: e.label ?? null,
     maturity: e.maturity ?? null,

@@ -78,3 +78,10 @@ test("every node's config but a test's has on_schema_change, `ignore` unless set
   }, "{% for n in graph.nodes.values() | sort(attribute='name') %}\n-- {{ n.resource_type }} {{ n.name }} {{ n.config.on_schema_change }}\n{% endfor %}");
   assert.deepEqual(lines, ['model inc fail', 'model m ignore', 'seed s ignore', 'test unique_inc_id ']);
 });
+
+test("an exposure's owner has an email and a name, None when not given", async () => {
+  const lines = await graphLines({
+    'models/props.yml': "version: 2\nexposures:\n  - name: e1\n    type: dashboard\n    owner: {email: a@b.c}\n    depends_on: [ref('m')]\n  - name: e2\n    type: ml\n    owner: {name: Ann}\n",
+  }, "{% for e in graph.exposures.values() | sort(attribute='name') %}\n-- {{ e.name }} {{ e.owner }} {{ e.owner.name }}\n{% endfor %}");
+  assert.deepEqual(lines, ["e1 {'email': 'a@b.c', 'name': None} None", "e2 {'email': None, 'name': 'Ann'} Ann"]);
+});
