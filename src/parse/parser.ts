@@ -672,8 +672,15 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     // Reuse the last parse; re-parse only the SQL files that changed.
     manifest = saved!.manifest;
     manifest.metadata = { ...manifest.metadata, invocation_id: invocationId, generated_at: new Date().toISOString() };
-    // The saved sources leave out the code the manifest already holds (raw_code).
-    sources = new Map(saved!.sources.map(([id, src]) => [id, { ...src, code: src.code ?? manifest.nodes[id]?.raw_code ?? manifest.disabled[id]?.[0]?.raw_code ?? '' }]));
+    // The saved sources leave out the code the manifest already holds (raw_code, and the
+    // whitespace a whole file has around it).
+    sources = new Map(
+      saved!.sources.map(([id, src]) => {
+        const { around, ...rest } = src as NodeSource & { around?: [string, string] };
+        const raw = manifest.nodes[id]?.raw_code ?? manifest.disabled[id]?.[0]?.raw_code ?? '';
+        return [id, { ...rest, code: src.code ?? (around ? around[0] + raw + around[1] : raw) }];
+      }),
+    );
     cache.keepAll();
     for (const abs of changedSql) {
       for (const [id, src] of [...sources]) {
@@ -889,7 +896,11 @@ async function parseWith(options: ParseOptions, env: NodeJS.ProcessEnv): Promise
     }
     const slim = [...sources].map(([id, src]): [string, NodeSource] => {
       const raw = manifest.nodes[id]?.raw_code ?? manifest.disabled[id]?.[0]?.raw_code;
-      return [id, raw === src.code ? ({ ...src, code: undefined } as unknown as NodeSource) : src];
+      if (raw === src.code) return [id, { ...src, code: undefined } as unknown as NodeSource];
+      // a whole file's raw_code is its text stripped: only the whitespace around it is kept
+      const at = raw === undefined || raw === '' ? -1 : src.code.indexOf(raw);
+      if (at >= 0 && pyStrip(src.code) === raw) return [id, { ...src, code: undefined, around: [src.code.slice(0, at), src.code.slice(at + raw!.length)] } as unknown as NodeSource];
+      return [id, src];
     });
     cache.setState({ structure, sqlFiles, manifest, sources: slim });
     const out = serializeManifest(manifest);
@@ -1131,7 +1142,12 @@ const SEED_HASH_LIMIT = 1024 * 1024;
  */
 export function fileChecksum(file: ProjectFile): ManifestNode['checksum'] {
   if (file.kind === 'seed' && Buffer.byteLength(file.contents, 'utf8') > SEED_HASH_LIMIT) return { name: 'path', checksum: file.path };
-  return { name: 'sha256', checksum: PY_SPACE_AT_END.test(file.contents) ? sha256(file.contents.replace(PY_STRIP, '')) : file.hash };
+  return { name: 'sha256', checksum: PY_SPACE_AT_END.test(file.contents) ? sha256(pyStrip(file.contents)) : file.hash };
+}
+
+/** Python's `text.strip()`, as dbt strips a file's text when it reads it. */
+export function pyStrip(text: string): string {
+  return PY_SPACE_AT_END.test(text) ? text.replace(PY_STRIP, '') : text;
 }
 
 function makeNode(
@@ -1180,7 +1196,9 @@ function makeNode(
     unrendered_config: {},
     created_at: Date.now() / 1000,
     relation_name: null,
-    raw_code: spec.code,
+    // as dbt, which strips a file's text as it reads it: a whole-file node's raw_code has no
+    // leading or trailing whitespace (the template rendered is still the file's text)
+    raw_code: spec.code === file.contents ? pyStrip(spec.code) : spec.code,
     language: 'sql',
     refs: [...rec.refs, ...(constraints?.refs ?? [])].map((r) => ({ name: r.name, package: r.package ?? null, version: ('version' in r ? r.version : undefined) ?? null })),
     sources: constraints?.sources.length ? [...rec.sources, ...constraints.sources] : rec.sources,

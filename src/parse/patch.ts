@@ -22,7 +22,7 @@ import type { ProjectFile } from '../project/types.js';
 import type { CachedParse } from './cache.js';
 import { fileStamp, recordedPath, restampManifest, saveFingerprint, saveStamps, type ChangedFiles, type FingerprintFile } from './fingerprint.js';
 import { patchRoom } from './manifest.js';
-import { fileChecksum, renderForParse, setupParse, type MacroIndex, type NodeSpec, type ParseOptions } from './parser.js';
+import { fileChecksum, pyStrip, renderForParse, setupParse, type MacroIndex, type NodeSpec, type ParseOptions } from './parser.js';
 import type { ParseWarning } from './parse-warning.js';
 
 export const PATCH_FILE = 'partial_parse.strata.patch.jsonl';
@@ -185,7 +185,7 @@ export async function patchManifest(options: ParseOptions, changed: ChangedFiles
           return undefined;
         }
         if (node.unique_id !== p.line.id) return undefined;
-        node.raw_code = p.contents;
+        node.raw_code = pyStrip(p.contents);
         node.checksum = fileChecksum(p.file);
         node.created_at = now;
         const json = Buffer.from(JSON.stringify(node));

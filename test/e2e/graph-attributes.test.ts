@@ -85,3 +85,12 @@ test("an exposure's owner has an email and a name, None when not given", async (
   }, "{% for e in graph.exposures.values() | sort(attribute='name') %}\n-- {{ e.name }} {{ e.owner }} {{ e.owner.name }}\n{% endfor %}");
   assert.deepEqual(lines, ["e1 {'email': 'a@b.c', 'name': None} None", "e2 {'email': None, 'name': 'Ann'} Ann"]);
 });
+
+test("a model's, analysis's or singular test's raw_code is its file's text without leading or trailing whitespace", async () => {
+  const lines = await graphLines({
+    'models/a.sql': '\n\n  select 1 as id  \n\n',
+    'analyses/an.sql': 'select 2 as id\n',
+    'tests/t.sql': 'select 1 as x where false\n',
+  }, "{% for n in graph.nodes.values() | sort(attribute='name') if n.name != 'm' %}\n-- {{ n.name }} {{ n.raw_code | tojson }}\n{% endfor %}");
+  assert.deepEqual(lines, ['a "select 1 as id"', 'an "select 2 as id"', 't "select 1 as x where false"']);
+});
