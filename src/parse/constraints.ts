@@ -31,6 +31,25 @@ export interface ConstraintsRead {
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
+/**
+ * A column's constraint as manifest.json and the `graph` hold it (dbt's ColumnLevelConstraint):
+ * every field present, in dbt's order, null or the default when the YAML leaves it out.
+ * Anything but a mapping is kept as written (readConstraints reports it for models).
+ */
+export function columnConstraint(c: unknown): unknown {
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) return c;
+  const m = c as Record<string, unknown>;
+  return {
+    type: m.type,
+    name: typeof m.name === 'string' ? m.name : null,
+    expression: m.expression === undefined || m.expression === null ? null : String(m.expression),
+    warn_unenforced: m.warn_unenforced !== false,
+    warn_unsupported: m.warn_unsupported !== false,
+    to: typeof m.to === 'string' ? m.to : null,
+    to_columns: strings(m.to_columns),
+  };
+}
+
 /** Read and check the constraints of model `model` from its properties (undefined: it has none). */
 export function readConstraints(model: string, props: NodeProperties | undefined, source?: string): ConstraintsRead {
   const out: ConstraintsRead = { constraints: [], refs: [], sources: [] };

@@ -25,7 +25,7 @@ import { CACHE_FILE, ParseCache, envDigest, isJsonSafe, sha256, type CachedParse
 import { BUILD_STAMP, fingerprintKey, recordingEnv, type ParseInputs } from './fingerprint.js';
 import { emptyManifest, serializeManifest, STRATA_VERSION, type ColumnEntry, type Manifest, type ManifestNode, type SerializedManifest, type SourceEntry } from './manifest.js';
 import type { PatchEntry } from './patch.js';
-import { readConstraints } from './constraints.js';
+import { columnConstraint, readConstraints } from './constraints.js';
 import { exposureEntry } from './exposures.js';
 import { deprecationDate, deprecationWarnings, ignoredVersionAccess, nodeUniqueId, packageVersions, refFindsVersion, searchName } from './model-versions.js';
 import { locateCall, nodeText, refCallPattern, sourceCallPattern } from './locate.js';
@@ -1123,7 +1123,7 @@ function metaOf(config: Record<string, unknown> | undefined): Record<string, unk
 function columnsOf(cols: ColumnProperties[] | undefined): Record<string, ColumnEntry> {
   const out: Record<string, ColumnEntry> = {};
   for (const c of cols ?? []) {
-    out[c.name] = { name: c.name, description: c.description ?? '', meta: c.meta, data_type: c.data_type ?? null, constraints: c.constraints, quote: c.quote ?? null, tags: c.tags };
+    out[c.name] = { name: c.name, description: c.description ?? '', meta: c.meta, data_type: c.data_type ?? null, constraints: c.constraints.map(columnConstraint), quote: c.quote ?? null, tags: c.tags };
   }
   return out;
 }

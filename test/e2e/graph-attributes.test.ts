@@ -94,3 +94,20 @@ test("a model's, analysis's or singular test's raw_code is its file's text witho
   }, "{% for n in graph.nodes.values() | sort(attribute='name') if n.name != 'm' %}\n-- {{ n.name }} {{ n.raw_code | tojson }}\n{% endfor %}");
   assert.deepEqual(lines, ['a "select 1 as id"', 'an "select 2 as id"', 't "select 1 as x where false"']);
 });
+
+test("a column's constraints hold every field of dbt's column constraint, null or the default when not written", async () => {
+  const lines = await graphLines({
+    'models/props.yml': [
+      'version: 2',
+      'models:',
+      '  - name: m',
+      '    columns:',
+      '      - name: id',
+      '        constraints: [{type: not_null}, {type: check, expression: "id > 0", name: c1, warn_unenforced: false}]',
+    ].join('\n'),
+  }, "{% for n in graph.nodes.values() %}\n-- {{ tojson(n.columns.id.constraints) }}\n{% endfor %}");
+  assert.deepEqual(lines, [
+    '[{"type": "not_null", "name": null, "expression": null, "warn_unenforced": true, "warn_unsupported": true, "to": null, "to_columns": []}, ' +
+      '{"type": "check", "name": "c1", "expression": "id > 0", "warn_unenforced": false, "warn_unsupported": true, "to": null, "to_columns": []}]',
+  ]);
+});
