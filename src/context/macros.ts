@@ -3,7 +3,7 @@
  * internal `dbt` package, found by name the way dbt finds them, and bound lazily to the
  * context of the node being rendered.
  */
-import type { Macro, Template } from '../jinja/index.js';
+import { Macro, type Template } from '../jinja/index.js';
 import { StrataError } from '../errors.js';
 
 /** One macro definition, as the manifest lists it. */
@@ -77,6 +77,41 @@ export interface MacroUseRecorder {
   macrosUsed?: Set<string>;
 }
 
+const CALL_DEPTH = Symbol('strata.macroDepth');
+
+/**
+ * A macro that, called while the node's own text runs (not from inside another macro), adds
+ * itself to the context's `macrosUsed`: as dbt, whose `depends_on.macros` lists the macros a
+ * node calls directly, in the order first called, and not the ones those call in turn (a
+ * dispatched implementation among them).
+ */
+class RecordingMacro extends Macro {
+  constructor(
+    m: Macro,
+    private readonly ctx: MacroUseRecorder & { [CALL_DEPTH]?: number },
+    private readonly uniqueId: string,
+  ) {
+    super(m.def, m.closure);
+  }
+
+  override invoke(args: unknown[], kwargs: Record<string, unknown> | null): unknown {
+    const c = this.ctx;
+    const depth = c[CALL_DEPTH] ?? 0;
+    if (depth === 0) c.macrosUsed?.add(this.uniqueId);
+    c[CALL_DEPTH] = depth + 1;
+    let out: unknown;
+    try {
+      out = super.invoke(args, kwargs);
+    } catch (e) {
+      c[CALL_DEPTH] = depth;
+      throw e;
+    }
+    if (out instanceof Promise) return out.finally(() => (c[CALL_DEPTH] = depth));
+    c[CALL_DEPTH] = depth;
+    return out;
+  }
+}
+
 const MACRO_CACHE = Symbol('strata.macros');
 
 interface CachedContext extends MacroUseRecorder {
@@ -100,9 +135,9 @@ export function bindMacro(def: MacroDef, ctx: object): Macro {
   let m = cache.get(def.uniqueId);
   if (!m) {
     m = def.template.macro(def.name, ctx, { alone: true });
+    if (c.macrosUsed) m = new RecordingMacro(m, c, def.uniqueId);
     cache.set(def.uniqueId, m);
   }
-  c.macrosUsed?.add(def.uniqueId);
   return m;
 }
 

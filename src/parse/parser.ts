@@ -407,25 +407,35 @@ export async function renderForParse(setup: ParseSetup, pkg: PackageProject, fil
   } finally {
     setup.envReads = null;
   }
-  return { hash: codeHash, env: Object.fromEntries([...envReads].map(([k, v]) => [k, envDigest(v)])), refs: record.refs, sources: record.sources, configCalls: record.configCalls, macros: [...record.macrosUsed].sort() };
+  return { hash: codeHash, env: Object.fromEntries([...envReads].map(([k, v]) => [k, envDigest(v)])), refs: record.refs, sources: record.sources, configCalls: record.configCalls, macros: [...record.macrosUsed] };
 }
 
 /**
  * What a node's render asked for, plus the refs and sources of its pre- and post-hooks: as dbt
- * does, hooks that name them are rendered while parsing, so what they read is built first. Only
- * hooks whose text mentions `ref(` or `source(` are rendered; a node's hooks are not cached with
- * its render (they may come from YAML or the project file, not its code).
+ * does, hooks that name them are rendered while parsing, so what they read is built first; and
+ * the macros every templated hook calls directly, which dbt adds to `depends_on.macros`. A
+ * node's hooks are not cached with its render (they may come from YAML or the project file).
  */
 async function withHookRequests(setup: ParseSetup, pkg: PackageProject, file: ProjectFile, spec: NodeSpec, config: Record<string, unknown>, rec: CachedParse): Promise<CachedParse> {
   const hooks = [...((config.pre_hook as unknown[] | undefined) ?? []), ...((config.post_hook as unknown[] | undefined) ?? [])]
     .map((h) => (typeof h === 'string' ? h : String((h as { sql?: unknown } | null)?.sql ?? '')))
-    .filter((sql) => /\b(ref|source)\s*\(/.test(sql));
+    .filter((sql) => sql.includes('{{') || sql.includes('{%'));
   if (hooks.length === 0) return rec;
-  const out: CachedParse = { ...rec, refs: [...rec.refs], sources: [...rec.sources] };
+  const out: CachedParse = { ...rec, refs: [...rec.refs], sources: [...rec.sources], macros: [...rec.macros] };
   for (const code of hooks) {
-    const r = await renderForParse(setup, pkg, file, { ...spec, code, lineOffset: 0, columnOffset: 0 }, config, '');
+    const requests = /\b(ref|source)\s*\(/.test(code);
+    let r: CachedParse;
+    try {
+      r = await renderForParse(setup, pkg, file, { ...spec, code, lineOffset: 0, columnOffset: 0 }, config, '');
+    } catch (e) {
+      // a hook that names no relation is rendered only for the macros it calls (as dbt's
+      // depends_on.macros lists a hook's too); its errors are for the run to report
+      if (requests) throw e;
+      continue;
+    }
     out.refs.push(...r.refs);
     out.sources.push(...r.sources);
+    for (const m of r.macros) if (!out.macros.includes(m)) out.macros.push(m);
   }
   return out;
 }

@@ -111,3 +111,16 @@ test("a column's constraints hold every field of dbt's column constraint, null o
       '{"type": "check", "name": "c1", "expression": "id > 0", "warn_unenforced": false, "warn_unsupported": true, "to": null, "to_columns": []}]',
   ]);
 });
+
+test('depends_on.macros lists the macros a node and its hooks call directly, in the order first called, and not those they call in turn', async () => {
+  const lines = await graphLines({
+    'macros/m.sql': [
+      "{% macro outer() %}{{ inner() }} {{ adapter.dispatch('disp', 'ga')() }}{% endmacro %}",
+      '{% macro inner() %}1{% endmacro %}',
+      '{% macro default__disp() %}2{% endmacro %}',
+      '{% macro hook_macro() %}select 1{% endmacro %}',
+    ].join('\n'),
+    'models/a.sql': '{{ config(post_hook="{{ hook_macro() }}", pre_hook="select {{ inner() }}") }}\nselect {{ outer() }} as x, {{ dbt.type_string() }} as y, {{ inner() }} as z\n',
+  }, "{% for n in graph.nodes.values() | sort(attribute='name') %}\n-- {{ n.name }} {{ n.depends_on.macros }}\n{% endfor %}");
+  assert.deepEqual(lines, ["a ['macro.ga.outer', 'macro.dbt.type_string', 'macro.ga.inner', 'macro.ga.hook_macro']", 'm []']);
+});
