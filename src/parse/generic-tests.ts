@@ -137,12 +137,13 @@ function addTest(
   const refs: ManifestNode['refs'] = [];
   const srcs: [string, string][] = [];
   if (target.source) srcs.push(target.source);
-  else refs.push({ name: target.name, package: null, version: target.version ?? null });
   for (const v of Object.values(kwargs)) {
     const call = typeof v === 'string' ? readRefCall(v) : undefined;
     if (call && 'ref' in call) refs.push({ name: call.ref.name, package: call.ref.package ?? null, version: call.ref.version ?? null });
     else if (call) srcs.push(call.source);
   }
+  // as dbt, which renders the test's arguments before the test: the tested model's ref comes last
+  if (!target.source) refs.push({ name: target.name, package: null, version: target.version ?? null });
   const node: ManifestNode = {
     unique_id: uniqueId,
     name,
@@ -231,11 +232,14 @@ export function applyTestConfigCalls(node: ManifestNode, calls: Record<string, u
 export function attachTests(manifest: Manifest): void {
   for (const n of Object.values(manifest.nodes)) {
     if (n.resource_type !== 'test' || !n.test_metadata) continue;
-    const first = n.depends_on.nodes.find((d) => !d.startsWith('source.')) ?? n.depends_on.nodes[0];
     if (n.sources.length && n.file_key_name?.startsWith('sources.')) {
       n.attached_node = null;
       continue;
     }
-    n.attached_node = first ?? null;
+    // the tested model is the test's last ref (its arguments' refs come first)
+    const nodes = n.depends_on.nodes.filter((d) => !d.startsWith('source.'));
+    const tested = n.refs[n.refs.length - 1];
+    const named = tested && nodes.find((d) => d.split('.')[2] === tested.name && (tested.package === null || d.split('.')[1] === tested.package));
+    n.attached_node = named || nodes[nodes.length - 1] || n.depends_on.nodes[0] || null;
   }
 }

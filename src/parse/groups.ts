@@ -196,7 +196,7 @@ function whereSet(node: ManifestNode, key: 'group' | 'access', value: unknown, a
  */
 function whereRef(node: ManifestNode | ExposureEntry, ref: ResolvedRef['ref'], at: Origins): Position | undefined {
   const src = at.sources.get(node.unique_id);
-  if (src && 'test_metadata' in node && node.test_metadata && node.refs[0] === ref && !node.file_key_name?.startsWith('sources.')) {
+  if (src && 'test_metadata' in node && node.test_metadata && node.refs[node.refs.length - 1] === ref && !node.file_key_name?.startsWith('sources.')) {
     return { file: src.templateName, line: src.lineOffset + 1, column: 1 };
   }
   return locateCall(src, refCallPattern(ref.name, ref.version));

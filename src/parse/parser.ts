@@ -453,6 +453,12 @@ async function configureTestsFromMacros(setup: ParseSetup, manifest: Manifest): 
     if (!meta) continue;
     const macro = `test_${meta.name}`;
     const def = meta.namespace ? setup.registry.get(meta.namespace, macro) : setup.registry.resolve(node.package_name, macro);
+    // as dbt: a test depends on its test macro and, for all but not_null and unique (which dbt
+    // does not render while parsing), on get_where_subquery, which its `model` argument calls
+    const used = node.depends_on.macros;
+    if (def && !used.includes(def.uniqueId)) used.push(def.uniqueId);
+    const where = meta.name === 'not_null' || meta.name === 'unique' ? undefined : setup.registry.resolve(node.package_name, 'get_where_subquery');
+    if (where && !used.includes(where.uniqueId)) used.push(where.uniqueId);
     if (!def || def.packageName === INTERNAL_PACKAGE) continue;
     const record: ParseRecord = { refs: [], sources: [], configCalls: [], macrosUsed: new Set() };
     const config = { ...node.config };
@@ -481,6 +487,7 @@ async function configureTestsFromMacros(setup: ParseSetup, manifest: Manifest): 
     } catch {
       continue;
     }
+    for (const m of record.macrosUsed) if (!used.includes(m)) used.push(m);
     applyTestConfigCalls(node, record.configCalls);
   }
 }

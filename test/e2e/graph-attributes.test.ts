@@ -124,3 +124,22 @@ test('depends_on.macros lists the macros a node and its hooks call directly, in 
   }, "{% for n in graph.nodes.values() | sort(attribute='name') %}\n-- {{ n.name }} {{ n.depends_on.macros }}\n{% endfor %}");
   assert.deepEqual(lines, ["a ['macro.ga.outer', 'macro.dbt.type_string', 'macro.ga.inner', 'macro.ga.hook_macro']", 'm []']);
 });
+
+test("a generic test's refs list its arguments' refs before the tested model's; it depends on its test macro (and on get_where_subquery but for not_null and unique); it stays attached to the tested model", async () => {
+  const lines = await graphLines({
+    'models/b.sql': 'select 1 as id',
+    'models/props.yml': [
+      'version: 2',
+      'models:',
+      '  - name: b',
+      '    columns:',
+      '      - name: id',
+      "        tests: [not_null, {relationships: {to: ref('m'), field: id}}, {accepted_values: {values: [1]}}]",
+    ].join('\n'),
+  }, "{% for n in graph.nodes.values() | selectattr('resource_type', 'equalto', 'test') | sort(attribute='name') %}\n-- {{ n.name }} {{ n.refs | map(attribute='name') | list }} {{ n.depends_on.macros }} {{ n.attached_node }}\n{% endfor %}");
+  assert.deepEqual(lines, [
+    "accepted_values_b_id__1 ['b'] ['macro.dbt.test_accepted_values', 'macro.dbt.get_where_subquery'] model.ga.b",
+    "not_null_b_id ['b'] ['macro.dbt.test_not_null'] model.ga.b",
+    "relationships_b_id__id__ref_m_ ['m', 'b'] ['macro.dbt.test_relationships', 'macro.dbt.get_where_subquery'] model.ga.b",
+  ]);
+});
