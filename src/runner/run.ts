@@ -190,6 +190,36 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
         }
       }
     }
+    // As dbt: an ephemeral model is downstream of its parents' tests like any model, so a test
+    // on an ephemeral model waits for them too (a test on a built model does not wait for the
+    // other tests of that model).
+    for (const n of nodes) {
+      if (n.resource_type !== 'test') continue;
+      const deps = waitsOn.get(n.unique_id)!;
+      for (const x of n.depends_on.nodes) {
+        if (ids.has(x) || m.nodes[x]?.config.materialized !== 'ephemeral') continue;
+        const reached = new Set<string>();
+        const seen = new Set<string>();
+        const walk = (id: string) => {
+          for (const d of all[id]?.depends_on.nodes ?? []) {
+            if (seen.has(d)) continue;
+            seen.add(d);
+            if (ids.has(d)) reached.add(d);
+            else if (m.nodes[d]?.config.materialized === 'ephemeral') walk(d);
+          }
+        };
+        walk(x);
+        let upstream: Set<string> | undefined;
+        for (const d of reached) {
+          for (const t of testsOf.get(d) ?? []) {
+            if (t.unique_id === n.unique_id) continue;
+            const others = t.depends_on.nodes.filter((y) => y !== d);
+            if (others.length) upstream ??= ancestors(parsed.graph, [x]);
+            if (others.every((y) => upstream!.has(y))) deps.add(t.unique_id);
+          }
+        }
+      }
+    }
   }
 
   try {
