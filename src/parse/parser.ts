@@ -1120,12 +1120,12 @@ function stripRoot(path: string, roots: string[]): string {
 /**
  * A source table's freshness as dbt resolves it: the table's keys over the source's over the
  * project's `+freshness`; `freshness: null` on the table (or on the source, the table saying
- * nothing) turns it off. A resolved freshness always has `warn_after`, `error_after` and `filter`.
+ * nothing) turns it off. Otherwise it always has `warn_after`, `error_after` and `filter`, with
+ * null thresholds when none is set anywhere (such a source has no freshness to check).
  */
 function sourceFreshness(fromConfig: unknown, fromSource: Record<string, unknown> | null | undefined, fromTable: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
   if (fromTable === null || (fromTable === undefined && fromSource === null)) return null;
   const parts = [fromConfig, fromSource, fromTable].filter((x): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x));
-  if (parts.length === 0) return null;
   const merged: Record<string, unknown> = Object.assign({}, ...parts);
   const noThreshold = () => ({ count: null, period: null });
   return { ...merged, warn_after: merged.warn_after ?? noThreshold(), error_after: merged.error_after ?? noThreshold(), filter: merged.filter ?? null };

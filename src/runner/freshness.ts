@@ -48,7 +48,8 @@ function threshold(v: unknown, where: string): Threshold | undefined {
 /** Check the freshness of the selected sources. */
 export async function checkFreshness(parsed: ParsedProject, selected: Set<string>, adapter: Adapter, reporter: Reporter, flags: Record<string, unknown>): Promise<FreshnessResult[]> {
   const started = performance.now();
-  const sources = [...selected].map((id) => parsed.manifest.sources[id]).filter((s): s is SourceEntry => !!s && !!s.freshness && (!!s.loaded_at_field || !!(s.freshness as Record<string, unknown>).loaded_at_query));
+  const hasThreshold = (f: Record<string, unknown>) => [f.warn_after, f.error_after].some((t) => !!t && typeof t === 'object' && (t as { count?: unknown }).count != null);
+  const sources = [...selected].map((id) => parsed.manifest.sources[id]).filter((s): s is SourceEntry => !!s && !!s.freshness && hasThreshold(s.freshness) && (!!s.loaded_at_field || !!(s.freshness as Record<string, unknown>).loaded_at_query));
   const compiler = new Compiler(parsed, flags);
   const db = databaseServices(adapter);
   const results: FreshnessResult[] = [];

@@ -46,6 +46,9 @@ test("a source's config holds enabled, event_time, freshness, loaded_at_field, l
       '        freshness: {warn_after: {count: 1, period: hour}, filter: "x > 1"}',
       '      - name: t3',
       '        freshness: null',
+      '  - name: s2',
+      '    tables:',
+      '      - name: u1',
     ].join('\n'),
   }, "{% for s in graph.sources.values() | sort(attribute='name') %}\n-- {{ s.name }} enabled={{ s.config.enabled }} {{ s.config | tojson }} {{ s.freshness | tojson }}\n{% endfor %}");
   const none = '{"count": null, "period": null}';
@@ -53,6 +56,7 @@ test("a source's config holds enabled, event_time, freshness, loaded_at_field, l
     `t1 enabled=True {"enabled": true, "event_time": null, "freshness": {"error_after": {"count": 2, "period": "day"}, "filter": null, "warn_after": ${none}}, "loaded_at_field": null, "loaded_at_query": null, "meta": {"a": 1, "b": 2}, "tags": ["t_src"]} {"error_after": {"count": 2, "period": "day"}, "filter": null, "warn_after": ${none}}`,
     `t2 enabled=True {"enabled": true, "event_time": null, "freshness": {"error_after": {"count": 2, "period": "day"}, "filter": "x \\u003e 1", "warn_after": {"count": 1, "period": "hour"}}, "loaded_at_field": "lf", "loaded_at_query": null, "meta": {"a": 1}, "tags": ["t_src"]} {"error_after": {"count": 2, "period": "day"}, "filter": "x \\u003e 1", "warn_after": {"count": 1, "period": "hour"}}`,
     't3 enabled=True {"enabled": true, "event_time": null, "freshness": null, "loaded_at_field": null, "loaded_at_query": null, "meta": {"a": 1}, "tags": ["t_src"]} null',
+    `u1 enabled=True {"enabled": true, "event_time": null, "freshness": {"error_after": ${none}, "filter": null, "warn_after": ${none}}, "loaded_at_field": null, "loaded_at_query": null, "meta": {}, "tags": []} {"error_after": ${none}, "filter": null, "warn_after": ${none}}`,
   ]);
 });
 
