@@ -37,7 +37,8 @@ export function exposureEntry(project: Project, pkg: PackageProject, pf: Propert
     name: e.name,
     resource_type: 'exposure',
     package_name: pkg.name,
-    path: pf.path,
+    // as dbt: relative to the folder of models it was found in (original_file_path is not)
+    path: pf.path.split('/').slice(1).join('/') || pf.path,
     original_file_path: pf.path,
     fqn,
     type: e.type ?? '',

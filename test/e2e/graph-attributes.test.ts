@@ -90,6 +90,13 @@ test("an exposure's owner has an email and a name, None when not given", async (
   assert.deepEqual(lines, ["e1 {'email': 'a@b.c', 'name': None} None", "e2 {'email': None, 'name': 'Ann'} Ann"]);
 });
 
+test("an exposure's path is relative to its folder of models, its original_file_path to the project", async () => {
+  const lines = await graphLines({
+    'models/marts/exp.yml': "version: 2\nexposures:\n  - name: e1\n    type: dashboard\n    owner: {email: a@b.c}\n    depends_on: [ref('m')]\n",
+  }, '{% for e in graph.exposures.values() %}\n-- {{ e.path }} {{ e.original_file_path }}\n{% endfor %}');
+  assert.deepEqual(lines, ['marts/exp.yml models/marts/exp.yml']);
+});
+
 test("a model's, analysis's or singular test's raw_code is its file's text without leading or trailing whitespace", async () => {
   const lines = await graphLines({
     'models/a.sql': '\n\n  select 1 as id  \n\n',
