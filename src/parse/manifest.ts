@@ -17,7 +17,11 @@ export interface ColumnEntry {
   data_type: string | null;
   constraints: unknown[];
   quote: boolean | null;
+  /** The column's own config: its meta and tags (dbt 1.10). */
+  config: { meta: Record<string, unknown>; tags: string[] };
   tags: string[];
+  granularity: string | null;
+  doc_blocks: unknown[];
 }
 
 /** A model, seed, snapshot, analysis, test or operation, as dbt's manifest lists it. */

@@ -1140,7 +1140,13 @@ function metaOf(config: Record<string, unknown> | undefined): Record<string, unk
 function columnsOf(cols: ColumnProperties[] | undefined): Record<string, ColumnEntry> {
   const out: Record<string, ColumnEntry> = {};
   for (const c of cols ?? []) {
-    out[c.name] = { name: c.name, description: c.description ?? '', meta: c.meta, data_type: c.data_type ?? null, constraints: c.constraints.map(columnConstraint), quote: c.quote ?? null, tags: c.tags };
+    // as dbt: a column's `config:` meta and tags count as its own, and the entry has dbt's keys in dbt's order
+    const cfg = c.config ?? {};
+    const meta = { ...c.meta, ...(cfg.meta && typeof cfg.meta === 'object' && !Array.isArray(cfg.meta) ? (cfg.meta as Record<string, unknown>) : {}) };
+    const own = Array.isArray(cfg.tags) ? cfg.tags.map(String) : typeof cfg.tags === 'string' ? [cfg.tags] : [];
+    const tags = [...new Set([...c.tags, ...own])];
+    const granularity = typeof c.raw?.granularity === 'string' ? c.raw.granularity : null;
+    out[c.name] = { name: c.name, description: c.description ?? '', meta, data_type: c.data_type ?? null, constraints: c.constraints.map(columnConstraint), quote: c.quote ?? null, config: { meta, tags }, tags, granularity, doc_blocks: [] };
   }
   return out;
 }

@@ -43,7 +43,7 @@ export function syntheticManifest(count: number, layers = 12, seed = 7): Manifes
       parents.add(pool[Math.floor(rnd() * pool.length)]!);
     }
     const columns: ManifestNode['columns'] = {};
-    for (const c of ['id', 'created_at', `metric_${i % 17}`]) columns[c] = { name: c, description: `The ${c} of ${name}.`, meta: {}, data_type: c === 'id' ? 'integer' : null, constraints: [], quote: null, tags: [] };
+    for (const c of ['id', 'created_at', `metric_${i % 17}`]) columns[c] = { name: c, description: `The ${c} of ${name}.`, meta: {}, data_type: c === 'id' ? 'integer' : null, constraints: [], quote: null, config: { meta: {}, tags: [] }, tags: [], granularity: null, doc_blocks: [] };
     m.nodes[id] = {
       unique_id: id, name, resource_type: 'model', package_name: 'big', path: `layer_${layer}/${name}.sql`, original_file_path: `models/layer_${layer}/${name}.sql`,
       fqn: ['big', `layer_${layer}`, name], alias: name, database: 'big', schema: 'main', checksum: { name: 'sha256', checksum: '' },

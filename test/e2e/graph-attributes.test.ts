@@ -154,3 +154,13 @@ test("a generic test's refs list its arguments' refs before the tested model's; 
     "relationships_b_id__id__ref_m_ ['m', 'b'] ['macro.dbt.test_relationships', 'macro.dbt.get_where_subquery'] model.ga.b",
   ]);
 });
+
+test("a column has dbt's keys (config with its meta and tags, granularity, doc_blocks), and meta and tags under its config: count as its own", async () => {
+  const lines = await graphLines({
+    'models/props.yml': 'version: 2\nmodels:\n  - name: m\n    columns:\n      - name: id\n        meta: {a: 1}\n        tags: [t1]\n      - name: x\n        config: {meta: {b: 2}, tags: [t2]}\n',
+  }, '{% for n in graph.nodes.values() %}{% for c in n.columns.values() %}\n-- {{ tojson(c) }}\n{% endfor %}{% endfor %}');
+  assert.deepEqual(lines, [
+    '{"name": "id", "description": "", "meta": {"a": 1}, "data_type": null, "constraints": [], "quote": null, "config": {"meta": {"a": 1}, "tags": ["t1"]}, "tags": ["t1"], "granularity": null, "doc_blocks": []}',
+    '{"name": "x", "description": "", "meta": {"b": 2}, "data_type": null, "constraints": [], "quote": null, "config": {"meta": {"b": 2}, "tags": ["t2"]}, "tags": ["t2"], "granularity": null, "doc_blocks": []}',
+  ]);
+});
