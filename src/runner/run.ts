@@ -190,31 +190,40 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
         }
       }
     }
-    // As dbt: an ephemeral model is downstream of its parents' tests like any model, so a test
-    // on an ephemeral model waits for them too (a test on a built model does not wait for the
-    // other tests of that model).
+    // As dbt: an ephemeral model is downstream of its parents' tests like any model, and its own
+    // tests stop what reads it; so a node reading an ephemeral model (a test on it included)
+    // waits for the tests of the ephemeral models it reads through and of the models they
+    // read (a test on a built model does not wait for the other tests of that model).
+    const testsOnAny = new Map<string, ManifestNode[]>();
     for (const n of nodes) {
       if (n.resource_type !== 'test') continue;
+      for (const d of n.depends_on.nodes) testsOnAny.set(d, [...(testsOnAny.get(d) ?? []), n]);
+    }
+    for (const n of nodes) {
+      if (m.unit_tests[n.unique_id]) continue;
       const deps = waitsOn.get(n.unique_id)!;
       for (const x of n.depends_on.nodes) {
         if (ids.has(x) || m.nodes[x]?.config.materialized !== 'ephemeral') continue;
-        const reached = new Set<string>();
-        const seen = new Set<string>();
+        const candidates = new Set<string>([x]);
         const walk = (id: string) => {
           for (const d of all[id]?.depends_on.nodes ?? []) {
-            if (seen.has(d)) continue;
-            seen.add(d);
-            if (ids.has(d)) reached.add(d);
-            else if (m.nodes[d]?.config.materialized === 'ephemeral') walk(d);
+            if (candidates.has(d)) continue;
+            if (ids.has(d)) candidates.add(d);
+            else if (m.nodes[d]?.config.materialized === 'ephemeral') {
+              candidates.add(d);
+              walk(d);
+            }
           }
         };
         walk(x);
         let upstream: Set<string> | undefined;
-        for (const d of reached) {
-          for (const t of testsOf.get(d) ?? []) {
+        for (const d of candidates) {
+          // a test on the ephemeral model does not wait for that model's other tests
+          if (n.resource_type === 'test' && d === x) continue;
+          for (const t of testsOnAny.get(d) ?? []) {
             if (t.unique_id === n.unique_id) continue;
             const others = t.depends_on.nodes.filter((y) => y !== d);
-            if (others.length) upstream ??= ancestors(parsed.graph, [x]);
+            if (others.length) upstream ??= new Set([x, ...ancestors(parsed.graph, [x])]);
             if (others.every((y) => upstream!.has(y))) deps.add(t.unique_id);
           }
         }
