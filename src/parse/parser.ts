@@ -367,7 +367,7 @@ function parseTimeModel(setup: ParseSetup, pkg: PackageProject, file: ProjectFil
     schema: setup.target.schema,
     alias: spec.name,
     language: 'sql',
-    raw_code: spec.code,
+    raw_code: spec.code === file.contents ? pyStrip(spec.code) : spec.code,
     checksum: fileChecksum(file),
     version: spec.version ?? null,
     depends_on: { macros: [], nodes: [] },
