@@ -86,16 +86,8 @@ export function readConstraints(model: string, props: NodeProperties | undefined
     if (['primary_key', 'unique', 'foreign_key'].includes(String(m.type)) && !(Array.isArray(m.columns) && m.columns.length > 0)) {
       fail(`The ${String(m.type)} constraint of model ${model} names no columns`, props.position, `Give it columns: [...], e.g. - type: ${String(m.type)}\n  columns: [id]`);
     }
-    out.constraints.push({
-      type: String(m.type),
-      name: typeof m.name === 'string' ? m.name : null,
-      expression: m.expression === undefined || m.expression === null ? null : String(m.expression),
-      warn_unenforced: m.warn_unenforced !== false,
-      warn_unsupported: m.warn_unsupported !== false,
-      to: typeof m.to === 'string' ? m.to : null,
-      to_columns: strings(m.to_columns),
-      columns: strings(m.columns),
-    });
+    // a column's fields in dbt's order, then the columns the model-level constraint names
+    out.constraints.push({ ...(columnConstraint(m) as Omit<ModelConstraint, 'columns'>), type: String(m.type), columns: strings(m.columns) });
   }
   const modelPk = out.constraints.some((c) => c.type === 'primary_key');
   if (pkColumns > 1) fail(`Model ${model} declares a primary key on ${pkColumns} columns`, props.position, 'A primary key on several columns is declared once, as a model-level constraint: constraints: [{type: primary_key, columns: [a, b]}].');
