@@ -197,7 +197,11 @@ export async function runNodes(o: RunOptions): Promise<RunResults> {
     const testsOnAny = new Map<string, ManifestNode[]>();
     for (const n of nodes) {
       if (n.resource_type !== 'test') continue;
-      for (const d of n.depends_on.nodes) testsOnAny.set(d, [...(testsOnAny.get(d) ?? []), n]);
+      for (const d of n.depends_on.nodes) {
+        const list = testsOnAny.get(d);
+        if (list) list.push(n);
+        else testsOnAny.set(d, [n]);
+      }
     }
     for (const n of nodes) {
       if (m.unit_tests[n.unique_id]) continue;
