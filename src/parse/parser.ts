@@ -1152,9 +1152,9 @@ function columnsOf(cols: ColumnProperties[] | undefined): Record<string, ColumnE
 }
 
 /** Python's whitespace (`str.isspace`), which dbt strips from a file's text before hashing it. */
-const PY_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-const PY_STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'g');
-const PY_SPACE_AT_END = new RegExp(`^${PY_SPACE}|${PY_SPACE}$`);
+function isPySpace(c: number): boolean {
+  return (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x20) || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+}
 /** dbt hashes a seed up to this size; a larger one's checksum is its path. */
 const SEED_HASH_LIMIT = 1024 * 1024;
 
@@ -1165,12 +1165,17 @@ const SEED_HASH_LIMIT = 1024 * 1024;
  */
 export function fileChecksum(file: ProjectFile): ManifestNode['checksum'] {
   if (file.kind === 'seed' && Buffer.byteLength(file.contents, 'utf8') > SEED_HASH_LIMIT) return { name: 'path', checksum: file.path };
-  return { name: 'sha256', checksum: PY_SPACE_AT_END.test(file.contents) ? sha256(pyStrip(file.contents)) : file.hash };
+  const stripped = pyStrip(file.contents);
+  return { name: 'sha256', checksum: stripped === file.contents ? file.hash : sha256(stripped) };
 }
 
-/** Python's `text.strip()`, as dbt strips a file's text when it reads it. */
+/** Python's `text.strip()`, as dbt strips a file's text when it reads it (looking at its ends only). */
 export function pyStrip(text: string): string {
-  return PY_SPACE_AT_END.test(text) ? text.replace(PY_STRIP, '') : text;
+  let start = 0;
+  let end = text.length;
+  while (start < end && isPySpace(text.charCodeAt(start))) start++;
+  while (end > start && isPySpace(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 function makeNode(

@@ -22,13 +22,14 @@ export function checkRelationUniqueness(manifest: Manifest, storeFailuresFlag: b
   for (const node of Object.values(manifest.nodes)) {
     const relational = RELATIONAL.has(node.resource_type) || (node.resource_type === 'test' && storesFailures(node, storeFailuresFlag));
     if (!relational) continue;
-    const name = relation({ database: node.database, schema: node.schema, identifier: node.alias }, doubleQuote).render();
-    const first = seen.get(name);
+    const key = `${node.database ?? ''}\u0000${node.schema}\u0000${node.alias}`;
+    const first = seen.get(key);
     if (first) {
+      const name = relation({ database: node.database, schema: node.schema, identifier: node.alias }, doubleQuote).render();
       throw new StrataError('duplicate-relation', `${first.unique_id} (${first.original_file_path}) and ${node.unique_id} (${node.original_file_path}) would both be the relation ${name}`, {
         hint: 'Give one of them another alias (or schema, or database) in its config.',
       });
     }
-    seen.set(name, node);
+    seen.set(key, node);
   }
 }
